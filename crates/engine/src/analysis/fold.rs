@@ -1,0 +1,164 @@
+//! Folding one word to its search key.
+//!
+//! NFC, locale-free lower case, every Uzbek apostrophe look-alike dropped
+//! (visitors type `O'zbekiston`, `O‘zbekiston` and `Ozbekiston` for the same
+//! word), ё → е, and Latin diacritics removed with the Uzbek reform letters
+//! mapped to their 1995 spellings first (ş → sh, not s).
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::UnicodeNormalization;
+
+use super::MAX_TERM_BYTES;
+
+/// The apostrophe look-alikes written for oʻ, gʻ and the tutuq (ʼ), after
+/// `alifbe` and `alifbo` (see uzbek-text.md §2).
+pub fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '‘'
+            | '’'
+            | '‚'
+            | '‛'
+            | '`'
+            | '´'
+            | 'ʹ'
+            | 'ʻ'
+            | 'ʼ'
+            | 'ʽ'
+            | 'ʾ'
+            | 'ʿ'
+            | 'ˈ'
+            | 'ˊ'
+            | '′'
+            | '＇'
+    )
+}
+
+/// Characters that are invisible inside a word: soft hyphen, zero-width
+/// space and joiners, word joiner, and a stray byte-order mark.
+pub(super) fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// Appends the search key of `word` to `out` (cleared first).
+pub fn fold_word(word: &str, out: &mut String) {
+    out.clear();
+    for c in word.nfc() {
+        if is_apostrophe(c) || is_ignorable(c) {
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            push_folded(lower, out);
+        }
+    }
+    if out.len() > MAX_TERM_BYTES {
+        let mut cut = MAX_TERM_BYTES;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+    }
+}
+
+fn push_folded(c: char, out: &mut String) {
+    match c {
+        'ё' => out.push('е'),
+        // Turkish dotless i, and the dot that lower-casing İ leaves behind.
+        'ı' => out.push('i'),
+        '\u{0307}' => {}
+        // Uzbek reform letters (uzbek-text.md §3), folded to the 1995 spelling.
+        'ş' | 'ș' => out.push_str("sh"),
+        'ç' => out.push_str("ch"),
+        'ñ' => out.push_str("ng"),
+        'ŏ' | 'ö' | 'õ' => out.push('o'),
+        'ğ' | 'ḡ' => out.push('g'),
+        c if is_latin_with_diacritic(c) => {
+            decompose_canonical(c, |part| {
+                if !is_combining_mark(part) {
+                    out.push(part);
+                }
+            });
+        }
+        c => out.push(c),
+    }
+}
+
+fn is_latin_with_diacritic(c: char) -> bool {
+    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fold(word: &str) -> String {
+        let mut out = String::new();
+        fold_word(word, &mut out);
+        out
+    }
+
+    #[test]
+    fn every_apostrophe_variant_folds_to_one_key() {
+        for spelling in [
+            "Oʻzbekiston",
+            "O‘zbekiston",
+            "O’zbekiston",
+            "O'zbekiston",
+            "O`zbekiston",
+            "Ozbekiston",
+        ] {
+            assert_eq!(fold(spelling), "ozbekiston", "{spelling}");
+        }
+        assert_eq!(fold("maʼno"), fold("ma'no"));
+    }
+
+    #[test]
+    fn yo_folds_to_ye() {
+        assert_eq!(fold("Мирзиёев"), "мирзиеев");
+        assert_eq!(fold("ЁЛКА"), "елка");
+    }
+
+    #[test]
+    fn lower_case_is_locale_free() {
+        assert_eq!(fold("OLİB"), "olib");
+        assert_eq!(fold("olıb"), "olib");
+        assert_eq!(fold("MIRZIYOYEV"), "mirziyoyev");
+    }
+
+    #[test]
+    fn reform_letters_fold_to_1995_forms() {
+        assert_eq!(fold("Şavkat"), "shavkat");
+        assert_eq!(fold("çet"), "chet");
+        assert_eq!(fold("Özbekiston"), "ozbekiston");
+        assert_eq!(fold("tañ"), "tang");
+        assert_eq!(fold("ğarb"), "garb");
+    }
+
+    #[test]
+    fn nfd_input_matches_nfc() {
+        assert_eq!(fold("Bogota\u{301}"), fold("Bogotá"));
+        assert_eq!(fold("café"), "cafe");
+    }
+
+    #[test]
+    fn cyrillic_short_letters_keep_their_identity() {
+        // й and ў are letters of their own, not и/у with a mark.
+        assert_eq!(fold("Йўл"), "йўл");
+    }
+
+    #[test]
+    fn invisible_characters_vanish() {
+        assert_eq!(fold("Tash\u{00AD}kent"), "tashkent");
+        assert_eq!(fold("pre\u{200B}sident"), "president");
+    }
+
+    #[test]
+    fn long_terms_are_cut_on_a_char_boundary() {
+        let long = "ж".repeat(100);
+        let key = fold(&long);
+        assert!(key.len() <= MAX_TERM_BYTES && key.chars().all(|c| c == 'ж'));
+    }
+}

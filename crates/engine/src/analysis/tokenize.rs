@@ -1,0 +1,110 @@
+//! Splitting text into words with their byte spans.
+
+use super::fold::{fold_word, is_apostrophe, is_ignorable};
+use unicode_normalization::char::is_combining_mark;
+
+/// One word of the input: where it stands and the key it is searched by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the word's first character in the input.
+    pub start: usize,
+    /// Byte offset just past the word's last character.
+    pub end: usize,
+    /// The folded search key.
+    pub term: String,
+}
+
+/// Splits `text` into words: runs of letters, digits and combining marks,
+/// starting with a letter or digit (so a stray variation selector is no word).
+/// An apostrophe look-alike joins a word only between two such characters
+/// (`O‘zbekiston`, `ma’no`), so quotation marks around a word stay outside it.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut start = None;
+    while let Some((at, c)) = chars.next() {
+        let joins = match start {
+            None => c.is_alphanumeric(),
+            Some(_) => {
+                is_word_char(c)
+                    || is_ignorable(c)
+                    || (is_apostrophe(c)
+                        && chars.peek().is_some_and(|&(_, next)| is_word_char(next)))
+            }
+        };
+        match (joins, start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                push_token(text, from, at, &mut tokens);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = start {
+        push_token(text, from, text.len(), &mut tokens);
+    }
+    tokens
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+fn push_token(text: &str, start: usize, end: usize, tokens: &mut Vec<Token>) {
+    let mut term = String::new();
+    fold_word(&text[start..end], &mut term);
+    if !term.is_empty() {
+        tokens.push(Token { start, end, term });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        tokenize(text).into_iter().map(|t| t.term).collect()
+    }
+
+    #[test]
+    fn splits_on_spaces_punctuation_and_nbsp() {
+        assert_eq!(
+            terms("в\u{a0}области, «Ташкент»—2024!"),
+            ["в", "области", "ташкент", "2024"]
+        );
+    }
+
+    #[test]
+    fn apostrophes_join_inside_words_only() {
+        assert_eq!(terms("‘O‘zbekiston’ ma’no"), ["ozbekiston", "mano"]);
+        assert_eq!(terms("tog‘ "), ["tog"]);
+    }
+
+    #[test]
+    fn spans_point_at_the_original_text() {
+        let text = "«Mirziyoyev» Toshkentda";
+        let tokens = tokenize(text);
+        assert_eq!(&text[tokens[0].start..tokens[0].end], "Mirziyoyev");
+        assert_eq!(&text[tokens[1].start..tokens[1].end], "Toshkentda");
+    }
+
+    #[test]
+    fn emoji_and_symbols_are_not_words() {
+        assert_eq!(terms("❗️⚡️ — − 4−6"), ["4", "6"]);
+        assert!(terms("").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spans_are_ordered_char_boundaries(text in "\\PC{0,200}") {
+            let mut last_end = 0;
+            for token in tokenize(&text) {
+                proptest::prop_assert!(token.start >= last_end && token.start < token.end);
+                proptest::prop_assert!(text.is_char_boundary(token.start) && text.is_char_boundary(token.end));
+                proptest::prop_assert!(!token.term.is_empty());
+                last_end = token.end;
+            }
+        }
+    }
+}

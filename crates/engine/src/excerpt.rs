@@ -1,0 +1,173 @@
+//! Excerpts: the densest window of matches, cut from the original text.
+
+use std::ops::Range;
+
+use crate::analysis::tokenize;
+use crate::query::Query;
+
+/// Words in an excerpt window.
+pub const EXCERPT_WORDS: usize = 28;
+/// Words shown before the first match in the window, for context.
+const LEAD_WORDS: usize = 3;
+const ELLIPSIS: &str = "…";
+
+/// A snippet of original text and the byte ranges of its matched words.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Excerpt {
+    pub text: String,
+    pub highlights: Vec<Range<usize>>,
+}
+
+impl Excerpt {
+    /// The highlights as character (Unicode scalar) offsets, for consumers
+    /// outside Rust that do not index strings by bytes.
+    pub fn char_highlights(&self) -> Vec<(usize, usize)> {
+        let to_chars = |byte: usize| self.text[..byte].chars().count();
+        self.highlights
+            .iter()
+            .map(|r| (to_chars(r.start), to_chars(r.end)))
+            .collect()
+    }
+
+    /// Splits the text into `(segment, is_match)` runs, in order.
+    pub fn segments(&self) -> Vec<(&str, bool)> {
+        let mut segments = Vec::new();
+        let mut at = 0;
+        for range in &self.highlights {
+            if range.start > at {
+                segments.push((&self.text[at..range.start], false));
+            }
+            segments.push((&self.text[range.clone()], true));
+            at = range.end;
+        }
+        if at < self.text.len() {
+            segments.push((&self.text[at..], false));
+        }
+        segments
+    }
+}
+
+/// Highlights every matching word of `text`, keeping all of it (for titles).
+pub fn highlight(text: &str, query: &Query) -> Excerpt {
+    Excerpt {
+        text: text.to_string(),
+        highlights: tokenize(text)
+            .into_iter()
+            .filter(|t| query.matches(&t.term))
+            .map(|t| t.start..t.end)
+            .collect(),
+    }
+}
+
+/// Cuts the window of [`EXCERPT_WORDS`] words of `text` that holds the most
+/// distinct query words (then the most matches), with its matches marked.
+pub fn excerpt(text: &str, query: &Query) -> Excerpt {
+    let tokens = tokenize(text);
+    if tokens.is_empty() {
+        return Excerpt::default();
+    }
+    let matched: Vec<Option<usize>> = tokens
+        .iter()
+        .map(|t| query.words.iter().position(|w| w.matches(&t.term)))
+        .collect();
+    let first = best_window_start(&matched);
+    let start = first.saturating_sub(LEAD_WORDS);
+    let end = (start + EXCERPT_WORDS).min(tokens.len());
+    let cut = cut_bounds(text, &tokens, start, end);
+    let lead = if cut.start > 0 { ELLIPSIS } else { "" };
+    let trail = if cut.end < text.len() { ELLIPSIS } else { "" };
+    let highlights = (start..end)
+        .filter(|&i| matched[i].is_some())
+        .map(|i| {
+            let shift = |at: usize| at - cut.start + lead.len();
+            shift(tokens[i].start)..shift(tokens[i].end)
+        })
+        .collect();
+    Excerpt {
+        text: format!("{lead}{}{trail}", &text[cut]),
+        highlights,
+    }
+}
+
+/// The token index where the best window's first match stands (0 if none).
+fn best_window_start(matched: &[Option<usize>]) -> usize {
+    let mut best = (0, 0, 0);
+    for (i, m) in matched.iter().enumerate() {
+        if m.is_none() {
+            continue;
+        }
+        let window = &matched[i..(i + EXCERPT_WORDS).min(matched.len())];
+        let mut distinct: Vec<usize> = window.iter().flatten().copied().collect();
+        let hits = distinct.len();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if (distinct.len(), hits) > (best.0, best.1) {
+            best = (distinct.len(), hits, i);
+        }
+    }
+    best.2
+}
+
+/// The byte range from the start of token `start` to the end of token
+/// `end - 1`, widened to the text's edges when only punctuation lies beyond.
+fn cut_bounds(
+    text: &str,
+    tokens: &[crate::analysis::Token],
+    start: usize,
+    end: usize,
+) -> Range<usize> {
+    let from = if start == 0 { 0 } else { tokens[start].start };
+    let to = if end == tokens.len() {
+        text.len()
+    } else {
+        tokens[end - 1].end
+    };
+    from..to
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_lands_on_the_matches_and_marks_them() {
+        let text = format!(
+            "{} the State border security was discussed {}",
+            "filler ".repeat(60),
+            "tail ".repeat(60)
+        );
+        let e = excerpt(&text, &Query::parse("border secur"));
+        let marked: Vec<&str> = e
+            .segments()
+            .into_iter()
+            .filter(|s| s.1)
+            .map(|s| s.0)
+            .collect();
+        assert_eq!(marked, ["border", "security"]);
+        assert!(e.text.starts_with('…') && e.text.ends_with('…'));
+    }
+
+    #[test]
+    fn marks_the_original_spelling() {
+        let e = excerpt("Prezident O‘zbekiston haqida", &Query::parse("o'zbekiston"));
+        assert_eq!(&e.text[e.highlights[0].clone()], "O‘zbekiston");
+        assert_eq!(e.char_highlights(), [(10, 21)]);
+    }
+
+    #[test]
+    fn short_text_is_kept_whole() {
+        let e = excerpt("Talks in Tashkent.", &Query::parse("tashkent"));
+        assert_eq!(e.text, "Talks in Tashkent.");
+        assert_eq!(
+            e.segments(),
+            [("Talks in ", false), ("Tashkent", true), (".", false)]
+        );
+    }
+
+    #[test]
+    fn no_match_gives_the_opening() {
+        let e = excerpt(&"word ".repeat(100), &Query::parse("absent"));
+        assert!(e.highlights.is_empty());
+        assert_eq!(e.text.split_whitespace().count(), EXCERPT_WORDS);
+    }
+}

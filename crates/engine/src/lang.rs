@@ -1,0 +1,122 @@
+//! Article and query languages.
+
+use std::fmt;
+
+/// The language (and, for Uzbek, the script) of an article.
+///
+/// The four site languages get their own analysis rules; any other
+/// well-formed BCP 47 tag is indexed with the generic rules.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lang {
+    En,
+    Ru,
+    UzLatn,
+    UzCyrl,
+    /// A well-formed tag of a language without special rules, lower-cased.
+    Other(String),
+}
+
+/// Why a language tag was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownLang(pub String);
+
+impl fmt::Display for UnknownLang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown lang {:?} (expected en, ru, uz-Latn or uz, uz-Cyrl or oz; \
+             or a BCP 47 tag of another language)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownLang {}
+
+impl Lang {
+    /// Parses a BCP 47 tag, accepting the aliases Uzbek sites use:
+    /// `uz` is Uzbek in its default Latin script and `oz` is Uzbek Cyrillic.
+    pub fn parse(tag: &str) -> Result<Lang, UnknownLang> {
+        let lower = tag.to_ascii_lowercase();
+        match lower.as_str() {
+            "en" => return Ok(Lang::En),
+            "ru" => return Ok(Lang::Ru),
+            "uz" | "uz-latn" => return Ok(Lang::UzLatn),
+            "oz" | "uz-cyrl" => return Ok(Lang::UzCyrl),
+            _ => {}
+        }
+        if is_well_formed_other(&lower) {
+            Ok(Lang::Other(lower))
+        } else {
+            Err(UnknownLang(tag.to_string()))
+        }
+    }
+
+    /// The canonical tag: `en`, `ru`, `uz-Latn`, `uz-Cyrl`, or the other tag.
+    pub fn tag(&self) -> &str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+            Lang::UzLatn => "uz-Latn",
+            Lang::UzCyrl => "uz-Cyrl",
+            Lang::Other(tag) => tag,
+        }
+    }
+
+    /// Whether this language has its own analysis rules.
+    pub fn is_site_language(&self) -> bool {
+        !matches!(self, Lang::Other(_))
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag())
+    }
+}
+
+/// A two-letter ISO 639-1 primary subtag followed by optional subtags of
+/// 1-8 alphanumerics. Three-letter primaries are refused on purpose: the
+/// usual mistake is an ISO 639-2 code (`uzb`, `rus`) where BCP 47 requires
+/// the two-letter one, and that tag decides how the text is analysed.
+fn is_well_formed_other(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    primary.len() == 2
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_map_to_uzbek_scripts() {
+        assert_eq!(Lang::parse("uz").unwrap(), Lang::UzLatn);
+        assert_eq!(Lang::parse("uz-Latn").unwrap(), Lang::UzLatn);
+        assert_eq!(Lang::parse("oz").unwrap(), Lang::UzCyrl);
+        assert_eq!(Lang::parse("UZ-CYRL").unwrap(), Lang::UzCyrl);
+    }
+
+    #[test]
+    fn other_well_formed_tags_are_generic() {
+        assert_eq!(Lang::parse("de").unwrap(), Lang::Other("de".into()));
+        assert_eq!(Lang::parse("de-AT").unwrap(), Lang::Other("de-at".into()));
+    }
+
+    #[test]
+    fn iso_639_2_codes_and_garbage_are_refused() {
+        for bad in ["uzb", "rus", "", "e", "en_US", "en--us", "d3"] {
+            let err = Lang::parse(bad).unwrap_err();
+            assert!(err.to_string().contains("expected en, ru"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn canonical_tags_round_trip() {
+        for tag in ["en", "ru", "uz-Latn", "uz-Cyrl"] {
+            assert_eq!(Lang::parse(tag).unwrap().tag(), tag);
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! Reading articles from JSON Lines (a CMS export), one article per line.
+//!
+//! Every bad line becomes a [`Diagnostic`] naming file, line and reason; the
+//! reader goes on to the end so a report lists every problem at once.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use qidiruv_engine::{Date, Document, Lang};
+use serde_json::{Map, Value};
+
+use crate::report::Diagnostic;
+use crate::url_check::check_url;
+
+/// A body larger than this is legal but suspicious (usually an export bug).
+pub const LARGE_BODY_BYTES: usize = 1024 * 1024;
+
+/// Limits the caller sets.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    /// Reject bodies over this many bytes instead of warning.
+    pub max_body_bytes: Option<usize>,
+}
+
+/// Where each id was first seen, across all input files.
+#[derive(Default)]
+pub struct SeenIds(HashMap<String, (PathBuf, usize)>);
+
+/// Reads one JSONL file's bytes. Returns the good documents and a
+/// diagnostic for each bad or suspicious line.
+pub fn read_jsonl(
+    path: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+    seen: &mut SeenIds,
+) -> (Vec<Document>, Vec<Diagnostic>) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut docs = Vec::new();
+    let mut report = Vec::new();
+    for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line = index + 1;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let text = match std::str::from_utf8(raw) {
+            Ok(text) => text,
+            Err(e) => {
+                report.push(Diagnostic::error(
+                    path,
+                    line,
+                    format!(
+                        "invalid UTF-8 at byte offset {} (0-based) of line {line}",
+                        e.valid_up_to()
+                    ),
+                ));
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        match parse_record(text, options) {
+            Ok((doc, warnings)) => {
+                if let Some((first_path, first_line)) = seen.0.get(&doc.id) {
+                    let place = if first_path == path {
+                        format!("line {first_line}")
+                    } else {
+                        format!("{}:{first_line}", first_path.display())
+                    };
+                    report.push(Diagnostic::error(
+                        path,
+                        line,
+                        format!("duplicate id {:?} (first seen on {place})", doc.id),
+                    ));
+                    continue;
+                }
+                seen.0.insert(doc.id.clone(), (path.to_path_buf(), line));
+                report.extend(
+                    warnings
+                        .into_iter()
+                        .map(|w| Diagnostic::warning(path, line, w)),
+                );
+                docs.push(doc);
+            }
+            Err(errors) => {
+                report.extend(errors.into_iter().map(|e| Diagnostic::error(path, line, e)))
+            }
+        }
+    }
+    (docs, report)
+}
+
+/// One line to a document, or every reason it is refused.
+fn parse_record(text: &str, options: &ReadOptions) -> Result<(Document, Vec<String>), Vec<String>> {
+    let value: Value = serde_json::from_str(text).map_err(|e| vec![describe_json_error(&e)])?;
+    let Value::Object(record) = value else {
+        return Err(vec!["expected a JSON object".into()]);
+    };
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut field = |name: &str| -> Option<&Value> {
+        let value = record.get(name);
+        if value.is_none() {
+            errors.push(format!("missing required field {name:?}"));
+        }
+        value
+    };
+    let (id, url, lang, title, date, body) = (
+        field("id"),
+        field("url"),
+        field("lang"),
+        field("title"),
+        field("date"),
+        field("body"),
+    );
+
+    let id = id.and_then(|v| string_field("id", v, &mut errors));
+    if id.is_some_and(str::is_empty) {
+        errors.push("field \"id\" is empty".into());
+    }
+    let url = url.and_then(|v| string_field("url", v, &mut errors));
+    if let Some(url) = url.filter(|u| !u.is_empty()) {
+        if let Err(e) = check_url(url) {
+            errors.push(e);
+        }
+    }
+    let lang = lang
+        .and_then(|v| string_field("lang", v, &mut errors))
+        .and_then(|tag| {
+            Lang::parse(tag)
+                .inspect(|lang| {
+                    if !lang.is_site_language() {
+                        warnings.push(format!(
+                            "lang {tag:?} has no rules of its own; indexed with the generic rules"
+                        ));
+                    }
+                })
+                .map_err(|e| errors.push(e.to_string()))
+                .ok()
+        });
+    let title = title.and_then(|v| string_field("title", v, &mut errors));
+    let date = date.and_then(|v| match v {
+        Value::Null => Some(None),
+        Value::String(s) => Date::parse(s)
+            .map(Some)
+            .map_err(|e| errors.push(e.to_string()))
+            .ok(),
+        _ => {
+            errors.push("field \"date\" must be a string or null".into());
+            None
+        }
+    });
+    let body = body.and_then(|v| string_field("body", v, &mut errors));
+    if let Some(body) = body {
+        check_body_size(body, options, &mut warnings, &mut errors);
+    }
+    check_optional_fields(&record, &mut errors);
+
+    match (id, url, lang, title, date, body) {
+        (Some(id), Some(url), Some(lang), Some(title), Some(date), Some(body))
+            if errors.is_empty() =>
+        {
+            if body.trim().is_empty() {
+                warnings.push("empty body; indexed by title only".into());
+            }
+            match (title.trim().is_empty(), url.is_empty()) {
+                (true, true) => warnings.push("empty title and url".into()),
+                (false, true) => {
+                    warnings.push("empty url; the result is shown without a link".into())
+                }
+                _ => {}
+            }
+            let doc = Document {
+                id: id.to_string(),
+                url: url.to_string(),
+                lang,
+                title: title.to_string(),
+                date,
+                body: body.to_string(),
+            };
+            Ok((doc, warnings))
+        }
+        _ => Err(errors),
+    }
+}
+
+fn string_field<'a>(name: &str, value: &'a Value, errors: &mut Vec<String>) -> Option<&'a str> {
+    let text = value.as_str();
+    if text.is_none() {
+        errors.push(format!("field {name:?} must be a string"));
+    }
+    text
+}
+
+fn check_body_size(
+    body: &str,
+    options: &ReadOptions,
+    warnings: &mut Vec<String>,
+    errors: &mut Vec<String>,
+) {
+    let size = body.len();
+    let mib = size as f64 / (1024.0 * 1024.0);
+    match options.max_body_bytes {
+        Some(max) if size > max => errors.push(format!(
+            "body is {mib:.1} MiB ({size} bytes), over --max-body-bytes {max}"
+        )),
+        _ if size > LARGE_BODY_BYTES => warnings.push(format!(
+            "body is {mib:.1} MiB ({size} bytes); indexed, but check the export (--max-body-bytes rejects such bodies)"
+        )),
+        _ => {}
+    }
+}
+
+/// The optional fields DESIGN.md names must have their documented types;
+/// any other extra field is ignored, for forward compatibility.
+fn check_optional_fields(record: &Map<String, Value>, errors: &mut Vec<String>) {
+    for name in ["section", "translation_of", "summary"] {
+        if let Some(v) = record.get(name) {
+            if !(v.is_string() || v.is_null()) {
+                errors.push(format!("field {name:?} must be a string"));
+            }
+        }
+    }
+    if let Some(tags) = record.get("tags") {
+        let ok = tags.is_null()
+            || tags
+                .as_array()
+                .is_some_and(|a| a.iter().all(Value::is_string));
+        if !ok {
+            errors.push("field \"tags\" must be an array of strings".into());
+        }
+    }
+}
+
+/// serde_json's message, reworded: "EOF while parsing a string at line 1
+/// column 226" becomes "invalid JSON: unterminated string (column 226)".
+fn describe_json_error(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let what = message.split(" at line ").next().unwrap_or(&message);
+    let what = match what {
+        "EOF while parsing a string" => "unterminated string",
+        "EOF while parsing an object" => "unterminated object",
+        "EOF while parsing a list" => "unterminated array",
+        "EOF while parsing a value" => "line ends before a value",
+        other => other,
+    };
+    format!("invalid JSON: {what} (column {})", e.column())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> (Vec<Document>, Vec<String>) {
+        let (docs, report) = read_jsonl(
+            Path::new("in.jsonl"),
+            text.as_bytes(),
+            &ReadOptions {
+                max_body_bytes: None,
+            },
+            &mut SeenIds::default(),
+        );
+        (docs, report.into_iter().map(|d| d.to_string()).collect())
+    }
+
+    const GOOD: &str =
+        r#"{"id":"a","url":"/en/a","lang":"en","title":"T","date":"2020-02-13","body":"Text."}"#;
+
+    #[test]
+    fn a_good_line_becomes_a_document() {
+        let (docs, report) = read(GOOD);
+        assert!(report.is_empty(), "{report:?}");
+        assert_eq!(docs[0].id, "a");
+        assert_eq!(docs[0].date, Some(Date::parse("2020-02-13").unwrap()));
+    }
+
+    #[test]
+    fn every_missing_field_is_named() {
+        let (docs, report) = read(r#"{"id":"a","lang":"en","body":""}"#);
+        assert!(docs.is_empty());
+        for field in ["url", "title", "date"] {
+            assert!(
+                report
+                    .iter()
+                    .any(|r| r.contains(&format!("missing required field \"{field}\""))),
+                "{report:?}"
+            );
+        }
+        assert!(
+            report.iter().all(|r| r.starts_with("error: in.jsonl:1: ")),
+            "{report:?}"
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_errors() {
+        let (_, report) =
+            read(r#"{"id":1,"url":"/","lang":"en","title":"T","date":5,"body":"b","tags":"x"}"#);
+        assert_eq!(report.len(), 3, "{report:?}");
+    }
+
+    #[test]
+    fn non_object_lines_are_errors() {
+        let (_, report) = read("[1,2]");
+        assert_eq!(report, ["error: in.jsonl:1: expected a JSON object"]);
+    }
+
+    #[test]
+    fn max_body_bytes_turns_the_warning_into_an_error() {
+        let line = GOOD.replace("Text.", &"x".repeat(100));
+        let (docs, report) = read_jsonl(
+            Path::new("in.jsonl"),
+            line.as_bytes(),
+            &ReadOptions {
+                max_body_bytes: Some(50),
+            },
+            &mut SeenIds::default(),
+        );
+        assert!(docs.is_empty());
+        assert!(
+            report[0].message.contains("--max-body-bytes 50"),
+            "{:?}",
+            report[0]
+        );
+    }
+}

@@ -1,0 +1,107 @@
+//! The `qidiruv` command: `build` an index from articles, `search` it.
+//!
+//! Exit status: 0 success, 1 bad input or a failed build, 2 usage error.
+
+mod build_cmd;
+mod index_dir;
+mod jsonl;
+mod output;
+mod report;
+mod search_cmd;
+mod url_check;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use qidiruv_engine::Lang;
+
+#[derive(Parser)]
+#[command(
+    name = "qidiruv",
+    version,
+    about = "Instant client-side search for multilingual news sites"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build an index directory from JSON Lines article files.
+    Build {
+        /// JSONL files (one article per line).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The index directory to write (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Fail (exit 1, nothing written) on warnings too.
+        #[arg(long)]
+        strict: bool,
+        /// Reject articles whose body is larger than this many bytes.
+        #[arg(long, value_name = "BYTES")]
+        max_body_bytes: Option<usize>,
+    },
+    /// Search an index directory.
+    Search {
+        /// The index directory (holding qidiruv.json).
+        #[arg(long)]
+        index: PathBuf,
+        /// Only articles in this language (en, ru, uz-Latn/uz, uz-Cyrl/oz, ...).
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<String>,
+        /// How many results to print.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// The query; several words are joined with spaces.
+        #[arg(required = true)]
+        query: Vec<String>,
+    },
+}
+
+fn parse_lang(tag: &str) -> Result<String, String> {
+    Lang::parse(tag)
+        .map(|lang| lang.tag().to_string())
+        .map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Build {
+            inputs,
+            out,
+            strict,
+            max_body_bytes,
+        } => build_cmd::build(&build_cmd::BuildArgs {
+            inputs,
+            out,
+            strict,
+            read: jsonl::ReadOptions { max_body_bytes },
+        }),
+        Command::Search {
+            index,
+            lang,
+            limit,
+            json,
+            query,
+        } => search_cmd::search(&search_cmd::SearchArgs {
+            index,
+            lang,
+            limit,
+            json,
+            query: query.join(" "),
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("qidiruv: {message}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Writing the index directory so that readers never see a half-written index.
+//!
+//! * A new directory is assembled beside the target and renamed into place.
+//! * An existing index is updated in place: parts are content-hashed, so new
+//!   parts never overwrite old ones; each is written to a temporary name and
+//!   renamed, then the manifest is swapped in by one rename, and only then
+//!   are the parts the new manifest no longer names removed. A build killed
+//!   at any point leaves the previous manifest and all its parts serving.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use qidiruv_engine::index::MANIFEST_NAME;
+
+/// An output problem, with the path it concerns.
+#[derive(Debug)]
+pub struct OutputError {
+    pub path: PathBuf,
+    pub detail: String,
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.detail)
+    }
+}
+
+fn at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |e| OutputError {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
+}
+
+/// Writes `manifest` and `parts` (name, bytes) as the index at `out`.
+pub fn write_index(
+    out: &Path,
+    manifest: &[u8],
+    parts: &[(String, Vec<u8>)],
+) -> Result<(), OutputError> {
+    match fs::metadata(out) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => write_fresh(out, manifest, parts),
+        Err(e) => Err(at(out)(e)),
+        Ok(meta) if !meta.is_dir() => Err(OutputError {
+            path: out.into(),
+            detail: "exists and is not a directory".into(),
+        }),
+        Ok(_) => update_in_place(out, manifest, parts),
+    }
+}
+
+fn write_fresh(
+    out: &Path,
+    manifest: &[u8],
+    parts: &[(String, Vec<u8>)],
+) -> Result<(), OutputError> {
+    let staging = sibling(out, "new");
+    let result = (|| {
+        fs::create_dir_all(&staging).map_err(at(&staging))?;
+        for (name, bytes) in parts {
+            write_file(&staging.join(name), bytes)?;
+        }
+        write_file(&staging.join(MANIFEST_NAME), manifest)?;
+        fs::rename(&staging, out).map_err(at(out))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn update_in_place(
+    out: &Path,
+    manifest: &[u8],
+    parts: &[(String, Vec<u8>)],
+) -> Result<(), OutputError> {
+    let existing = list_dir(out)?;
+    let is_index = existing.iter().any(|name| name == MANIFEST_NAME);
+    if !is_index && existing.iter().any(|name| !is_own_file(name)) {
+        return Err(OutputError {
+            path: out.into(),
+            detail:
+                "exists and is not a Qidiruv index (no qidiruv.json); refusing to write into it"
+                    .into(),
+        });
+    }
+    for (name, bytes) in parts {
+        if !existing.contains(name) {
+            replace_file(&out.join(name), bytes)?;
+        }
+    }
+    replace_file(&out.join(MANIFEST_NAME), manifest)?;
+    let keep: HashSet<&str> = parts.iter().map(|(name, _)| name.as_str()).collect();
+    for name in existing {
+        if is_own_file(&name) && name != MANIFEST_NAME && !keep.contains(name.as_str()) {
+            let path = out.join(&name);
+            fs::remove_file(&path).map_err(at(&path))?;
+        }
+    }
+    Ok(())
+}
+
+/// Files this tool writes into an index directory: parts (`stem.<16 hex>.ext`)
+/// and leftovers of an interrupted write (`.…tmp`).
+fn is_own_file(name: &str) -> bool {
+    let fields: Vec<&str> = name.split('.').collect();
+    let is_part = matches!(fields[..], [_, hash, "fst" | "bin"] if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    is_part || name == MANIFEST_NAME || (name.starts_with('.') && name.ends_with(".tmp"))
+}
+
+fn list_dir(dir: &Path) -> Result<Vec<String>, OutputError> {
+    let mut names = Vec::new();
+    for entry in fs::read_dir(dir).map_err(at(dir))? {
+        let entry = entry.map_err(at(dir))?;
+        names.push(entry.file_name().to_string_lossy().into_owned());
+    }
+    Ok(names)
+}
+
+/// Writes `bytes` to a temporary name in the same directory, then renames.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    write_file(&temp, bytes)?;
+    fs::rename(&temp, path).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        at(path)(e)
+    })
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let mut file = fs::File::create(path).map_err(at(path))?;
+    file.write_all(bytes).map_err(at(path))?;
+    file.sync_all().map_err(at(path))
+}
+
+fn sibling(out: &Path, what: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    out.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(tag: &str) -> Vec<(String, Vec<u8>)> {
+        vec![(
+            format!("docs.{:016x}.bin", tag.len()),
+            tag.as_bytes().to_vec(),
+        )]
+    }
+
+    #[test]
+    fn fresh_directory_appears_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("index");
+        write_index(&out, b"{}", &parts("a")).unwrap();
+        assert_eq!(list_dir(&out).unwrap().len(), 2);
+        assert_eq!(list_dir(dir.path()).unwrap(), ["index"]);
+    }
+
+    #[test]
+    fn update_swaps_manifest_and_drops_stale_parts() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("index");
+        write_index(&out, b"1", &parts("a")).unwrap();
+        fs::write(out.join("keep-me.txt"), "x").unwrap();
+        write_index(&out, b"2", &parts("bb")).unwrap();
+        let mut names = list_dir(&out).unwrap();
+        names.sort();
+        assert_eq!(
+            names,
+            ["docs.0000000000000002.bin", "keep-me.txt", "qidiruv.json"]
+        );
+        assert_eq!(fs::read(out.join(MANIFEST_NAME)).unwrap(), b"2");
+    }
+
+    #[test]
+    fn refuses_a_directory_that_is_not_an_index() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("index.html"), "x").unwrap();
+        let err = write_index(dir.path(), b"{}", &parts("a")).unwrap_err();
+        assert!(err.detail.contains("not a Qidiruv index"), "{err}");
+        assert_eq!(list_dir(dir.path()).unwrap(), ["index.html"]);
+    }
+}
