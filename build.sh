@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The one entry point for people and CI.
+#
+#   ./build.sh          build the demo into dist/ and serve it on http://127.0.0.1:8080
+#   ./build.sh dist     build the deployable bundle and demo site into dist/ only
+#   ./build.sh test     every check: formatting, lints, native tests, browser tests
+#
+# Each command installs what it is missing first (the wasm32 target,
+# wasm-bindgen-cli at the version in Cargo.lock, npm tools, Chromium).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+ROOT=$PWD
+DIST=$ROOT/dist
+PORT=${PORT:-8080}
+WASM_TARGET=wasm32-unknown-unknown
+DEMO_CORPUS=$ROOT/www/demo-articles.jsonl
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# --- set-up -------------------------------------------------------------------
+
+ensure_wasm_target() {
+  rustup target list --installed | grep -qx "$WASM_TARGET" || rustup target add "$WASM_TARGET"
+}
+
+# wasm-bindgen-cli must be exactly the wasm-bindgen version the widget links.
+ensure_wasm_bindgen() {
+  local want
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ]]; then
+    say "installing wasm-bindgen-cli $want (a few minutes, once)"
+    # Not --locked: its lockfile pins a crate version the registry no longer has.
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+ensure_npm_tools() {
+  if [[ ! -x node_modules/.bin/wasm-opt || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    say "installing npm tools"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+ensure_browser() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  if ((${#missing[@]})); then
+    say "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# --- build --------------------------------------------------------------------
+
+# Raw, gzip and brotli sizes of the files given, one line each.
+print_sizes() {
+  local f
+  for f in "$@"; do
+    printf '  %-28s %8d B raw  %7d B gzip  %7s B brotli\n' "$(basename "$f")" "$(wc -c <"$f")" \
+      "$(gzip -9c "$f" | wc -c)" "$(command -v brotli >/dev/null && brotli -9c "$f" | wc -c || echo '-')"
+  done
+}
+
+build_dist() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_npm_tools
+  say "building the indexer and the widget"
+  cargo build --release -p qidiruv
+  cargo build --profile wasm-release -p qidiruv-widget --target "$WASM_TARGET"
+
+  local staging=$ROOT/.dist-staging
+  rm -rf "$staging"
+  mkdir -p "$staging/qidiruv"
+  wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+    --out-dir "$staging/qidiruv" "target/$WASM_TARGET/wasm-release/qidiruv_widget.wasm"
+  node_modules/.bin/wasm-opt -Oz --strip-debug --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+    "$staging/qidiruv/qidiruv_widget_bg.wasm" -o "$staging/qidiruv/qidiruv_widget_bg.wasm"
+  cp www/qidiruv/qidiruv.js www/qidiruv/qidiruv.css "$staging/qidiruv/"
+
+  say "indexing the demo corpus"
+  target/release/qidiruv build "$DEMO_CORPUS" --out "$staging/search"
+  python3 www/render_site.py "$DEMO_CORPUS" "$staging"
+
+  rm -rf "$DIST"
+  mv "$staging" "$DIST"
+  say "dist/ is ready; the widget's payload:"
+  print_sizes "$DIST"/qidiruv/*.{js,wasm,css}
+}
+
+serve() {
+  say "serving the demo at http://127.0.0.1:$PORT/ (Ctrl+C stops)"
+  exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$DIST"
+}
+
+# --- checks -------------------------------------------------------------------
+
+run_tests() {
+  ensure_wasm_target
+  say "formatting and lints"
+  cargo fmt --all --check
+  cargo clippy --workspace --all-targets -- -D warnings
+  cargo clippy -p qidiruv-widget --target "$WASM_TARGET" -- -D warnings
+  say "native tests"
+  cargo test --workspace
+  build_dist
+  ensure_browser
+  say "browser tests"
+  node --test --test-concurrency=1 tests/e2e/
+}
+
+case "${1:-serve}" in
+  serve) build_dist && serve ;;
+  dist) build_dist ;;
+  test) run_tests ;;
+  *)
+    echo "usage: $0 [serve|dist|test]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,217 @@
+//! The search box: a WAI-ARIA combobox over a listbox of results.
+
+use qidiruv_engine::{Query, SearchOptions};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::i18n::UiLang;
+use crate::index_client::index_at;
+use crate::state::{Action, Phase, State};
+use crate::view::{safe_href, ResultOption};
+
+/// What the host element configures (see `docs/embedding.md`).
+#[derive(Properties, PartialEq, Clone)]
+pub struct Config {
+    /// Base URL of the index directory, ending in `/`.
+    pub index: String,
+    pub ui: UiLang,
+    pub placeholder: Option<String>,
+    pub limit: usize,
+    /// Text typed before the widget loaded.
+    pub initial_query: String,
+    /// Whether the box had focus when the widget loaded.
+    pub focus: bool,
+    /// Distinguishes the element ids of several widgets on one page.
+    pub instance: u32,
+}
+
+#[function_component(SearchBox)]
+pub fn search_box(config: &Config) -> Html {
+    let state = use_reducer(State::default);
+    let input = use_node_ref();
+    let next_seq = use_mut_ref(|| 0u64);
+
+    let run = {
+        let dispatcher = state.dispatcher();
+        let config = config.clone();
+        Callback::from(move |query: String| {
+            let seq = {
+                let mut counter = next_seq.borrow_mut();
+                *counter += 1;
+                *counter
+            };
+            dispatcher.dispatch(Action::Typed {
+                seq,
+                query: query.clone(),
+            });
+            if query.trim().is_empty() {
+                return;
+            }
+            let dispatcher = dispatcher.clone();
+            let (base, limit) = (config.index.clone(), config.limit);
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = async {
+                    let index = index_at(&base).await?;
+                    index
+                        .search(&Query::parse(&query), &SearchOptions { lang: None, limit })
+                        .await
+                }
+                .await;
+                dispatcher.dispatch(match result {
+                    Ok(answer) => Action::Answered { seq, answer },
+                    Err(message) => {
+                        web_sys::console::error_1(&format!("qidiruv: {message}").into());
+                        Action::Failed { seq, message }
+                    }
+                });
+            });
+        })
+    };
+
+    {
+        // Take over what was typed into the placeholder box before loading.
+        let (run, input, initial, focus) = (
+            run.clone(),
+            input.clone(),
+            config.initial_query.clone(),
+            config.focus,
+        );
+        use_effect_with((), move |_| {
+            if let Some(element) = input.cast::<HtmlInputElement>() {
+                element.set_value(&initial);
+                if focus {
+                    let _ = element.focus();
+                }
+            }
+            if !initial.is_empty() {
+                run.emit(initial);
+            }
+        });
+    }
+
+    let oninput = run.reform(|e: InputEvent| {
+        e.target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            .map(|i| i.value())
+            .unwrap_or_default()
+    });
+    let onkeydown = {
+        let state = state.clone();
+        Callback::from(move |e: KeyboardEvent| on_key(&e, &state))
+    };
+    let onfocus = {
+        let state = state.clone();
+        let run = run.clone();
+        Callback::from(move |_: FocusEvent| {
+            if !state.open && !state.query.trim().is_empty() {
+                run.emit(state.query.clone());
+            }
+        })
+    };
+    let retry = {
+        let (run, query) = (run.clone(), state.query.clone());
+        Callback::from(move |_: MouseEvent| run.emit(query.clone()))
+    };
+
+    let ui = config.ui;
+    let listbox_id = format!("qidiruv-{}-results", config.instance);
+    let option_id = |i: usize| format!("qidiruv-{}-option-{i}", config.instance);
+    let active_id = state.active.map(option_id);
+    let placeholder = config
+        .placeholder
+        .clone()
+        .unwrap_or_else(|| ui.placeholder().to_string());
+    let expanded = state.open && !state.items.is_empty();
+
+    let status = match &state.phase {
+        Phase::Idle => String::new(),
+        Phase::Loading if state.items.is_empty() => ui.loading().to_string(),
+        Phase::Failed(_) => ui.load_failed().to_string(),
+        _ if state.open && state.total == 0 => ui.no_results(state.query.trim()),
+        _ if state.partial => format!("{} {}", ui.result_count(state.total), ui.partial()),
+        _ => ui.result_count(state.total),
+    };
+
+    let options: Html = state
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let dispatcher = state.dispatcher();
+            html! {
+                <ResultOption key={ item.id.clone() } item={ item.clone() } id={ option_id(i) }
+                    active={ state.active == Some(i) } { ui }
+                    onhover={ Callback::from(move |_| dispatcher.dispatch(Action::Activate(i))) } />
+            }
+        })
+        .collect();
+
+    html! {
+        <div class="qidiruv" lang={ ui_tag(ui) }>
+            <input ref={ input } type="search" class="input" role="combobox"
+                aria-label={ ui.input_label() } aria-autocomplete="list"
+                aria-expanded={ expanded.to_string() } aria-controls={ listbox_id.clone() }
+                aria-activedescendant={ active_id }
+                autocomplete="off" spellcheck="false" enterkeyhint="search"
+                placeholder={ placeholder } { oninput } { onkeydown } { onfocus } />
+            <div class={ classes!("panel", state.open.then_some("open")) }>
+                <div class="status" role="status" aria-live="polite">
+                    { status }
+                    if matches!(state.phase, Phase::Failed(_)) {
+                        { " " }<button type="button" class="retry" onclick={ retry }>{ ui.retry() }</button>
+                    }
+                </div>
+                <div id={ listbox_id } role="listbox" aria-label={ ui.results_label() } class="results">
+                    { options }
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// Arrow keys move through the options, Home/End jump once an option is
+/// active, Enter follows the active one, Escape closes (then clears).
+fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<State>) {
+    let handled = match e.key().as_str() {
+        "ArrowDown" => {
+            state.dispatch(Action::Step(1));
+            true
+        }
+        "ArrowUp" => {
+            state.dispatch(Action::Step(-1));
+            true
+        }
+        "Home" | "End" if state.active.is_some() => {
+            let last = state.items.len().saturating_sub(1);
+            state.dispatch(Action::Activate(if e.key() == "Home" { 0 } else { last }));
+            true
+        }
+        "Enter" => match state.active.and_then(|i| state.items.get(i)) {
+            Some(item) => {
+                if let (Some(href), Some(window)) = (safe_href(&item.url), web_sys::window()) {
+                    let _ = window.location().assign(href);
+                }
+                true
+            }
+            None => false,
+        },
+        "Escape" if state.open => {
+            state.dispatch(Action::Close);
+            true
+        }
+        _ => false,
+    };
+    if handled {
+        e.prevent_default();
+    }
+}
+
+fn ui_tag(ui: UiLang) -> &'static str {
+    match ui {
+        UiLang::En => "en",
+        UiLang::Ru => "ru",
+        UiLang::UzLatn => "uz-Latn",
+        UiLang::UzCyrl => "uz-Cyrl",
+    }
+}

@@ -1,0 +1,46 @@
+//! Fetching index files over HTTP.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCache, RequestInit, Response};
+
+/// How a file is fetched: the manifest is revalidated on every load, the
+/// content-hashed parts may come from any cache.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    Revalidate,
+    Immutable,
+}
+
+/// The bytes at `url`, or a message naming the url and what went wrong.
+pub async fn fetch_bytes(url: &str, freshness: Freshness) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let init = RequestInit::new();
+    if freshness == Freshness::Revalidate {
+        init.set_cache(RequestCache::NoCache);
+    }
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|e| format!("{url}: network error ({})", describe(&e)))?;
+    let response: Response = response
+        .dyn_into()
+        .map_err(|_| format!("{url}: not an HTTP response"))?;
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let promise = response
+        .array_buffer()
+        .map_err(|e| format!("{url}: {}", describe(&e)))?;
+    let buffer = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("{url}: download failed ({})", describe(&e)))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+fn describe(error: &wasm_bindgen::JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}

@@ -1,0 +1,245 @@
+//! The widget's own words in the four site languages.
+
+use qidiruv_engine::Lang;
+
+/// UI language; anything but the site languages falls back to English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UiLang {
+    En,
+    Ru,
+    UzLatn,
+    UzCyrl,
+}
+
+impl UiLang {
+    /// From a BCP 47 tag such as the element's `lang` or the page's `<html lang>`.
+    pub fn from_tag(tag: &str) -> UiLang {
+        match Lang::parse(tag) {
+            Ok(Lang::Ru) => UiLang::Ru,
+            Ok(Lang::UzLatn) => UiLang::UzLatn,
+            Ok(Lang::UzCyrl) => UiLang::UzCyrl,
+            _ if tag.to_ascii_lowercase().starts_with("ru-") => UiLang::Ru,
+            _ => UiLang::En,
+        }
+    }
+
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            UiLang::En => "Search news…",
+            UiLang::Ru => "Поиск по новостям…",
+            UiLang::UzLatn => "Yangiliklardan qidirish…",
+            UiLang::UzCyrl => "Янгиликлардан қидириш…",
+        }
+    }
+
+    pub fn input_label(self) -> &'static str {
+        match self {
+            UiLang::En => "Search the ministry's news",
+            UiLang::Ru => "Поиск по новостям министерства",
+            UiLang::UzLatn => "Vazirlik yangiliklaridan qidirish",
+            UiLang::UzCyrl => "Вазирлик янгиликларидан қидириш",
+        }
+    }
+
+    pub fn results_label(self) -> &'static str {
+        match self {
+            UiLang::En => "Search results",
+            UiLang::Ru => "Результаты поиска",
+            UiLang::UzLatn => "Qidiruv natijalari",
+            UiLang::UzCyrl => "Қидирув натижалари",
+        }
+    }
+
+    pub fn loading(self) -> &'static str {
+        match self {
+            UiLang::En => "Loading the search index…",
+            UiLang::Ru => "Загружаем поисковый индекс…",
+            UiLang::UzLatn => "Qidiruv indeksi yuklanmoqda…",
+            UiLang::UzCyrl => "Қидирув индекси юкланмоқда…",
+        }
+    }
+
+    pub fn load_failed(self) -> &'static str {
+        match self {
+            UiLang::En => "Search is unavailable: the index could not be loaded.",
+            UiLang::Ru => "Поиск недоступен: не удалось загрузить индекс.",
+            UiLang::UzLatn => "Qidiruv ishlamayapti: indeksni yuklab boʻlmadi.",
+            UiLang::UzCyrl => "Қидирув ишламаяпти: индексни юклаб бўлмади.",
+        }
+    }
+
+    pub fn retry(self) -> &'static str {
+        match self {
+            UiLang::En => "Try again",
+            UiLang::Ru => "Повторить",
+            UiLang::UzLatn => "Qayta urinish",
+            UiLang::UzCyrl => "Қайта уриниш",
+        }
+    }
+
+    pub fn no_results(self, query: &str) -> String {
+        match self {
+            UiLang::En => format!("No articles match “{query}”. Check the spelling or try fewer words."),
+            UiLang::Ru => format!("По запросу «{query}» ничего не найдено. Проверьте написание или сократите запрос."),
+            UiLang::UzLatn => format!("“{query}” boʻyicha hech narsa topilmadi. Imloni tekshiring yoki kamroq soʻz yozing."),
+            UiLang::UzCyrl => format!("«{query}» бўйича ҳеч нарса топилмади. Имлони текширинг ёки камроқ сўз ёзинг."),
+        }
+    }
+
+    pub fn partial(self) -> &'static str {
+        match self {
+            UiLang::En => "No article has every word; showing the closest matches.",
+            UiLang::Ru => "Нет статей со всеми словами; показаны ближайшие совпадения.",
+            UiLang::UzLatn => "Barcha soʻzlar bir maqolada topilmadi; eng yaqin natijalar.",
+            UiLang::UzCyrl => "Барча сўзлар бир мақолада топилмади; энг яқин натижалар.",
+        }
+    }
+
+    /// "5 results", with Russian's three plural forms.
+    pub fn result_count(self, n: usize) -> String {
+        match self {
+            UiLang::En if n == 1 => "1 result".into(),
+            UiLang::En => format!("{n} results"),
+            UiLang::Ru => format!(
+                "{n} {}",
+                russian_plural(n, "результат", "результата", "результатов")
+            ),
+            UiLang::UzLatn => format!("{n} ta natija"),
+            UiLang::UzCyrl => format!("{n} та натижа"),
+        }
+    }
+
+    /// A language's name, written in this UI language.
+    pub fn language_name(self, tag: &str) -> String {
+        let names: [&str; 4] = match Lang::parse(tag) {
+            Ok(Lang::En) => ["English", "Английский", "Inglizcha", "Инглизча"],
+            Ok(Lang::Ru) => ["Russian", "Русский", "Ruscha", "Русча"],
+            Ok(Lang::UzLatn) => [
+                "Uzbek (Latin)",
+                "Узбекский (латиница)",
+                "Oʻzbekcha (lotin)",
+                "Ўзбекча (лотин)",
+            ],
+            Ok(Lang::UzCyrl) => [
+                "Uzbek (Cyrillic)",
+                "Узбекский (кириллица)",
+                "Oʻzbekcha (kirill)",
+                "Ўзбекча (кирилл)",
+            ],
+            _ => return tag.to_string(),
+        };
+        names[self as usize].to_string()
+    }
+
+    /// `YYYY-MM-DD` as people write dates in this language.
+    pub fn format_date(self, iso: &str) -> String {
+        let parts: Vec<u32> = iso.split('-').filter_map(|p| p.parse().ok()).collect();
+        let [year, month, day] = parts[..] else {
+            return iso.to_string();
+        };
+        let Some(m) = (month as usize).checked_sub(1).filter(|m| *m < 12) else {
+            return iso.to_string();
+        };
+        match self {
+            UiLang::En => format!("{day} {} {year}", EN_MONTHS[m]),
+            UiLang::Ru => format!("{day} {} {year} г.", RU_MONTHS[m]),
+            UiLang::UzLatn => format!("{year}-yil {day}-{}", UZ_LATN_MONTHS[m]),
+            UiLang::UzCyrl => format!("{year} йил {day} {}", UZ_CYRL_MONTHS[m]),
+        }
+    }
+}
+
+const EN_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const RU_MONTHS: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+const UZ_LATN_MONTHS: [&str; 12] = [
+    "yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust", "sentabr", "oktabr",
+    "noyabr", "dekabr",
+];
+const UZ_CYRL_MONTHS: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+
+/// Russian plural categories (CLDR): one (1, 21, 31 …), few (2-4, 22-24 …), many.
+fn russian_plural<'a>(n: usize, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    match (n % 10, n % 100) {
+        (1, r) if r != 11 => one,
+        (2..=4, r) if !(12..=14).contains(&r) => few,
+        _ => many,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_counts_take_the_right_form() {
+        let ru = |n| UiLang::Ru.result_count(n);
+        assert_eq!(ru(1), "1 результат");
+        assert_eq!(ru(2), "2 результата");
+        assert_eq!(ru(5), "5 результатов");
+        assert_eq!(ru(11), "11 результатов");
+        assert_eq!(ru(21), "21 результат");
+        assert_eq!(ru(112), "112 результатов");
+    }
+
+    #[test]
+    fn dates_read_naturally() {
+        assert_eq!(UiLang::En.format_date("2020-02-13"), "13 February 2020");
+        assert_eq!(UiLang::Ru.format_date("2020-02-13"), "13 февраля 2020 г.");
+        assert_eq!(
+            UiLang::UzLatn.format_date("2020-02-13"),
+            "2020-yil 13-fevral"
+        );
+        assert_eq!(
+            UiLang::UzCyrl.format_date("2020-02-13"),
+            "2020 йил 13 февраль"
+        );
+        assert_eq!(UiLang::En.format_date("garbage"), "garbage");
+    }
+
+    #[test]
+    fn tags_pick_the_ui_language() {
+        assert_eq!(UiLang::from_tag("oz"), UiLang::UzCyrl);
+        assert_eq!(UiLang::from_tag("uz"), UiLang::UzLatn);
+        assert_eq!(UiLang::from_tag("ru-RU"), UiLang::Ru);
+        assert_eq!(UiLang::from_tag("fr"), UiLang::En);
+    }
+}
