@@ -90,7 +90,8 @@ pub fn read_jsonl(
 
 /// One line to a document, or every reason it is refused.
 fn parse_record(text: &str, options: &ReadOptions) -> Result<(Document, Vec<String>), Vec<String>> {
-    let value: Value = serde_json::from_str(text).map_err(|e| vec![describe_json_error(&e)])?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| vec![describe_json_error(&e, text)])?;
     let Value::Object(record) = value else {
         return Err(vec!["expected a JSON object".into()]);
     };
@@ -231,18 +232,40 @@ fn check_optional_fields(record: &Map<String, Value>, errors: &mut Vec<String>) 
 }
 
 /// serde_json's message, reworded: "EOF while parsing a string at line 1
-/// column 226" becomes "invalid JSON: unterminated string (column 226)".
-fn describe_json_error(e: &serde_json::Error) -> String {
+/// column 279" becomes "invalid JSON: unterminated string (column 226)",
+/// pointing at the string's opening quote, where the fix is, rather than at
+/// the end of the line where the parser gave up.
+fn describe_json_error(e: &serde_json::Error, text: &str) -> String {
     let message = e.to_string();
     let what = message.split(" at line ").next().unwrap_or(&message);
-    let what = match what {
-        "EOF while parsing a string" => "unterminated string",
-        "EOF while parsing an object" => "unterminated object",
-        "EOF while parsing a list" => "unterminated array",
-        "EOF while parsing a value" => "line ends before a value",
-        other => other,
+    let (what, column) = match what {
+        "EOF while parsing a string" => ("unterminated string", unterminated_string_column(text)),
+        "EOF while parsing an object" => ("unterminated object", None),
+        "EOF while parsing a list" => ("unterminated array", None),
+        "EOF while parsing a value" => ("line ends before a value", None),
+        other => (other, None),
     };
-    format!("invalid JSON: {what} (column {})", e.column())
+    format!(
+        "invalid JSON: {what} (column {})",
+        column.unwrap_or(e.column())
+    )
+}
+
+/// The 1-based character column of the opening quote of a string that is
+/// still open at the end of `text`.
+fn unterminated_string_column(text: &str) -> Option<usize> {
+    let mut open = None;
+    let mut escaped = false;
+    for (column, c) in text.chars().enumerate() {
+        match (open, c) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(_), '"') => open = None,
+            (None, '"') => open = Some(column + 1),
+            _ => {}
+        }
+    }
+    open
 }
 
 #[cfg(test)]
@@ -295,6 +318,15 @@ mod tests {
         let (_, report) =
             read(r#"{"id":1,"url":"/","lang":"en","title":"T","date":5,"body":"b","tags":"x"}"#);
         assert_eq!(report.len(), 3, "{report:?}");
+    }
+
+    #[test]
+    fn an_unterminated_string_is_located_at_its_opening_quote() {
+        let (_, report) = read(r#"{"id":"a","body":"cut \"here"#);
+        assert_eq!(
+            report,
+            ["error: in.jsonl:1: invalid JSON: unterminated string (column 18)"]
+        );
     }
 
     #[test]

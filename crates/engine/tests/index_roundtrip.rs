@@ -1,0 +1,230 @@
+//! The index format end to end: documents in, parts out, parts read back.
+
+use proptest::prelude::*;
+use qidiruv_engine::index::{BuiltIndex, StoreChunk};
+use qidiruv_engine::{
+    Date, Document, IndexBuilder, IndexError, Lang, Query, ResultItem, SearchOptions, Searcher,
+};
+
+fn doc(id: &str, lang: Lang, title: &str, body: &str, date: Option<&str>) -> Document {
+    Document {
+        id: id.into(),
+        url: format!("/news/{id}/"),
+        lang,
+        title: title.into(),
+        date: date.map(|d| Date::parse(d).unwrap()),
+        body: body.into(),
+    }
+}
+
+fn build(docs: Vec<Document>) -> BuiltIndex {
+    let mut builder = IndexBuilder::new();
+    for d in docs {
+        builder.add(d);
+    }
+    builder.finish()
+}
+
+fn open(built: &BuiltIndex) -> Result<Searcher, IndexError> {
+    let part = |name: &str| {
+        built
+            .parts
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap()
+            .1
+            .clone()
+    };
+    let m = &built.manifest;
+    Searcher::open(
+        m.clone(),
+        part(&m.parts.terms),
+        part(&m.parts.postings),
+        part(&m.parts.docs),
+    )
+}
+
+fn ids(
+    built: &BuiltIndex,
+    searcher: &Searcher,
+    query: &str,
+    options: &SearchOptions,
+) -> Vec<String> {
+    let query = Query::parse(query);
+    let found = searcher.search(&query, options).unwrap();
+    found
+        .hits
+        .iter()
+        .map(|hit| {
+            let chunk_no = built.manifest.store_chunk_of(hit.doc).unwrap();
+            let (name, bytes) = built
+                .parts
+                .iter()
+                .find(|(n, _)| *n == built.manifest.parts.store[chunk_no])
+                .unwrap();
+            let chunk = StoreChunk::decode(name, bytes).unwrap();
+            ResultItem::new(chunk.get(hit.doc).unwrap(), *hit, &query).id
+        })
+        .collect()
+}
+
+fn sample() -> BuiltIndex {
+    build(vec![
+        doc(
+            "visit",
+            Lang::En,
+            "Official visit to Tashkent",
+            "The minister arrived in Tashkent for talks.",
+            Some("2025-01-10"),
+        ),
+        doc(
+            "border",
+            Lang::En,
+            "Border security talks",
+            "State border security and protection were discussed.",
+            Some("2024-05-01"),
+        ),
+        doc(
+            "uz",
+            Lang::UzLatn,
+            "O‘zbekiston va Qozog‘iston",
+            "Toshkentda muzokaralar bo‘ldi.",
+            None,
+        ),
+        doc(
+            "ru",
+            Lang::Ru,
+            "Визит в Ташкент",
+            "Мирзиёев провёл переговоры.",
+            Some("2025-02-01"),
+        ),
+    ])
+}
+
+#[test]
+fn words_are_anded_and_the_last_one_is_a_prefix() {
+    let built = sample();
+    let searcher = open(&built).unwrap();
+    let all = SearchOptions::default();
+    assert_eq!(ids(&built, &searcher, "border secur", &all), ["border"]);
+    assert_eq!(ids(&built, &searcher, "tashk", &all), ["visit"]);
+    assert!(
+        ids(&built, &searcher, "tashk ", &all).is_empty(),
+        "a finished word is not a prefix"
+    );
+}
+
+#[test]
+fn apostrophe_and_yo_variants_find_the_same_article() {
+    let built = sample();
+    let searcher = open(&built).unwrap();
+    let all = SearchOptions::default();
+    for query in ["O'zbekiston", "Oʻzbekiston", "ozbekiston", "O`zbekiston"] {
+        assert_eq!(ids(&built, &searcher, query, &all), ["uz"], "{query}");
+    }
+    assert_eq!(ids(&built, &searcher, "Мирзиеев", &all), ["ru"]);
+}
+
+#[test]
+fn when_no_article_has_every_word_the_best_partial_matches_show() {
+    let built = sample();
+    let searcher = open(&built).unwrap();
+    let found = searcher
+        .search(&Query::parse("border zzzz "), &SearchOptions::default())
+        .unwrap();
+    assert!(found.partial);
+    assert_eq!(found.total, 1);
+}
+
+#[test]
+fn the_language_filter_keeps_one_language() {
+    let built = sample();
+    let searcher = open(&built).unwrap();
+    let ru = SearchOptions {
+        lang: Some("ru".into()),
+        limit: 10,
+    };
+    assert_eq!(ids(&built, &searcher, "визит", &ru), ["ru"]);
+    assert!(ids(&built, &searcher, "tashkent", &ru).is_empty());
+    let unknown = SearchOptions {
+        lang: Some("de".into()),
+        limit: 10,
+    };
+    assert!(ids(&built, &searcher, "tashkent", &unknown).is_empty());
+}
+
+#[test]
+fn title_matches_rank_above_body_matches() {
+    let built = build(vec![
+        doc(
+            "body",
+            Lang::En,
+            "Weekly notes",
+            "Talks on water cooperation were held.",
+            None,
+        ),
+        doc(
+            "title",
+            Lang::En,
+            "Water cooperation",
+            "Talks were held.",
+            None,
+        ),
+    ]);
+    let searcher = open(&built).unwrap();
+    assert_eq!(
+        ids(&built, &searcher, "water", &SearchOptions::default()),
+        ["title", "body"]
+    );
+}
+
+#[test]
+fn a_newer_index_format_is_refused_by_name() {
+    let mut built = sample();
+    built.manifest.version += 1;
+    let err = open(&built).err().unwrap();
+    assert!(matches!(err, IndexError::UnsupportedFormat { .. }));
+    assert!(err.to_string().contains("rebuild the index"), "{err}");
+}
+
+#[test]
+fn equal_input_gives_equal_bytes() {
+    let (a, b) = (sample(), sample());
+    assert_eq!(a.manifest, b.manifest);
+    assert_eq!(a.parts, b.parts);
+}
+
+fn words() -> impl Strategy<Value = String> {
+    proptest::collection::vec("[a-zа-яўқғҳ]{2,9}", 1..12).prop_map(|w| w.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_document_is_found_by_its_first_title_word(titles in proptest::collection::vec(words(), 1..30)) {
+        let docs = titles.iter().enumerate().map(|(i, t)| doc(&format!("d{i}"), Lang::En, t, "", None)).collect();
+        let built = build(docs);
+        let searcher = open(&built).unwrap();
+        let everything = SearchOptions { lang: None, limit: titles.len() };
+        for (i, title) in titles.iter().enumerate() {
+            let first = title.split(' ').next().unwrap();
+            let found = ids(&built, &searcher, &format!("{first} "), &everything);
+            prop_assert!(found.contains(&format!("d{i}")), "{} not found by {:?}", i, first);
+        }
+    }
+
+    #[test]
+    fn any_flipped_byte_in_any_part_is_an_error_not_a_panic(part in 0usize..4, at in any::<prop::sample::Index>(), flip in 1u8..=255) {
+        let mut built = sample();
+        let bytes = &mut built.parts[part].1;
+        let at = at.index(bytes.len());
+        bytes[at] ^= flip;
+        if part < 3 {
+            prop_assert!(open(&built).is_err());
+        } else {
+            let (name, bytes) = &built.parts[part];
+            prop_assert!(StoreChunk::decode(name, bytes).is_err());
+        }
+    }
+}
