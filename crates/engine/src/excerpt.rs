@@ -2,8 +2,9 @@
 
 use std::ops::Range;
 
-use crate::analysis::tokenize;
-use crate::query::Query;
+use crate::analysis::{tokenize, Token};
+use crate::search::Matcher;
+use crate::Lang;
 
 /// Words in an excerpt window.
 pub const EXCERPT_WORDS: usize = 28;
@@ -48,12 +49,12 @@ impl Excerpt {
 }
 
 /// Highlights every matching word of `text`, keeping all of it (for titles).
-pub fn highlight(text: &str, query: &Query) -> Excerpt {
+pub fn highlight(text: &str, matcher: &Matcher, lang: Option<&Lang>) -> Excerpt {
     Excerpt {
         text: text.to_string(),
         highlights: tokenize(text)
             .into_iter()
-            .filter(|t| query.matches(&t.term))
+            .filter(|t| matcher.word_of(t, lang).is_some())
             .map(|t| t.start..t.end)
             .collect(),
     }
@@ -61,15 +62,12 @@ pub fn highlight(text: &str, query: &Query) -> Excerpt {
 
 /// Cuts the window of [`EXCERPT_WORDS`] words of `text` that holds the most
 /// distinct query words (then the most matches), with its matches marked.
-pub fn excerpt(text: &str, query: &Query) -> Excerpt {
+pub fn excerpt(text: &str, matcher: &Matcher, lang: Option<&Lang>) -> Excerpt {
     let tokens = tokenize(text);
     if tokens.is_empty() {
         return Excerpt::default();
     }
-    let matched: Vec<Option<usize>> = tokens
-        .iter()
-        .map(|t| query.words.iter().position(|w| w.matches(&t.term)))
-        .collect();
+    let matched: Vec<Option<usize>> = tokens.iter().map(|t| matcher.word_of(t, lang)).collect();
     let first = best_window_start(&matched);
     let start = first.saturating_sub(LEAD_WORDS);
     let end = (start + EXCERPT_WORDS).min(tokens.len());
@@ -110,12 +108,7 @@ fn best_window_start(matched: &[Option<usize>]) -> usize {
 
 /// The byte range from the start of token `start` to the end of token
 /// `end - 1`, widened to the text's edges when only punctuation lies beyond.
-fn cut_bounds(
-    text: &str,
-    tokens: &[crate::analysis::Token],
-    start: usize,
-    end: usize,
-) -> Range<usize> {
+fn cut_bounds(text: &str, tokens: &[Token], start: usize, end: usize) -> Range<usize> {
     let from = if start == 0 { 0 } else { tokens[start].start };
     let to = if end == tokens.len() {
         text.len()
@@ -128,6 +121,25 @@ fn cut_bounds(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::WordMatcher;
+
+    /// A matcher for whole keys, and a prefix for the last one.
+    fn matcher(keys: &[&str], prefix: Option<&str>) -> Matcher {
+        let mut words: Vec<WordMatcher> = keys
+            .iter()
+            .map(|k| WordMatcher {
+                keys: [k.to_string()].into(),
+                ..Default::default()
+            })
+            .collect();
+        if let Some(p) = prefix {
+            words.push(WordMatcher {
+                prefix: Some(p.into()),
+                ..Default::default()
+            });
+        }
+        Matcher { words }
+    }
 
     #[test]
     fn window_lands_on_the_matches_and_marks_them() {
@@ -136,7 +148,7 @@ mod tests {
             "filler ".repeat(60),
             "tail ".repeat(60)
         );
-        let e = excerpt(&text, &Query::parse("border secur"));
+        let e = excerpt(&text, &matcher(&["border"], Some("secur")), None);
         let marked: Vec<&str> = e
             .segments()
             .into_iter()
@@ -149,14 +161,18 @@ mod tests {
 
     #[test]
     fn marks_the_original_spelling() {
-        let e = excerpt("Prezident O‘zbekiston haqida", &Query::parse("o'zbekiston"));
+        let e = excerpt(
+            "Prezident O‘zbekiston haqida",
+            &matcher(&["ozbekiston"], None),
+            None,
+        );
         assert_eq!(&e.text[e.highlights[0].clone()], "O‘zbekiston");
         assert_eq!(e.char_highlights(), [(10, 21)]);
     }
 
     #[test]
     fn short_text_is_kept_whole() {
-        let e = excerpt("Talks in Tashkent.", &Query::parse("tashkent"));
+        let e = excerpt("Talks in Tashkent.", &matcher(&["tashkent"], None), None);
         assert_eq!(e.text, "Talks in Tashkent.");
         assert_eq!(
             e.segments(),
@@ -166,7 +182,7 @@ mod tests {
 
     #[test]
     fn no_match_gives_the_opening() {
-        let e = excerpt(&"word ".repeat(100), &Query::parse("absent"));
+        let e = excerpt(&"word ".repeat(100), &matcher(&["absent"], None), None);
         assert!(e.highlights.is_empty());
         assert_eq!(e.text.split_whitespace().count(), EXCERPT_WORDS);
     }

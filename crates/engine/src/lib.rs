@@ -22,5 +22,5 @@ pub use excerpt::Excerpt;
 pub use index::{DocId, Document, IndexBuilder, IndexError, Manifest, StoredDoc};
 pub use lang::Lang;
 pub use query::Query;
-pub use result::ResultItem;
-pub use search::{Hit, SearchOptions, SearchResults, Searcher};
+pub use result::{present, Presented, ResultItem};
+pub use search::{Hit, Matcher, SearchOptions, SearchResults, Searcher};

@@ -1,6 +1,10 @@
-//! What the visitor typed, analysed into words.
+//! What the visitor typed, parsed into words, phrases and exclusions.
+//!
+//! * Words are ANDed; the last one is a prefix while it is being typed.
+//! * `"exact phrase"` (also «…» and “…”) keeps its words in order, side by side.
+//! * `-word` removes the articles that contain the word.
 
-use crate::analysis::tokenize;
+use crate::analysis::{stems_of, tokenize, Script, Token};
 
 /// Input beyond this many bytes is ignored: a pasted page must not stall a keystroke.
 pub const MAX_QUERY_BYTES: usize = 1024;
@@ -10,84 +14,178 @@ pub const MAX_QUERY_WORDS: usize = 12;
 /// One analysed query word.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueryWord {
-    /// The folded search key.
-    pub term: String,
-    /// Matches any term starting with `term` (the word being typed).
+    /// As typed.
+    pub text: String,
+    /// Folded in its own script (what stemmers and layout switching read).
+    pub folded: String,
+    /// The Latin search key.
+    pub key: String,
+    /// Every stem the word could have in a site language.
+    pub stems: Vec<String>,
+    pub script: Script,
+    /// Matches any key starting with `key` (the word being typed).
     pub prefix: bool,
 }
 
-/// A parsed query: its words are ANDed.
+/// A parsed query.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Query {
+    /// Required words, in typed order (phrase words included).
     pub words: Vec<QueryWord>,
+    /// Phrases, each as indices into `words`, consecutive.
+    pub phrases: Vec<Vec<usize>>,
+    /// Words whose articles are removed.
+    pub excluded: Vec<QueryWord>,
+}
+
+impl QueryWord {
+    pub fn new(text: &str, folded: String, key: String, prefix: bool) -> QueryWord {
+        QueryWord {
+            text: text.to_string(),
+            stems: stems_of(&folded, &key, None),
+            script: crate::analysis::script_of(&folded),
+            folded,
+            key,
+            prefix,
+        }
+    }
+
+    fn from_token(input: &str, token: Token, prefix: bool) -> QueryWord {
+        QueryWord::new(
+            &input[token.start..token.end],
+            token.folded,
+            token.key,
+            prefix,
+        )
+    }
 }
 
 impl Query {
-    /// Parses typed input. The last word is a prefix unless the input ends
-    /// in white space or punctuation: the visitor may still be typing it.
+    /// Parses typed input.
     pub fn parse(input: &str) -> Query {
         let mut cut = input.len().min(MAX_QUERY_BYTES);
         while !input.is_char_boundary(cut) {
             cut -= 1;
         }
         let input = &input[..cut];
+        let quoted = quoted_ranges(input);
         let tokens = tokenize(input);
-        let still_typing = tokens.last().is_some_and(|t| t.end == input.len());
-        let count = tokens.len();
-        let mut words: Vec<QueryWord> = tokens
-            .into_iter()
-            .enumerate()
-            .map(|(i, t)| QueryWord {
-                term: t.term,
-                prefix: still_typing && i + 1 == count,
-            })
-            .collect();
-        words.truncate(MAX_QUERY_WORDS);
-        Query { words }
+        let last = tokens.len().saturating_sub(1);
+        let mut query = Query::default();
+        let mut phrase_of_range: Vec<Option<usize>> = vec![None; quoted.len()];
+        for (i, token) in tokens.into_iter().enumerate() {
+            let in_quote = quoted.iter().position(|r| r.contains(&token.start));
+            let excluded = in_quote.is_none() && is_excluded(input, token.start);
+            let prefix = i == last && token.end == input.len() && in_quote.is_none() && !excluded;
+            if excluded {
+                query
+                    .excluded
+                    .push(QueryWord::from_token(input, token, false));
+                continue;
+            }
+            if query.words.len() == MAX_QUERY_WORDS {
+                break;
+            }
+            let index = query.words.len();
+            query
+                .words
+                .push(QueryWord::from_token(input, token, prefix));
+            if let Some(q) = in_quote {
+                match phrase_of_range[q] {
+                    Some(p) => query.phrases[p].push(index),
+                    None => {
+                        phrase_of_range[q] = Some(query.phrases.len());
+                        query.phrases.push(vec![index]);
+                    }
+                }
+            }
+        }
+        query.phrases.retain(|p| p.len() > 1);
+        query.excluded.truncate(MAX_QUERY_WORDS);
+        query
     }
 
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
-
-    /// Whether a document term matches any query word (for highlighting).
-    pub fn matches(&self, term: &str) -> bool {
-        self.words.iter().any(|w| w.matches(term))
-    }
 }
 
-impl QueryWord {
-    pub fn matches(&self, term: &str) -> bool {
-        if self.prefix {
-            term.starts_with(&self.term)
-        } else {
-            term == self.term
+/// Byte ranges inside closed quotation marks. An unclosed quote (still being
+/// typed) quotes nothing yet.
+fn quoted_ranges(input: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (at, c) in input.char_indices() {
+        match (open, c) {
+            (None, '"' | '«' | '“' | '„') => open = Some((at + c.len_utf8(), c)),
+            (Some((start, opener)), _) if closes(opener, c) => {
+                ranges.push(start..at);
+                open = None;
+            }
+            _ => {}
         }
     }
+    ranges
+}
+
+fn closes(opener: char, c: char) -> bool {
+    matches!(
+        (opener, c),
+        ('"', '"') | ('«', '»') | ('“', '”') | ('„', '“') | ('„', '”')
+    )
+}
+
+/// A word right after a `-` that starts a term (`-visa`, not `Toshkent-Samarqand`).
+fn is_excluded(input: &str, start: usize) -> bool {
+    let before = &input[..start];
+    before
+        .strip_suffix('-')
+        .is_some_and(|rest| rest.chars().next_back().is_none_or(char::is_whitespace))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn keys(words: &[QueryWord]) -> Vec<&str> {
+        words.iter().map(|w| w.key.as_str()).collect()
+    }
+
     #[test]
     fn last_word_is_a_prefix_while_typing() {
         let q = Query::parse("Border secur");
-        assert_eq!(
-            q.words[0],
-            QueryWord {
-                term: "border".into(),
-                prefix: false
-            }
-        );
-        assert_eq!(
-            q.words[1],
-            QueryWord {
-                term: "secur".into(),
-                prefix: true
-            }
-        );
+        assert_eq!(keys(&q.words), ["border", "secur"]);
+        assert_eq!((q.words[0].prefix, q.words[1].prefix), (false, true));
         assert!(!Query::parse("border ").words[0].prefix);
+    }
+
+    #[test]
+    fn quotes_make_phrases() {
+        let q = Query::parse(r#"talks "state border" security"#);
+        assert_eq!(keys(&q.words), ["talks", "state", "border", "security"]);
+        assert_eq!(q.phrases, [vec![1, 2]]);
+        assert_eq!(
+            Query::parse("«государственной границы»").phrases,
+            [vec![0, 1]]
+        );
+        let open = Query::parse(r#""state bord"#);
+        assert!(open.phrases.is_empty() && open.words[1].prefix);
+    }
+
+    #[test]
+    fn minus_excludes_but_hyphens_join() {
+        let q = Query::parse("visa -Russia Toshkent-Samarqand");
+        assert_eq!(keys(&q.words), ["visa", "toshkent", "samarqand"]);
+        assert_eq!(keys(&q.excluded), ["russia"]);
+        assert!(!q.excluded[0].prefix);
+    }
+
+    #[test]
+    fn words_carry_their_stems_and_script() {
+        let q = Query::parse("Toshkentdagi переговоры ");
+        assert!(q.words[0].stems.contains(&"toshkent".to_string()));
+        assert_eq!(q.words[1].script, Script::Cyrillic);
+        assert_eq!(q.words[1].key, "peregovori");
     }
 
     #[test]
@@ -100,6 +198,6 @@ mod tests {
 
     #[test]
     fn punctuation_only_is_empty() {
-        assert!(Query::parse(" ,.!? ❤️ ").is_empty());
+        assert!(Query::parse(" ,.!? ❤️ \"\" - ").is_empty());
     }
 }

@@ -1,9 +1,12 @@
-//! A result as shown: stored display data plus highlights for the query.
+//! Results as shown: stored display data, highlights, phrase checks, and
+//! the "showing results for" line, the same for the CLI and the browser.
 
+use crate::analysis::tokenize;
 use crate::excerpt::{excerpt, highlight, Excerpt};
-use crate::index::StoredDoc;
+use crate::index::{DocId, StoredDoc};
 use crate::query::Query;
-use crate::search::Hit;
+use crate::search::{Hit, Matcher, SearchResults};
+use crate::Lang;
 
 /// What the CLI prints and the widget renders for one hit.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,15 +23,121 @@ pub struct ResultItem {
 }
 
 impl ResultItem {
-    pub fn new(doc: &StoredDoc, hit: Hit, query: &Query) -> ResultItem {
+    pub fn new(doc: &StoredDoc, hit: Hit, matcher: &Matcher) -> ResultItem {
+        let lang = Lang::parse(&doc.lang).ok();
         ResultItem {
             id: doc.id.clone(),
             url: doc.url.clone(),
             lang: doc.lang.clone(),
             date: doc.date.clone(),
             score: hit.score,
-            title: highlight(&doc.title, query),
-            excerpt: excerpt(&doc.text, query),
+            title: highlight(&doc.title, matcher, lang.as_ref()),
+            excerpt: excerpt(&doc.text, matcher, lang.as_ref()),
         }
     }
+}
+
+/// A page of results, ready to show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Presented {
+    pub total: usize,
+    pub partial: bool,
+    /// The query as corrected, when some word matched only through a typo
+    /// or keyboard-layout correction ("Showing results for …").
+    pub corrected: Option<String>,
+    pub items: Vec<ResultItem>,
+}
+
+/// Turns ranked hits into shown results: checks phrases against the stored
+/// text, cuts excerpts, and spells out corrections. `stored` gives the
+/// stored document of a hit (the caller has fetched its store chunk).
+pub fn present<'a>(
+    query: &Query,
+    found: &SearchResults,
+    limit: usize,
+    stored: impl Fn(DocId) -> Option<&'a StoredDoc>,
+) -> Presented {
+    let mut items = Vec::new();
+    let mut passed = 0;
+    for hit in &found.hits {
+        let Some(doc) = stored(hit.doc) else { continue };
+        if found.phrase_check && !has_phrases(query, &found.matcher, doc) {
+            continue;
+        }
+        passed += 1;
+        if items.len() < limit {
+            items.push(ResultItem::new(doc, *hit, &found.matcher));
+        }
+    }
+    let total = if found.phrase_check {
+        passed
+    } else {
+        found.total
+    };
+    let corrected = correction(query, found, &items);
+    Presented {
+        total,
+        partial: found.partial,
+        corrected,
+        items,
+    }
+}
+
+/// Whether every phrase's words stand side by side, in order, in the title or text.
+fn has_phrases(query: &Query, matcher: &Matcher, doc: &StoredDoc) -> bool {
+    let lang = Lang::parse(&doc.lang).ok();
+    [&doc.title, &doc.text].iter().any(|text| {
+        let words: Vec<Option<usize>> = tokenize(text)
+            .iter()
+            .map(|t| matcher.word_of(t, lang.as_ref()))
+            .collect();
+        query.phrases.iter().all(|phrase| {
+            words
+                .windows(phrase.len())
+                .any(|w| w.iter().zip(phrase).all(|(m, &p)| *m == Some(p)))
+        })
+    })
+}
+
+/// The query with each corrected word replaced by what it matched: the
+/// layout-switched word, or the spelling found in the top results.
+fn correction(query: &Query, found: &SearchResults, items: &[ResultItem]) -> Option<String> {
+    if !found.corrected.iter().any(|&c| c) {
+        return None;
+    }
+    let words: Vec<String> = query
+        .words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| {
+            if !found.corrected.get(i).copied().unwrap_or(false) {
+                return word.text.clone();
+            }
+            if let Some(Some(switched)) = found.layout.get(i) {
+                return switched.clone();
+            }
+            spelling_in(items, &found.matcher, i).unwrap_or_else(|| word.text.clone())
+        })
+        .collect();
+    Some(words.join(" "))
+}
+
+/// How the top results write the word that answers query word `index`:
+/// the shortest such word, so a completion does not stand in for the word.
+fn spelling_in(items: &[ResultItem], matcher: &Matcher, index: usize) -> Option<String> {
+    items
+        .iter()
+        .flat_map(|item| {
+            let lang = Lang::parse(&item.lang).ok();
+            [&item.title.text, &item.excerpt.text]
+                .into_iter()
+                .flat_map(move |text| {
+                    tokenize(text)
+                        .into_iter()
+                        .filter(|t| matcher.word_of(t, lang.as_ref()) == Some(index))
+                        .map(|t| text[t.start..t.end].to_lowercase())
+                        .collect::<Vec<_>>()
+                })
+        })
+        .min_by_key(|spelling| spelling.chars().count())
 }

@@ -52,6 +52,9 @@ enum Command {
         /// Only articles in this language (en, ru, uz-Latn/uz, uz-Cyrl/oz, ...).
         #[arg(long, value_parser = parse_lang)]
         lang: Option<String>,
+        /// Rank articles in this language higher, as the widget does for its page's language.
+        #[arg(long, value_parser = parse_lang)]
+        prefer_lang: Option<String>,
         /// How many results to print.
         #[arg(long, default_value_t = 10)]
         limit: usize,
@@ -86,12 +89,14 @@ fn main() -> ExitCode {
         Command::Search {
             index,
             lang,
+            prefer_lang,
             limit,
             json,
             query,
         } => search_cmd::search(&search_cmd::SearchArgs {
             index,
             lang,
+            prefer_lang,
             limit,
             json,
             query: query.join(" "),

@@ -1,12 +1,11 @@
 //! `qidiruv search`: query an index directory, as the widget would.
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
 use qidiruv_engine::index::StoreChunk;
-use qidiruv_engine::{Query, ResultItem, SearchOptions};
+use qidiruv_engine::{present, Excerpt, Presented, Query, ResultItem, SearchOptions};
 use serde::Serialize;
 
 use crate::index_dir::IndexDir;
@@ -14,17 +13,19 @@ use crate::index_dir::IndexDir;
 pub struct SearchArgs {
     pub index: PathBuf,
     pub lang: Option<String>,
+    pub prefer_lang: Option<String>,
     pub limit: usize,
     pub json: bool,
     pub query: String,
 }
 
-/// The `--json` output shape (DESIGN.md).
+/// The `--json` output shape (DESIGN.md), plus `partial` and `corrected`.
 #[derive(Serialize)]
 struct JsonOutput<'a> {
     query: &'a str,
     total: usize,
     partial: bool,
+    corrected: Option<String>,
     results: Vec<JsonResult>,
 }
 
@@ -46,6 +47,7 @@ pub fn search(args: &SearchArgs) -> Result<(), String> {
     let query = Query::parse(&args.query);
     let options = SearchOptions {
         lang: args.lang.clone(),
+        prefer_lang: args.prefer_lang.clone(),
         limit: args.limit,
     };
     let found = index
@@ -53,32 +55,32 @@ pub fn search(args: &SearchArgs) -> Result<(), String> {
         .search(&query, &options)
         .map_err(|e| e.to_string())?;
 
+    let manifest = index.searcher.manifest();
     let mut chunks: HashMap<usize, StoreChunk> = HashMap::new();
-    let mut items = Vec::with_capacity(found.hits.len());
     for hit in &found.hits {
-        let manifest = index.searcher.manifest();
-        let chunk_no = manifest
+        let n = manifest
             .store_chunk_of(hit.doc)
-            .ok_or("hit outside the store")?;
-        let chunk = match chunks.entry(chunk_no) {
-            Entry::Occupied(entry) => entry.into_mut(),
-            Entry::Vacant(entry) => entry.insert(index.chunk_for(hit.doc)?),
-        };
-        let doc = chunk.get(hit.doc).ok_or("hit outside its store chunk")?;
-        items.push(ResultItem::new(doc, *hit, &query));
+            .ok_or("a hit lies outside the store")?;
+        if let std::collections::hash_map::Entry::Vacant(slot) = chunks.entry(n) {
+            slot.insert(index.chunk_for(hit.doc)?);
+        }
     }
+    let shown = present(&query, &found, args.limit, |doc| {
+        chunks.get(&manifest.store_chunk_of(doc)?)?.get(doc)
+    });
 
     if args.json {
         let output = JsonOutput {
             query: &args.query,
-            total: found.total,
-            partial: found.partial,
-            results: items.into_iter().map(json_result).collect(),
+            total: shown.total,
+            partial: shown.partial,
+            corrected: shown.corrected,
+            results: shown.items.into_iter().map(json_result).collect(),
         };
         let text = serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?;
         print_out(&format!("{text}\n"))
     } else {
-        print_out(&human(&args.query, found.total, found.partial, &items))
+        print_out(&human(&args.query, &shown))
     }
 }
 
@@ -105,20 +107,22 @@ fn json_result(item: ResultItem) -> JsonResult {
     }
 }
 
-fn human(query: &str, total: usize, partial: bool, items: &[ResultItem]) -> String {
-    let note = if partial {
-        " (no article has every word; showing the best partial matches)"
-    } else {
-        ""
+fn human(query: &str, shown: &Presented) -> String {
+    let mut out = format!("{} result(s) for {query:?}", shown.total);
+    if let Some(corrected) = &shown.corrected {
+        out += &format!(", showing results for {corrected:?}");
+    }
+    if shown.partial {
+        out += " (no article has every word; showing the best partial matches)";
+    }
+    out.push('\n');
+    let marked = |e: &Excerpt| -> String {
+        e.segments()
+            .into_iter()
+            .map(|(s, hit)| if hit { format!("[{s}]") } else { s.to_string() })
+            .collect()
     };
-    let mut out = format!("{total} result(s) for {query:?}{note}\n");
-    for (rank, item) in items.iter().enumerate() {
-        let marked = |e: &qidiruv_engine::Excerpt| -> String {
-            e.segments()
-                .into_iter()
-                .map(|(s, hit)| if hit { format!("[{s}]") } else { s.to_string() })
-                .collect()
-        };
+    for (rank, item) in shown.items.iter().enumerate() {
         out += &format!(
             "{:>2}. {}  ({}, {}, score {:.3})\n    {}\n    {}\n",
             rank + 1,

@@ -49,12 +49,19 @@ pub fn search_box(config: &Config) -> Html {
                 return;
             }
             let dispatcher = dispatcher.clone();
-            let (base, limit) = (config.index.clone(), config.limit);
+            let (base, limit, ui) = (config.index.clone(), config.limit, config.ui);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = async {
                     let index = index_at(&base).await?;
                     index
-                        .search(&Query::parse(&query), &SearchOptions { lang: None, limit })
+                        .search(
+                            &Query::parse(&query),
+                            &SearchOptions {
+                                lang: None,
+                                prefer_lang: Some(ui_tag(ui).into()),
+                                limit,
+                            },
+                        )
                         .await
                 }
                 .await;
@@ -132,6 +139,10 @@ pub fn search_box(config: &Config) -> Html {
         _ if state.partial => format!("{} {}", ui.result_count(state.total), ui.partial()),
         _ => ui.result_count(state.total),
     };
+    let corrected = state
+        .corrected
+        .as_ref()
+        .filter(|_| state.phase == Phase::Ready && state.total > 0);
 
     let options: Html = state
         .items
@@ -158,6 +169,9 @@ pub fn search_box(config: &Config) -> Html {
             <div class={ classes!("panel", state.open.then_some("open")) }>
                 <div class="status" role="status" aria-live="polite">
                     { status }
+                    if let Some(corrected) = corrected {
+                        <span class="corrected">{ " · " }{ ui.showing_results_for(corrected) }</span>
+                    }
                     if matches!(state.phase, Phase::Failed(_)) {
                         { " " }<button type="button" class="retry" onclick={ retry }>{ ui.retry() }</button>
                     }

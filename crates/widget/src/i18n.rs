@@ -95,6 +95,15 @@ impl UiLang {
         }
     }
 
+    pub fn showing_results_for(self, corrected: &str) -> String {
+        match self {
+            UiLang::En => format!("Showing results for “{corrected}”"),
+            UiLang::Ru => format!("Показаны результаты по запросу «{corrected}»"),
+            UiLang::UzLatn => format!("“{corrected}” boʻyicha natijalar koʻrsatilmoqda"),
+            UiLang::UzCyrl => format!("«{corrected}» бўйича натижалар кўрсатилмоқда"),
+        }
+    }
+
     /// "5 results", with Russian's three plural forms.
     pub fn result_count(self, n: usize) -> String {
         match self {

@@ -7,16 +7,9 @@ use std::rc::Rc;
 
 use futures::future::{join_all, try_join3, FutureExt, LocalBoxFuture, Shared};
 use qidiruv_engine::index::{Manifest, StoreChunk, MANIFEST_NAME};
-use qidiruv_engine::{Query, ResultItem, SearchOptions, Searcher};
+use qidiruv_engine::{present, Presented, Query, SearchOptions, Searcher};
 
 use crate::fetch::{fetch_bytes, Freshness};
-
-/// What one query shows.
-pub struct Answer {
-    pub total: usize,
-    pub partial: bool,
-    pub items: Vec<ResultItem>,
-}
 
 /// A loaded dictionary, postings and document table, plus the store chunks
 /// fetched so far.
@@ -85,7 +78,11 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
 impl LoadedIndex {
     /// Ranks the query, fetches the store chunks the shown hits need (in
     /// parallel, each once per page), and cuts their excerpts.
-    pub async fn search(&self, query: &Query, options: &SearchOptions) -> Result<Answer, String> {
+    pub async fn search(
+        &self,
+        query: &Query,
+        options: &SearchOptions,
+    ) -> Result<Presented, String> {
         let found = self
             .searcher
             .search(query, options)
@@ -105,19 +102,11 @@ impl LoadedIndex {
             self.chunks.borrow_mut().insert(n, Rc::new(chunk));
         }
         let chunks = self.chunks.borrow();
-        let items = found
-            .hits
-            .iter()
-            .filter_map(|hit| {
-                let chunk = chunks.get(&manifest.store_chunk_of(hit.doc)?)?;
-                Some(ResultItem::new(chunk.get(hit.doc)?, *hit, query))
-            })
-            .collect();
-        Ok(Answer {
-            total: found.total,
-            partial: found.partial,
-            items,
-        })
+        Ok(present(query, &found, options.limit, |doc| {
+            chunks
+                .get(&manifest.store_chunk_of(doc)?)
+                .and_then(|chunk| chunk.get(doc))
+        }))
     }
 
     async fn fetch_chunk(&self, n: usize) -> Result<(usize, StoreChunk), String> {

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use qidiruv_engine::ResultItem;
 use yew::Reducible;
 
-use crate::index_client::Answer;
+use qidiruv_engine::Presented;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Phase {
@@ -29,6 +29,8 @@ pub struct State {
     pub items: Rc<Vec<ResultItem>>,
     pub total: usize,
     pub partial: bool,
+    /// "Showing results for …", after a typo or keyboard-layout correction.
+    pub corrected: Option<String>,
     /// The option highlighted with the arrow keys.
     pub active: Option<usize>,
     /// Whether the listbox is shown.
@@ -42,7 +44,7 @@ pub enum Action {
     },
     Answered {
         seq: u64,
-        answer: Answer,
+        answer: Presented,
     },
     Failed {
         seq: u64,
@@ -76,6 +78,7 @@ impl Reducible for State {
                 next.phase = Phase::Ready;
                 next.total = answer.total;
                 next.partial = answer.partial;
+                next.corrected = answer.corrected;
                 next.items = Rc::new(answer.items);
                 next.active = None;
             }
@@ -115,11 +118,10 @@ mod tests {
         })
     }
 
-    fn answer(total: usize) -> Answer {
-        Answer {
+    fn answer(total: usize) -> Presented {
+        Presented {
             total,
-            partial: false,
-            items: Vec::new(),
+            ..Presented::default()
         }
     }
 

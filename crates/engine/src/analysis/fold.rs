@@ -2,13 +2,12 @@
 //!
 //! NFC, locale-free lower case, every Uzbek apostrophe look-alike dropped
 //! (visitors type `O'zbekiston`, `O‘zbekiston` and `Ozbekiston` for the same
-//! word), ё → е, and Latin diacritics removed with the Uzbek reform letters
-//! mapped to their 1995 spellings first (ş → sh, not s).
+//! word), and Latin diacritics removed with the Uzbek reform letters mapped
+//! to their 1995 spellings first (ş → sh, not s). ё stays: transliteration
+//! needs it (ё → yo), and the key fold then meets е.
 
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::UnicodeNormalization;
-
-use super::MAX_TERM_BYTES;
 
 /// The apostrophe look-alikes written for oʻ, gʻ and the tutuq (ʼ), after
 /// `alifbe` and `alifbo` (see uzbek-text.md §2).
@@ -54,18 +53,10 @@ pub fn fold_word(word: &str, out: &mut String) {
             push_folded(lower, out);
         }
     }
-    if out.len() > MAX_TERM_BYTES {
-        let mut cut = MAX_TERM_BYTES;
-        while !out.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        out.truncate(cut);
-    }
 }
 
 fn push_folded(c: char, out: &mut String) {
     match c {
-        'ё' => out.push('е'),
         // Turkish dotless i, and the dot that lower-casing İ leaves behind.
         'ı' => out.push('i'),
         '\u{0307}' => {}
@@ -116,9 +107,8 @@ mod tests {
     }
 
     #[test]
-    fn yo_folds_to_ye() {
-        assert_eq!(fold("Мирзиёев"), "мирзиеев");
-        assert_eq!(fold("ЁЛКА"), "елка");
+    fn yo_is_kept_for_transliteration() {
+        assert_eq!(fold("Мирзиёев"), "мирзиёев");
     }
 
     #[test]
@@ -153,12 +143,5 @@ mod tests {
     fn invisible_characters_vanish() {
         assert_eq!(fold("Tash\u{00AD}kent"), "tashkent");
         assert_eq!(fold("pre\u{200B}sident"), "president");
-    }
-
-    #[test]
-    fn long_terms_are_cut_on_a_char_boundary() {
-        let long = "ж".repeat(100);
-        let key = fold(&long);
-        assert!(key.len() <= MAX_TERM_BYTES && key.chars().all(|c| c == 'ж'));
     }
 }

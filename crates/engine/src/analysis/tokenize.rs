@@ -1,6 +1,7 @@
 //! Splitting text into words with their byte spans.
 
 use super::fold::{fold_word, is_apostrophe, is_ignorable};
+use super::{key_of, repair_homoglyphs};
 use unicode_normalization::char::is_combining_mark;
 
 /// One word of the input: where it stands and the key it is searched by.
@@ -10,8 +11,10 @@ pub struct Token {
     pub start: usize,
     /// Byte offset just past the word's last character.
     pub end: usize,
-    /// The folded search key.
-    pub term: String,
+    /// The word folded but still in its own script (what stemmers read).
+    pub folded: String,
+    /// The Latin search key.
+    pub key: String,
 }
 
 /// Splits `text` into words: runs of letters, digits and combining marks,
@@ -52,10 +55,30 @@ fn is_word_char(c: char) -> bool {
 }
 
 fn push_token(text: &str, start: usize, end: usize, tokens: &mut Vec<Token>) {
-    let mut term = String::new();
-    fold_word(&text[start..end], &mut term);
-    if !term.is_empty() {
-        tokens.push(Token { start, end, term });
+    let end = start + without_possessive(&text[start..end]).len();
+    let mut folded = String::new();
+    fold_word(&text[start..end], &mut folded);
+    if let Some(repaired) = repair_homoglyphs(&folded) {
+        folded = repaired;
+    }
+    if !folded.is_empty() {
+        let key = key_of(&folded);
+        tokens.push(Token {
+            start,
+            end,
+            folded,
+            key,
+        });
+    }
+}
+
+/// An English possessive `’s` is not part of the word (`border’s` is `border`).
+/// Uzbek has no word ending in an apostrophe and `s`, so this is safe for it.
+fn without_possessive(word: &str) -> &str {
+    let mut tail = word.char_indices().rev();
+    match (tail.next(), tail.next()) {
+        (Some((_, 's' | 'S')), Some((at, c))) if is_apostrophe(c) && at > 0 => &word[..at],
+        _ => word,
     }
 }
 
@@ -64,14 +87,14 @@ mod tests {
     use super::*;
 
     fn terms(text: &str) -> Vec<String> {
-        tokenize(text).into_iter().map(|t| t.term).collect()
+        tokenize(text).into_iter().map(|t| t.key).collect()
     }
 
     #[test]
     fn splits_on_spaces_punctuation_and_nbsp() {
         assert_eq!(
             terms("в\u{a0}области, «Ташкент»—2024!"),
-            ["в", "области", "ташкент", "2024"]
+            ["v", "oblasti", "tashkent", "2024"]
         );
     }
 
@@ -79,6 +102,19 @@ mod tests {
     fn apostrophes_join_inside_words_only() {
         assert_eq!(terms("‘O‘zbekiston’ ma’no"), ["ozbekiston", "mano"]);
         assert_eq!(terms("tog‘ "), ["tog"]);
+    }
+
+    #[test]
+    fn english_possessives_are_dropped() {
+        let text = "the State border’s security, Uzbekistan's";
+        assert_eq!(
+            terms(text),
+            ["the", "state", "border", "security", "uzbekistan"]
+        );
+        assert_eq!(
+            &text[tokenize(text)[2].start..tokenize(text)[2].end],
+            "border"
+        );
     }
 
     #[test]
@@ -102,7 +138,7 @@ mod tests {
             for token in tokenize(&text) {
                 proptest::prop_assert!(token.start >= last_end && token.start < token.end);
                 proptest::prop_assert!(text.is_char_boundary(token.start) && text.is_char_boundary(token.end));
-                proptest::prop_assert!(!token.term.is_empty());
+                proptest::prop_assert!(!token.key.is_empty());
                 last_end = token.end;
             }
         }

@@ -8,7 +8,8 @@ use super::part::{encode, part_name};
 use super::postings::{encode_list, Posting};
 use super::store::{stored_text, StoreChunk, StoredDoc};
 use super::DocId;
-use crate::analysis::tokenize;
+use crate::analysis::{stems_of, tokenize};
+use crate::index::stem_key;
 use crate::{Date, Lang};
 
 /// Documents per store chunk: a result page needs few chunks, and a chunk
@@ -33,6 +34,9 @@ pub struct IndexBuilder {
     postings: HashMap<String, Vec<Posting>>,
     stats: Vec<(DocStats, Lang)>,
     stored: Vec<StoredDoc>,
+    /// Stem keys of each (folded word, language) seen: stemming is the
+    /// costly step, and a corpus repeats its vocabulary endlessly.
+    stems: HashMap<(String, Lang), Vec<String>>,
 }
 
 /// A finished index: the manifest and every part's name and bytes.
@@ -53,11 +57,26 @@ impl IndexBuilder {
         let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
         let title_tokens = tokenize(&doc.title);
         let body_tokens = tokenize(&doc.body);
-        for token in &title_tokens {
-            counts.entry(token.term.clone()).or_default().0 += 1;
-        }
-        for token in &body_tokens {
-            counts.entry(token.term.clone()).or_default().1 += 1;
+        for (tokens, in_title) in [(&title_tokens, true), (&body_tokens, false)] {
+            for token in tokens {
+                let stems = self
+                    .stems
+                    .entry((token.folded.clone(), doc.lang.clone()))
+                    .or_insert_with(|| {
+                        stems_of(&token.folded, &token.key, Some(&doc.lang))
+                            .into_iter()
+                            .map(stem_key)
+                            .collect()
+                    });
+                for key in std::iter::once(&token.key).chain(stems.iter()) {
+                    let count = counts.entry(key.clone()).or_default();
+                    if in_title {
+                        count.0 += 1;
+                    } else {
+                        count.1 += 1;
+                    }
+                }
+            }
         }
         for (term, (title_tf, body_tf)) in counts {
             self.postings.entry(term).or_default().push(Posting {

@@ -23,15 +23,28 @@ pub struct DocTable {
 }
 
 impl DocTable {
-    /// Mean title and body lengths, at least 1 so empty corpora do not divide by zero.
-    pub fn average_lengths(&self) -> (f32, f32) {
-        let n = self.docs.len().max(1) as f64;
-        let title: u64 = self.docs.iter().map(|d| u64::from(d.title_len)).sum();
-        let body: u64 = self.docs.iter().map(|d| u64::from(d.body_len)).sum();
-        (
-            (title as f64 / n).max(1.0) as f32,
-            (body as f64 / n).max(1.0) as f32,
-        )
+    /// Mean title and body lengths of each language's documents, at least 1
+    /// so that empty fields do not divide by zero.
+    pub fn average_lengths_per_lang(&self) -> Vec<(f32, f32)> {
+        let mut sums = vec![(0u64, 0u64, 0u64); self.langs.len()];
+        for doc in &self.docs {
+            if let Some(sum) = sums.get_mut(usize::from(doc.lang)) {
+                *sum = (
+                    sum.0 + u64::from(doc.title_len),
+                    sum.1 + u64::from(doc.body_len),
+                    sum.2 + 1,
+                );
+            }
+        }
+        sums.into_iter()
+            .map(|(title, body, n)| {
+                let n = n.max(1) as f64;
+                (
+                    (title as f64 / n).max(1.0) as f32,
+                    (body as f64 / n).max(1.0) as f32,
+                )
+            })
+            .collect()
     }
 
     /// The newest document's day, the reference point for recency.

@@ -5,10 +5,14 @@
 //! | file | content |
 //! |---|---|
 //! | `qidiruv.json` | the [`Manifest`]: format version, counts, and the names of all other parts |
-//! | `terms.<hash>.fst` | an `fst::Map` from folded term to its postings' byte offset |
+//! | `terms.<hash>.fst` | an `fst::Map` from search key to its postings' byte offset |
 //! | `postings.<hash>.bin` | every term's [`postings`] list, concatenated |
 //! | `docs.<hash>.bin` | the [`DocTable`]: per-document lengths, date and language, for ranking and filters |
 //! | `store-<n>.<hash>.bin` | [`store`] chunks: the title, url, date and text shown for results |
+//!
+//! The dictionary holds two key spaces: word keys (see [`crate::analysis`])
+//! as they are, and stem keys behind the byte [`STEM_MARK`], which no word
+//! key starts with, so prefix and fuzzy searches over words never meet a stem.
 //!
 //! `<hash>` is the xxh3-64 of the file's bytes in hex: a part's name changes
 //! exactly when its content does, so hosts can cache parts forever, and the
@@ -32,3 +36,11 @@ pub use store::{StoreChunk, StoredDoc};
 
 /// A document's position in the index (0-based, in input order).
 pub type DocId = u32;
+
+/// The first byte of every stem key in the dictionary.
+pub const STEM_MARK: char = '\u{1}';
+
+/// The dictionary key of a stem.
+pub fn stem_key(stem: String) -> String {
+    format!("{STEM_MARK}{stem}")
+}

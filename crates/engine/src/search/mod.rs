@@ -1,13 +1,15 @@
 //! Finding and ranking documents for a [`Query`].
 
 mod expand;
+mod matcher;
 mod ranking;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::index::{postings, DocId, DocTable, IndexError, Manifest};
-use crate::query::Query;
-use expand::expand;
+use crate::query::{Query, QueryWord};
+pub use expand::{typo_budget, Expansion, WordMatch};
+pub use matcher::{Matcher, WordMatcher};
 use ranking::Ranker;
 
 /// Options a caller sets per query.
@@ -15,6 +17,8 @@ use ranking::Ranker;
 pub struct SearchOptions {
     /// Only documents in this language (a canonical tag, as [`crate::Lang::tag`]).
     pub lang: Option<String>,
+    /// Rank documents in this language (the page's) a little higher.
+    pub prefer_lang: Option<String>,
     /// How many hits to return; `total` still counts them all.
     pub limit: usize,
 }
@@ -23,10 +27,21 @@ impl Default for SearchOptions {
     fn default() -> Self {
         SearchOptions {
             lang: None,
+            prefer_lang: None,
             limit: 10,
         }
     }
 }
+
+/// Candidates kept for a phrase query, which the caller checks against the
+/// stored text (the index keeps no word positions).
+pub const PHRASE_CANDIDATES: usize = 200;
+
+/// A word whose documents make up more than this share of some language's
+/// documents is treated like a stop word: it ranks, but is not required.
+const COMMON_WORD_SHARE: f32 = 0.35;
+/// ... judged only in languages with at least this many documents.
+const COMMON_MIN_DOCS: u32 = 20;
 
 /// One ranked document.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,10 +55,19 @@ pub struct Hit {
 pub struct SearchResults {
     /// All matching documents, before `limit`.
     pub total: usize,
-    /// The best `limit` hits, best first; equal scores in doc-id order.
+    /// The best hits, best first; equal scores in doc-id order. At most
+    /// `limit`, or [`PHRASE_CANDIDATES`] when `phrase_check` is set.
     pub hits: Vec<Hit>,
-    /// No document had every word: these are the documents with the most.
+    /// No document had every required word: these are the documents with the most.
     pub partial: bool,
+    /// The hits still have to be checked for the query's phrases.
+    pub phrase_check: bool,
+    /// What each query word matched, for highlighting and phrase checks.
+    pub matcher: Matcher,
+    /// Per query word: matched only through a typo or layout correction.
+    pub corrected: Vec<bool>,
+    /// Per query word: the keyboard-layout switched form, when that matched.
+    pub layout: Vec<Option<String>>,
 }
 
 /// The loaded dictionary, postings and document table: everything a query
@@ -54,6 +78,8 @@ pub struct Searcher {
     postings: Vec<u8>,
     table: DocTable,
     ranker: Ranker,
+    /// Documents per language index.
+    lang_docs: Vec<u32>,
 }
 
 impl Searcher {
@@ -74,18 +100,28 @@ impl Searcher {
         })?;
         let store_capacity =
             manifest.parts.store.len() as u64 * u64::from(manifest.store_chunk_docs);
+        let langs_ok = table
+            .docs
+            .iter()
+            .all(|d| usize::from(d.lang) < table.langs.len());
         if table.docs.len() != manifest.documents as usize
             || u64::from(manifest.documents) > store_capacity
+            || !langs_ok
         {
             return Err(IndexError::Inconsistent {
                 detail: format!(
-                    "the manifest counts {} documents, the document table holds {}, the store {} chunks of {}",
+                    "the manifest counts {} documents, the document table holds {} in {} languages, the store {} chunks of {}",
                     manifest.documents,
                     table.docs.len(),
+                    table.langs.len(),
                     manifest.parts.store.len(),
                     manifest.store_chunk_docs
                 ),
             });
+        }
+        let mut lang_docs = vec![0u32; table.langs.len()];
+        for doc in &table.docs {
+            lang_docs[usize::from(doc.lang)] += 1;
         }
         let ranker = Ranker::new(&table);
         Ok(Searcher {
@@ -94,6 +130,7 @@ impl Searcher {
             postings,
             table,
             ranker,
+            lang_docs,
         })
     }
 
@@ -101,8 +138,8 @@ impl Searcher {
         &self.manifest
     }
 
-    /// Ranks the documents matching every word of `query`; when none does,
-    /// those matching the most words, flagged `partial`.
+    /// Ranks the documents matching every required word of `query` and no
+    /// excluded one; when none does, those matching the most, flagged `partial`.
     pub fn search(
         &self,
         query: &Query,
@@ -115,66 +152,171 @@ impl Searcher {
             },
             None => None,
         };
+        let preferred = options
+            .prefer_lang
+            .as_deref()
+            .and_then(|tag| self.table.lang_index(tag));
+
+        let mut results = SearchResults::default();
         let mut per_word = Vec::with_capacity(query.words.len());
         for word in &query.words {
-            per_word.push(self.word_scores(word, lang)?);
+            let matched = expand::expand(&self.dictionary, &self.postings, word)?;
+            let scored = self.score_word(word, &matched, lang)?;
+            results.matcher.words.push(word_matcher(word, &matched));
+            results.corrected.push(matched.corrected);
+            results.layout.push(matched.layout.map(|w| w.text));
+            per_word.push(scored);
         }
-        let mut combined: HashMap<DocId, (usize, f32)> = HashMap::new();
-        for scores in &per_word {
-            for (&doc, &score) in scores {
+        let excluded = self.excluded_docs(&query.excluded)?;
+
+        let any_rare = per_word.iter().any(|w| !w.common);
+        let required: Vec<bool> = per_word.iter().map(|w| !(w.common && any_rare)).collect();
+        let required_count = required.iter().filter(|&&r| r).count();
+        let mut combined: HashMap<DocId, Combined> = HashMap::new();
+        for (word, &is_required) in per_word.iter().zip(&required) {
+            for (&doc, &(score, in_title)) in &word.scores {
                 let entry = combined.entry(doc).or_default();
-                entry.0 += 1;
-                entry.1 += score;
+                entry.required += usize::from(is_required);
+                entry.in_title += usize::from(in_title);
+                entry.score += score;
             }
         }
-        let best_count = combined
-            .values()
-            .map(|&(count, _)| count)
-            .max()
-            .unwrap_or(0);
+        combined.retain(|doc, _| !excluded.contains(doc));
+        let best_count = combined.values().map(|c| c.required).max().unwrap_or(0);
+        let words = query.words.len().max(1) as f32;
         let mut hits: Vec<Hit> = combined
             .into_iter()
-            .filter(|&(_, (count, _))| count == best_count)
-            .map(|(doc, (_, score))| Hit {
-                doc,
-                score: score * self.ranker.recency(&self.table.docs[doc as usize]),
+            .filter(|(_, c)| c.required == best_count && c.required > 0)
+            .map(|(doc, c)| {
+                let stats = &self.table.docs[doc as usize];
+                let preference = if preferred == Some(stats.lang) {
+                    ranking::PREFERRED_LANGUAGE
+                } else {
+                    1.0
+                };
+                let title = ranking::title_coverage(c.in_title as f32 / words);
+                Hit {
+                    doc,
+                    score: c.score * title * self.ranker.recency(stats) * preference,
+                }
             })
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
-        let total = hits.len();
-        hits.truncate(options.limit);
-        Ok(SearchResults {
-            total,
-            hits,
-            partial: total > 0 && best_count < query.words.len(),
-        })
+        results.total = hits.len();
+        results.partial = results.total > 0 && best_count < required_count;
+        results.phrase_check = !query.phrases.is_empty();
+        hits.truncate(if results.phrase_check {
+            options.limit.max(PHRASE_CANDIDATES)
+        } else {
+            options.limit
+        });
+        results.hits = hits;
+        Ok(results)
     }
 
     /// Each matching document's best score for one query word, over all the
-    /// dictionary terms the word expands to.
-    fn word_scores(
+    /// keys the word expanded to, and whether the word is common.
+    fn score_word(
         &self,
-        word: &crate::query::QueryWord,
+        word: &QueryWord,
+        matched: &WordMatch,
         lang: Option<u16>,
-    ) -> Result<HashMap<DocId, f32>, IndexError> {
-        let mut scores: HashMap<DocId, f32> = HashMap::new();
-        for expansion in expand(&self.dictionary, &self.postings, word)? {
+    ) -> Result<WordScores, IndexError> {
+        let mut scores: HashMap<DocId, (f32, bool)> = HashMap::new();
+        let mut common = false;
+        // A layout-switched word is scored in the script it was meant in.
+        let typed = matched.layout.as_ref().unwrap_or(word);
+        for expansion in &matched.expansions {
             let list =
                 postings::decode_list(&self.postings, expansion.offset, self.manifest.documents)?;
             let idf = self.ranker.idf(list.len());
+            let mut per_lang = vec![0u32; self.lang_docs.len()];
             for posting in list {
                 let stats = &self.table.docs[posting.doc as usize];
+                per_lang[usize::from(stats.lang)] += 1;
                 if lang.is_some_and(|l| l != stats.lang) {
                     continue;
                 }
+                let script = ranking::script_factor(
+                    typed.script,
+                    &self.table.langs[usize::from(stats.lang)],
+                );
                 let score = expansion.quality
+                    * script
                     * self
                         .ranker
                         .term_score(idf, posting.title_tf, posting.body_tf, stats);
-                let best = scores.entry(posting.doc).or_insert(0.0);
-                *best = best.max(score);
+                let best = scores.entry(posting.doc).or_insert((0.0, false));
+                best.0 = best.0.max(score);
+                best.1 |= posting.title_tf > 0;
+            }
+            if expansion.quality == expand::EXACT {
+                common = per_lang.iter().zip(&self.lang_docs).any(|(&n, &total)| {
+                    total >= COMMON_MIN_DOCS && n as f32 / total as f32 > COMMON_WORD_SHARE
+                });
             }
         }
-        Ok(scores)
+        Ok(WordScores { scores, common })
     }
+
+    /// Documents holding an excluded word (exactly or by stem; no typos).
+    fn excluded_docs(&self, words: &[QueryWord]) -> Result<HashSet<DocId>, IndexError> {
+        let mut docs = HashSet::new();
+        for word in words {
+            let matched = expand::expand(&self.dictionary, &self.postings, word)?;
+            for expansion in matched
+                .expansions
+                .iter()
+                .filter(|e| e.quality >= expand::STEM)
+            {
+                docs.extend(
+                    postings::decode_list(
+                        &self.postings,
+                        expansion.offset,
+                        self.manifest.documents,
+                    )?
+                    .iter()
+                    .map(|p| p.doc),
+                );
+            }
+        }
+        Ok(docs)
+    }
+}
+
+struct WordScores {
+    /// Per document: the best score, and whether the word is in the title.
+    scores: HashMap<DocId, (f32, bool)>,
+    common: bool,
+}
+
+/// One document's tally over the query words.
+#[derive(Default)]
+struct Combined {
+    required: usize,
+    in_title: usize,
+    score: f32,
+}
+
+fn word_matcher(word: &QueryWord, matched: &WordMatch) -> WordMatcher {
+    let source = matched.layout.as_ref().unwrap_or(word);
+    let mut matcher = WordMatcher {
+        keys: matched
+            .expansions
+            .iter()
+            .filter(|e| !e.is_stem)
+            .map(|e| e.key.clone())
+            .collect(),
+        stems: matched
+            .expansions
+            .iter()
+            .filter(|e| e.is_stem)
+            .map(|e| e.key.clone())
+            .collect(),
+        prefix: source.prefix.then(|| source.key.clone()),
+    };
+    matcher.keys.insert(source.key.clone());
+    matcher.stems.insert(source.key.clone());
+    matcher.stems.extend(source.stems.iter().cloned());
+    matcher
 }

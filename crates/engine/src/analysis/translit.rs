@@ -1,0 +1,135 @@
+//! Cyrillic → Latin transliteration with the 1995 Uzbek rules
+//! (uzbek-text.md §4), and the key fold that makes spellings meet. This
+//! builds search keys, not display text: where sources disagree (ё/е), the
+//! key takes the form that lets both spellings meet.
+//!
+//! Every Cyrillic word — Uzbek or Russian — is indexed under its Latin
+//! transliteration, so Uzbek has one key space for both scripts and a
+//! Latin query reaches Russian-Cyrillic names (`Mirziyoyev` → Мирзиёев).
+
+fn is_vowel(c: char) -> bool {
+    matches!(
+        c,
+        'а' | 'е' | 'ё' | 'и' | 'о' | 'у' | 'ў' | 'э' | 'ю' | 'я' | 'ы'
+    )
+}
+
+fn is_consonant(c: char) -> bool {
+    super::script::is_cyrillic(c) && !is_vowel(c) && !matches!(c, 'ъ' | 'ь')
+}
+
+/// Transliterates a lower-case word; non-Cyrillic characters pass through.
+pub fn to_latin(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1).copied();
+        let latin = match c {
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' => "g",
+            'д' => "d",
+            // е is "ye" at the start of a word, after a vowel and after ъ/ь.
+            // ё is written е as often as not (Мирзиёев/Мирзиеев, ещё/еще),
+            // so the key reads it as е; `fold_key` meets Latin "yo" there.
+            'е' | 'ё' if prev.is_none_or(|p| is_vowel(p) || matches!(p, 'ъ' | 'ь')) => "ye",
+            'е' | 'ё' | 'э' => "e",
+            'ж' => "j",
+            'з' => "z",
+            'и' | 'ы' | 'і' => "i",
+            'й' => "y",
+            'к' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "x",
+            // ц is "ts" after a vowel inside the word, "s" elsewhere.
+            'ц' if prev.is_some_and(is_vowel) && next.is_some() => "ts",
+            'ц' => "s",
+            'ч' => "ch",
+            'ш' | 'щ' => "sh",
+            // ь is dropped, but softens a following vowel into a y-glide.
+            'ь' if next.is_some_and(is_vowel) && prev.is_some_and(is_consonant) => "y",
+            'ь' | 'ъ' => "",
+            'ю' => "yu",
+            'я' => "ya",
+            'ў' => "o",
+            'қ' => "q",
+            'ғ' => "g",
+            'ҳ' | 'һ' => "h",
+            other => {
+                out.push(other);
+                continue;
+            }
+        };
+        out.push_str(latin);
+    }
+    out
+}
+
+/// Folds spellings that visitors and sources mix up onto one key: Latin
+/// `yo` becomes `ye`, where a Cyrillic ё or е lands (Mirziyoyev, Мирзиёев
+/// and Мирзиеев all key as `mirziyeyev`).
+pub fn fold_key(latin: &str) -> String {
+    latin.replace("yo", "ye")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(cyrillic: &str) -> String {
+        fold_key(&to_latin(cyrillic))
+    }
+
+    #[test]
+    fn uzbek_letters_map_to_1995_latin() {
+        // Apostrophes are dropped from keys, so oʻ and gʻ become o and g.
+        assert_eq!(to_latin("ўзбекистон"), "ozbekiston");
+        assert_eq!(to_latin("тошкент"), "toshkent");
+        assert_eq!(to_latin("қишлоғи"), "qishlogi");
+        assert_eq!(to_latin("ҳоким"), "hokim");
+        assert_eq!(to_latin("маъно"), "mano");
+        assert_eq!(to_latin("чет"), "chet");
+    }
+
+    #[test]
+    fn ye_at_word_start_and_after_vowels() {
+        assert_eq!(to_latin("ер"), "yer");
+        assert_eq!(to_latin("поезд"), "poyezd");
+        assert_eq!(to_latin("объект"), "obyekt");
+        assert_eq!(to_latin("бешик"), "beshik");
+    }
+
+    #[test]
+    fn ts_after_vowels_s_elsewhere() {
+        assert_eq!(to_latin("цирк"), "sirk");
+        assert_eq!(to_latin("абзац"), "abzas");
+        assert_eq!(to_latin("акция"), "aksiya");
+        assert_eq!(to_latin("конституция"), "konstitutsiya");
+        assert_eq!(to_latin("лицей"), "litsey");
+    }
+
+    #[test]
+    fn soft_sign_is_dropped_or_glides() {
+        assert_eq!(to_latin("сентябрь"), "sentyabr");
+        assert_eq!(to_latin("батальон"), "batalyon");
+    }
+
+    #[test]
+    fn name_spellings_meet_on_one_key() {
+        assert_eq!(key("мирзиёев"), fold_key("mirziyoyev"));
+        assert_eq!(key("мирзиеев"), fold_key("mirziyoyev"));
+        assert_eq!(key("ташкент"), "tashkent");
+        assert_eq!(key("ещё"), key("еще"));
+    }
+}
