@@ -2,18 +2,11 @@
 //!
 //! Exit status: 0 success, 1 bad input or a failed build, 2 usage error.
 
-mod build_cmd;
-mod index_dir;
-mod jsonl;
-mod output;
-mod report;
-mod search_cmd;
-mod url_check;
-
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use qidiruv::{build_cmd, jsonl, search_cmd};
 use qidiruv_engine::Lang;
 
 #[derive(Parser)]

@@ -1,0 +1,11 @@
+//! The `qidiruv` indexer as a library: corpus readers, validation, the
+//! build and search commands. The binary (`main.rs`) is a thin CLI shell over
+//! it, and the fuzz targets call the readers directly.
+
+pub mod build_cmd;
+pub mod index_dir;
+pub mod jsonl;
+pub mod output;
+pub mod report;
+pub mod search_cmd;
+pub mod url_check;
