@@ -4,6 +4,8 @@
 #   ./build.sh          build the demo into dist/ and serve it on http://127.0.0.1:8080
 #   ./build.sh dist     build the deployable bundle and demo site into dist/ only
 #   ./build.sh test     every check: formatting, lints, native tests, browser tests
+#   ./build.sh eval     search quality on the judged queries, Qidiruv beside Pagefind
+#                       (tests/eval/; extra arguments go to eval.mjs)
 #
 # Each command installs what it is missing first (the wasm32 target,
 # wasm-bindgen-cli at the version in Cargo.lock, npm tools, Chromium).
@@ -111,14 +113,29 @@ run_tests() {
   ensure_browser
   say "browser tests"
   node --test --test-concurrency=1 tests/e2e/
+  say "search-quality floor"
+  node --test tests/eval/
+}
+
+# Search quality on the judged queries over ../shared/corpus (tests/eval/README.md).
+run_eval() {
+  if [[ ! -f ../shared/corpus/dev.jsonl ]]; then
+    say "eval skipped: ../shared/corpus/dev.jsonl is not there"
+    return 0
+  fi
+  ensure_npm_tools
+  ensure_browser
+  cargo build --release -p qidiruv
+  node tests/eval/eval.mjs "$@"
 }
 
 case "${1:-serve}" in
   serve) build_dist && serve ;;
   dist) build_dist ;;
   test) run_tests ;;
+  eval) shift && run_eval "$@" ;;
   *)
-    echo "usage: $0 [serve|dist|test]" >&2
+    echo "usage: $0 [serve|dist|test|eval]" >&2
     exit 2
     ;;
 esac

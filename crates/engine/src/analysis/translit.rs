@@ -76,11 +76,17 @@ pub fn to_latin(word: &str) -> String {
     out
 }
 
-/// Folds spellings that visitors and sources mix up onto one key: Latin
-/// `yo` becomes `ye`, where a Cyrillic ё or е lands (Mirziyoyev, Мирзиёев
-/// and Мирзиеев all key as `mirziyeyev`).
+/// Folds spellings that visitors and sources mix up onto one key:
+/// * Latin `yo` becomes `ye`, where a Cyrillic ё or е lands (Mirziyoyev,
+///   Мирзиёев and Мирзиеев all key as `mirziyeyev`);
+/// * the English romanisations `kh` and `zh` become the Uzbek `x` and `j`
+///   that х and ж transliterate to (Kazakhstan and Казахстан meet,
+///   Bakhtiyor and Бахтиёр, Khorezm and Xorazm come within a typo).
 pub fn fold_key(latin: &str) -> String {
-    latin.replace("yo", "ye")
+    latin
+        .replace("yo", "ye")
+        .replace("kh", "x")
+        .replace("zh", "j")
 }
 
 #[cfg(test)]
@@ -131,5 +137,7 @@ mod tests {
         assert_eq!(key("мирзиеев"), fold_key("mirziyoyev"));
         assert_eq!(key("ташкент"), "tashkent");
         assert_eq!(key("ещё"), key("еще"));
+        assert_eq!(key("казахстан"), fold_key("kazakhstan"));
+        assert_eq!(key("бахтиёр"), fold_key("bakhtiyor"));
     }
 }

@@ -52,7 +52,7 @@ pub struct WordMatch {
 pub fn typo_budget(chars: usize) -> u32 {
     match chars {
         0..=4 => 0,
-        5..=8 => 1,
+        5..=7 => 1,
         _ => 2,
     }
 }
@@ -242,6 +242,7 @@ mod tests {
     fn typo_budget_grows_with_length() {
         assert_eq!(typo_budget(4), 0);
         assert_eq!(typo_budget(6), 1);
+        assert_eq!(typo_budget(8), 2);
         assert_eq!(typo_budget(10), 2);
     }
 }

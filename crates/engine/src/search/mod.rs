@@ -59,6 +59,8 @@ pub struct SearchResults {
     /// `limit`, or [`PHRASE_CANDIDATES`] when `phrase_check` is set.
     pub hits: Vec<Hit>,
     /// No document had every required word: these are the documents with the most.
+    /// (When only a few had every word, documents missing one follow them
+    /// in `hits` without this flag.)
     pub partial: bool,
     /// The hits still have to be checked for the query's phrases.
     pub phrase_check: bool,
@@ -183,10 +185,22 @@ impl Searcher {
         }
         combined.retain(|doc, _| !excluded.contains(doc));
         let best_count = combined.values().map(|c| c.required).max().unwrap_or(0);
+        let full = combined
+            .values()
+            .filter(|c| c.required == best_count)
+            .count();
+        // Too few articles with every word: add those missing one word, after
+        // them. Spellings no expansion reaches (Қодиров for Kadyrov) then
+        // still surface through the query's other words.
+        let floor = if full < options.limit {
+            best_count.saturating_sub(1).max(1)
+        } else {
+            best_count
+        };
         let words = query.words.len().max(1) as f32;
-        let mut hits: Vec<Hit> = combined
+        let mut ranked: Vec<(usize, Hit)> = combined
             .into_iter()
-            .filter(|(_, c)| c.required == best_count && c.required > 0)
+            .filter(|(_, c)| c.required >= floor && c.required > 0)
             .map(|(doc, c)| {
                 let stats = &self.table.docs[doc as usize];
                 let preference = if preferred == Some(stats.lang) {
@@ -195,13 +209,16 @@ impl Searcher {
                     1.0
                 };
                 let title = ranking::title_coverage(c.in_title as f32 / words);
-                Hit {
-                    doc,
-                    score: c.score * title * self.ranker.recency(stats) * preference,
-                }
+                let score = c.score * title * self.ranker.recency(stats) * preference;
+                (c.required, Hit { doc, score })
             })
             .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        ranked.sort_by(|(ca, a), (cb, b)| {
+            cb.cmp(ca)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.doc.cmp(&b.doc))
+        });
+        let mut hits: Vec<Hit> = ranked.into_iter().map(|(_, hit)| hit).collect();
         results.total = hits.len();
         results.partial = results.total > 0 && best_count < required_count;
         results.phrase_check = !query.phrases.is_empty();
