@@ -24,10 +24,7 @@ impl Excerpt {
     /// outside Rust that do not index strings by bytes.
     pub fn char_highlights(&self) -> Vec<(usize, usize)> {
         let to_chars = |byte: usize| self.text[..byte].chars().count();
-        self.highlights
-            .iter()
-            .map(|r| (to_chars(r.start), to_chars(r.end)))
-            .collect()
+        self.highlights.iter().map(|r| (to_chars(r.start), to_chars(r.end))).collect()
     }
 
     /// Splits the text into `(segment, is_match)` runs, in order.
@@ -81,10 +78,7 @@ pub fn excerpt(text: &str, matcher: &Matcher, lang: Option<&Lang>) -> Excerpt {
             shift(tokens[i].start)..shift(tokens[i].end)
         })
         .collect();
-    Excerpt {
-        text: format!("{lead}{}{trail}", &text[cut]),
-        highlights,
-    }
+    Excerpt { text: format!("{lead}{}{trail}", &text[cut]), highlights }
 }
 
 /// The token index where the best window's first match stands (0 if none).
@@ -110,11 +104,7 @@ fn best_window_start(matched: &[Option<usize>]) -> usize {
 /// `end - 1`, widened to the text's edges when only punctuation lies beyond.
 fn cut_bounds(text: &str, tokens: &[Token], start: usize, end: usize) -> Range<usize> {
     let from = if start == 0 { 0 } else { tokens[start].start };
-    let to = if end == tokens.len() {
-        text.len()
-    } else {
-        tokens[end - 1].end
-    };
+    let to = if end == tokens.len() { text.len() } else { tokens[end - 1].end };
     from..to
 }
 
@@ -125,47 +115,26 @@ mod tests {
 
     /// A matcher for whole keys, and a prefix for the last one.
     fn matcher(keys: &[&str], prefix: Option<&str>) -> Matcher {
-        let mut words: Vec<WordMatcher> = keys
-            .iter()
-            .map(|k| WordMatcher {
-                keys: [k.to_string()].into(),
-                ..Default::default()
-            })
-            .collect();
+        let mut words: Vec<WordMatcher> =
+            keys.iter().map(|k| WordMatcher { keys: [k.to_string()].into(), ..Default::default() }).collect();
         if let Some(p) = prefix {
-            words.push(WordMatcher {
-                prefix: Some(p.into()),
-                ..Default::default()
-            });
+            words.push(WordMatcher { prefix: Some(p.into()), ..Default::default() });
         }
         Matcher { words }
     }
 
     #[test]
     fn window_lands_on_the_matches_and_marks_them() {
-        let text = format!(
-            "{} the State border security was discussed {}",
-            "filler ".repeat(60),
-            "tail ".repeat(60)
-        );
+        let text = format!("{} the State border security was discussed {}", "filler ".repeat(60), "tail ".repeat(60));
         let e = excerpt(&text, &matcher(&["border"], Some("secur")), None);
-        let marked: Vec<&str> = e
-            .segments()
-            .into_iter()
-            .filter(|s| s.1)
-            .map(|s| s.0)
-            .collect();
+        let marked: Vec<&str> = e.segments().into_iter().filter(|s| s.1).map(|s| s.0).collect();
         assert_eq!(marked, ["border", "security"]);
         assert!(e.text.starts_with('…') && e.text.ends_with('…'));
     }
 
     #[test]
     fn marks_the_original_spelling() {
-        let e = excerpt(
-            "Prezident O‘zbekiston haqida",
-            &matcher(&["ozbekiston"], None),
-            None,
-        );
+        let e = excerpt("Prezident O‘zbekiston haqida", &matcher(&["ozbekiston"], None), None);
         assert_eq!(&e.text[e.highlights[0].clone()], "O‘zbekiston");
         assert_eq!(e.char_highlights(), [(10, 21)]);
     }
@@ -174,10 +143,7 @@ mod tests {
     fn short_text_is_kept_whole() {
         let e = excerpt("Talks in Tashkent.", &matcher(&["tashkent"], None), None);
         assert_eq!(e.text, "Talks in Tashkent.");
-        assert_eq!(
-            e.segments(),
-            [("Talks in ", false), ("Tashkent", true), (".", false)]
-        );
+        assert_eq!(e.segments(), [("Talks in ", false), ("Tashkent", true), (".", false)]);
     }
 
     #[test]

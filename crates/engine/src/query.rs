@@ -51,12 +51,7 @@ impl QueryWord {
     }
 
     fn from_token(input: &str, token: Token, prefix: bool) -> QueryWord {
-        QueryWord::new(
-            &input[token.start..token.end],
-            token.folded,
-            token.key,
-            prefix,
-        )
+        QueryWord::new(&input[token.start..token.end], token.folded, token.key, prefix)
     }
 }
 
@@ -78,18 +73,14 @@ impl Query {
             let excluded = in_quote.is_none() && is_excluded(input, token.start);
             let prefix = i == last && token.end == input.len() && in_quote.is_none() && !excluded;
             if excluded {
-                query
-                    .excluded
-                    .push(QueryWord::from_token(input, token, false));
+                query.excluded.push(QueryWord::from_token(input, token, false));
                 continue;
             }
             if query.words.len() == MAX_QUERY_WORDS {
                 break;
             }
             let index = query.words.len();
-            query
-                .words
-                .push(QueryWord::from_token(input, token, prefix));
+            query.words.push(QueryWord::from_token(input, token, prefix));
             if let Some(q) = in_quote {
                 match phrase_of_range[q] {
                     Some(p) => query.phrases[p].push(index),
@@ -129,18 +120,13 @@ fn quoted_ranges(input: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 fn closes(opener: char, c: char) -> bool {
-    matches!(
-        (opener, c),
-        ('"', '"') | ('«', '»') | ('“', '”') | ('„', '“') | ('„', '”')
-    )
+    matches!((opener, c), ('"', '"') | ('«', '»') | ('“', '”') | ('„', '“') | ('„', '”'))
 }
 
 /// A word right after a `-` that starts a term (`-visa`, not `Toshkent-Samarqand`).
 fn is_excluded(input: &str, start: usize) -> bool {
     let before = &input[..start];
-    before
-        .strip_suffix('-')
-        .is_some_and(|rest| rest.chars().next_back().is_none_or(char::is_whitespace))
+    before.strip_suffix('-').is_some_and(|rest| rest.chars().next_back().is_none_or(char::is_whitespace))
 }
 
 #[cfg(test)]
@@ -164,10 +150,7 @@ mod tests {
         let q = Query::parse(r#"talks "state border" security"#);
         assert_eq!(keys(&q.words), ["talks", "state", "border", "security"]);
         assert_eq!(q.phrases, [vec![1, 2]]);
-        assert_eq!(
-            Query::parse("«государственной границы»").phrases,
-            [vec![0, 1]]
-        );
+        assert_eq!(Query::parse("«государственной границы»").phrases, [vec![0, 1]]);
         let open = Query::parse(r#""state bord"#);
         assert!(open.phrases.is_empty() && open.words[1].prefix);
     }

@@ -16,6 +16,8 @@ pub struct ResultItem {
     pub lang: String,
     pub date: Option<String>,
     pub score: f32,
+    /// Missing one of the query's words (see [`Hit::related`]).
+    pub related: bool,
     /// The title with its matches marked.
     pub title: Excerpt,
     /// The densest window of the body with its matches marked.
@@ -31,6 +33,7 @@ impl ResultItem {
             lang: doc.lang.clone(),
             date: doc.date.clone(),
             score: hit.score,
+            related: hit.related,
             title: highlight(&doc.title, matcher, lang.as_ref()),
             excerpt: excerpt(&doc.text, matcher, lang.as_ref()),
         }
@@ -40,7 +43,10 @@ impl ResultItem {
 /// A page of results, ready to show.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Presented {
+    /// Articles with every word (or, when `partial`, with the most words).
     pub total: usize,
+    /// Articles missing one word, shown after the matches.
+    pub related: usize,
     pub partial: bool,
     /// The query as corrected, when some word matched only through a typo
     /// or keyboard-layout correction ("Showing results for …").
@@ -58,44 +64,35 @@ pub fn present<'a>(
     stored: impl Fn(DocId) -> Option<&'a StoredDoc>,
 ) -> Presented {
     let mut items = Vec::new();
-    let mut passed = 0;
+    let (mut matched, mut related) = (0, 0);
     for hit in &found.hits {
         let Some(doc) = stored(hit.doc) else { continue };
         if found.phrase_check && !has_phrases(query, &found.matcher, doc) {
             continue;
         }
-        passed += 1;
+        if hit.related {
+            related += 1;
+        } else {
+            matched += 1;
+        }
         if items.len() < limit {
             items.push(ResultItem::new(doc, *hit, &found.matcher));
         }
     }
-    let total = if found.phrase_check {
-        passed
-    } else {
-        found.total
-    };
+    let (total, related) = if found.phrase_check { (matched, related) } else { (found.total, found.related) };
     let corrected = correction(query, found, &items);
-    Presented {
-        total,
-        partial: found.partial,
-        corrected,
-        items,
-    }
+    Presented { total, related, partial: found.partial, corrected, items }
 }
 
 /// Whether every phrase's words stand side by side, in order, in the title or text.
 fn has_phrases(query: &Query, matcher: &Matcher, doc: &StoredDoc) -> bool {
     let lang = Lang::parse(&doc.lang).ok();
     [&doc.title, &doc.text].iter().any(|text| {
-        let words: Vec<Option<usize>> = tokenize(text)
+        let words: Vec<Option<usize>> = tokenize(text).iter().map(|t| matcher.word_of(t, lang.as_ref())).collect();
+        query
+            .phrases
             .iter()
-            .map(|t| matcher.word_of(t, lang.as_ref()))
-            .collect();
-        query.phrases.iter().all(|phrase| {
-            words
-                .windows(phrase.len())
-                .any(|w| w.iter().zip(phrase).all(|(m, &p)| *m == Some(p)))
-        })
+            .all(|phrase| words.windows(phrase.len()).any(|w| w.iter().zip(phrase).all(|(m, &p)| *m == Some(p))))
     })
 }
 
@@ -129,15 +126,13 @@ fn spelling_in(items: &[ResultItem], matcher: &Matcher, index: usize) -> Option<
         .iter()
         .flat_map(|item| {
             let lang = Lang::parse(&item.lang).ok();
-            [&item.title.text, &item.excerpt.text]
-                .into_iter()
-                .flat_map(move |text| {
-                    tokenize(text)
-                        .into_iter()
-                        .filter(|t| matcher.word_of(t, lang.as_ref()) == Some(index))
-                        .map(|t| text[t.start..t.end].to_lowercase())
-                        .collect::<Vec<_>>()
-                })
+            [&item.title.text, &item.excerpt.text].into_iter().flat_map(move |text| {
+                tokenize(text)
+                    .into_iter()
+                    .filter(|t| matcher.word_of(t, lang.as_ref()) == Some(index))
+                    .map(|t| text[t.start..t.end].to_lowercase())
+                    .collect::<Vec<_>>()
+            })
         })
         .min_by_key(|spelling| spelling.chars().count())
 }

@@ -2,9 +2,7 @@
 
 use proptest::prelude::*;
 use qidiruv_engine::index::{BuiltIndex, StoreChunk};
-use qidiruv_engine::{
-    present, Date, Document, IndexBuilder, IndexError, Lang, Query, SearchOptions, Searcher,
-};
+use qidiruv_engine::{present, Date, Document, IndexBuilder, IndexError, Lang, Query, SearchOptions, Searcher};
 
 fn doc(id: &str, lang: Lang, title: &str, body: &str, date: Option<&str>) -> Document {
     Document {
@@ -26,30 +24,12 @@ fn build(docs: Vec<Document>) -> BuiltIndex {
 }
 
 fn open(built: &BuiltIndex) -> Result<Searcher, IndexError> {
-    let part = |name: &str| {
-        built
-            .parts
-            .iter()
-            .find(|(n, _)| n == name)
-            .unwrap()
-            .1
-            .clone()
-    };
+    let part = |name: &str| built.parts.iter().find(|(n, _)| n == name).unwrap().1.clone();
     let m = &built.manifest;
-    Searcher::open(
-        m.clone(),
-        part(&m.parts.terms),
-        part(&m.parts.postings),
-        part(&m.parts.docs),
-    )
+    Searcher::open(m.clone(), part(&m.parts.terms), part(&m.parts.postings), part(&m.parts.docs))
 }
 
-fn ids(
-    built: &BuiltIndex,
-    searcher: &Searcher,
-    query: &str,
-    options: &SearchOptions,
-) -> Vec<String> {
+fn ids(built: &BuiltIndex, searcher: &Searcher, query: &str, options: &SearchOptions) -> Vec<String> {
     let query = Query::parse(query);
     let found = searcher.search(&query, options).unwrap();
     let chunks: Vec<StoreChunk> = built
@@ -57,17 +37,9 @@ fn ids(
         .parts
         .store
         .iter()
-        .map(|name| {
-            StoreChunk::decode(
-                name,
-                &built.parts.iter().find(|(n, _)| n == name).unwrap().1,
-            )
-            .unwrap()
-        })
+        .map(|name| StoreChunk::decode(name, &built.parts.iter().find(|(n, _)| n == name).unwrap().1).unwrap())
         .collect();
-    let shown = present(&query, &found, options.limit, |doc| {
-        chunks[built.manifest.store_chunk_of(doc)?].get(doc)
-    });
+    let shown = present(&query, &found, options.limit, |doc| chunks[built.manifest.store_chunk_of(doc)?].get(doc));
     shown.items.into_iter().map(|item| item.id).collect()
 }
 
@@ -87,20 +59,8 @@ fn sample() -> BuiltIndex {
             "State border security and protection were discussed.",
             Some("2024-05-01"),
         ),
-        doc(
-            "uz",
-            Lang::UzLatn,
-            "O‘zbekiston va Qozog‘iston",
-            "Toshkentda muzokaralar bo‘ldi.",
-            None,
-        ),
-        doc(
-            "ru",
-            Lang::Ru,
-            "Визит в Ташкент",
-            "Мирзиёев провёл переговоры.",
-            Some("2025-02-01"),
-        ),
+        doc("uz", Lang::UzLatn, "O‘zbekiston va Qozog‘iston", "Toshkentda muzokaralar bo‘ldi.", None),
+        doc("ru", Lang::Ru, "Визит в Ташкент", "Мирзиёев провёл переговоры.", Some("2025-02-01")),
     ])
 }
 
@@ -111,10 +71,7 @@ fn words_are_anded_and_the_last_one_is_a_prefix() {
     let all = SearchOptions::default();
     assert_eq!(ids(&built, &searcher, "border secur", &all), ["border"]);
     assert_eq!(ids(&built, &searcher, "tashk", &all)[0], "visit");
-    assert!(
-        ids(&built, &searcher, "tashk ", &all).is_empty(),
-        "a finished word is not a prefix"
-    );
+    assert!(ids(&built, &searcher, "tashk ", &all).is_empty(), "a finished word is not a prefix");
 }
 
 #[test]
@@ -132,9 +89,7 @@ fn apostrophe_and_yo_variants_find_the_same_article() {
 fn when_no_article_has_every_word_the_best_partial_matches_show() {
     let built = sample();
     let searcher = open(&built).unwrap();
-    let found = searcher
-        .search(&Query::parse("border zzzz "), &SearchOptions::default())
-        .unwrap();
+    let found = searcher.search(&Query::parse("border zzzz "), &SearchOptions::default()).unwrap();
     assert!(found.partial);
     assert_eq!(found.total, 1);
 }
@@ -143,19 +98,10 @@ fn when_no_article_has_every_word_the_best_partial_matches_show() {
 fn the_language_filter_keeps_one_language() {
     let built = sample();
     let searcher = open(&built).unwrap();
-    let ru = SearchOptions {
-        lang: Some("ru".into()),
-        ..Default::default()
-    };
+    let ru = SearchOptions { lang: Some("ru".into()), ..Default::default() };
     assert_eq!(ids(&built, &searcher, "визит", &ru), ["ru"]);
-    assert_eq!(
-        ids(&built, &searcher, "official", &ru),
-        Vec::<String>::new()
-    );
-    let unknown = SearchOptions {
-        lang: Some("de".into()),
-        ..Default::default()
-    };
+    assert_eq!(ids(&built, &searcher, "official", &ru), Vec::<String>::new());
+    let unknown = SearchOptions { lang: Some("de".into()), ..Default::default() };
     assert!(ids(&built, &searcher, "tashkent", &unknown).is_empty());
 }
 
@@ -163,14 +109,8 @@ fn the_language_filter_keeps_one_language() {
 fn a_latin_name_finds_russian_cyrillic_below_latin_matches() {
     let built = sample();
     let searcher = open(&built).unwrap();
-    assert_eq!(
-        ids(&built, &searcher, "Tashkent ", &SearchOptions::default()),
-        ["visit", "ru"]
-    );
-    assert_eq!(
-        ids(&built, &searcher, "Ташкент ", &SearchOptions::default()),
-        ["ru", "visit"]
-    );
+    assert_eq!(ids(&built, &searcher, "Tashkent ", &SearchOptions::default()), ["visit", "ru"]);
+    assert_eq!(ids(&built, &searcher, "Ташкент ", &SearchOptions::default()), ["ru", "visit"]);
 }
 
 #[test]
@@ -179,11 +119,7 @@ fn uzbek_suffixes_and_scripts_meet() {
     let searcher = open(&built).unwrap();
     for query in ["Toshkent ", "Тошкентда ", "toshkentdagi "] {
         // Tashkent/Ташкент follow, one letter away: a name variant.
-        assert_eq!(
-            ids(&built, &searcher, query, &SearchOptions::default())[0],
-            "uz",
-            "{query}"
-        );
+        assert_eq!(ids(&built, &searcher, query, &SearchOptions::default())[0], "uz", "{query}");
     }
 }
 
@@ -191,10 +127,7 @@ fn uzbek_suffixes_and_scripts_meet() {
 fn typos_and_keyboard_layouts_are_corrected_and_said() {
     let built = sample();
     let searcher = open(&built).unwrap();
-    assert_eq!(
-        ids(&built, &searcher, "securty ", &SearchOptions::default()),
-        ["border"]
-    );
+    assert_eq!(ids(&built, &searcher, "securty ", &SearchOptions::default()), ["border"]);
     let query = Query::parse("gthtujdjhs ");
     let found = searcher.search(&query, &SearchOptions::default()).unwrap();
     assert_eq!(found.layout[0].as_deref(), Some("переговоры"));
@@ -204,28 +137,13 @@ fn typos_and_keyboard_layouts_are_corrected_and_said() {
 #[test]
 fn phrases_need_their_words_side_by_side() {
     let built = build(vec![
-        doc(
-            "apart",
-            Lang::En,
-            "Security of the border",
-            "Border guards and security staff met.",
-            None,
-        ),
-        doc(
-            "together",
-            Lang::En,
-            "Talks",
-            "State border security was discussed.",
-            None,
-        ),
+        doc("apart", Lang::En, "Security of the border", "Border guards and security staff met.", None),
+        doc("together", Lang::En, "Talks", "State border security was discussed.", None),
     ]);
     let searcher = open(&built).unwrap();
     let all = SearchOptions::default();
     assert_eq!(ids(&built, &searcher, "border security", &all).len(), 2);
-    assert_eq!(
-        ids(&built, &searcher, "\"border security\"", &all),
-        ["together"]
-    );
+    assert_eq!(ids(&built, &searcher, "\"border security\"", &all), ["together"]);
 }
 
 #[test]
@@ -239,26 +157,11 @@ fn a_minus_word_removes_its_articles() {
 #[test]
 fn title_matches_rank_above_body_matches() {
     let built = build(vec![
-        doc(
-            "body",
-            Lang::En,
-            "Weekly notes",
-            "Talks on water cooperation were held.",
-            None,
-        ),
-        doc(
-            "title",
-            Lang::En,
-            "Water cooperation",
-            "Talks were held.",
-            None,
-        ),
+        doc("body", Lang::En, "Weekly notes", "Talks on water cooperation were held.", None),
+        doc("title", Lang::En, "Water cooperation", "Talks were held.", None),
     ]);
     let searcher = open(&built).unwrap();
-    assert_eq!(
-        ids(&built, &searcher, "water", &SearchOptions::default()),
-        ["title", "body"]
-    );
+    assert_eq!(ids(&built, &searcher, "water", &SearchOptions::default()), ["title", "body"]);
 }
 
 #[test]

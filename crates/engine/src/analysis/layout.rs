@@ -12,12 +12,7 @@ pub fn switch_layout(word: &str) -> Option<String> {
                 .chars()
                 .position(|q| q == c)
                 .and_then(|i| JCUKEN.chars().nth(i))
-                .or_else(|| {
-                    JCUKEN
-                        .chars()
-                        .position(|j| j == c)
-                        .and_then(|i| QWERTY.chars().nth(i))
-                })
+                .or_else(|| JCUKEN.chars().position(|j| j == c).and_then(|i| QWERTY.chars().nth(i)))
         })
         .collect()
 }

@@ -42,8 +42,7 @@ pub fn stems_of(folded: &str, key: &str, lang: Option<&Lang>) -> Vec<String> {
     let mut stems = Vec::new();
     let english = matches!(lang, None | Some(Lang::En)) && script == Script::Latin;
     let russian = matches!(lang, None | Some(Lang::Ru)) && script == Script::Cyrillic;
-    let uzbek =
-        matches!(lang, None | Some(Lang::UzLatn) | Some(Lang::UzCyrl)) && script != Script::Neutral;
+    let uzbek = matches!(lang, None | Some(Lang::UzLatn) | Some(Lang::UzCyrl)) && script != Script::Neutral;
     if english {
         stems.push(stem::english(folded));
     }
@@ -82,13 +81,7 @@ mod tests {
 
     #[test]
     fn uzbek_in_either_script_meets_on_one_key() {
-        for spelling in [
-            "Oʻzbekiston",
-            "O‘zbekiston",
-            "O'zbekiston",
-            "Ozbekiston",
-            "Ўзбекистон",
-        ] {
+        for spelling in ["Oʻzbekiston", "O‘zbekiston", "O'zbekiston", "Ozbekiston", "Ўзбекистон"] {
             assert_eq!(key(spelling), "ozbekiston", "{spelling}");
         }
         assert_eq!(key("Тошкент"), key("Toshkent"));
@@ -111,9 +104,7 @@ mod tests {
 
     #[test]
     fn document_stems_follow_the_document_language() {
-        assert!(stems_of("visited", "visited", Some(&Lang::UzLatn))
-            .iter()
-            .all(|s| s != "visit"));
+        assert!(stems_of("visited", "visited", Some(&Lang::UzLatn)).iter().all(|s| s != "visit"));
         assert_eq!(stems_of("visited", "visited", Some(&Lang::En)), ["visit"]);
         assert!(stems_of("2024", "2024", None).is_empty());
     }

@@ -28,12 +28,7 @@ pub fn script_of(word: &str) -> Script {
 }
 
 fn counts(word: &str) -> (usize, usize) {
-    word.chars().fold((0, 0), |(l, c), ch| {
-        (
-            l + usize::from(is_latin(ch)),
-            c + usize::from(is_cyrillic(ch)),
-        )
-    })
+    word.chars().fold((0, 0), |(l, c), ch| (l + usize::from(is_latin(ch)), c + usize::from(is_cyrillic(ch))))
 }
 
 /// Lower-case look-alikes, (Latin, Cyrillic), used in both directions.

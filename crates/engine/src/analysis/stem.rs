@@ -87,14 +87,7 @@ mod tests {
 
     #[test]
     fn uzbek_case_and_possessive_chains_come_off() {
-        for form in [
-            "toshkent",
-            "toshkentda",
-            "toshkentdagi",
-            "toshkentga",
-            "toshkentning",
-            "toshkentdan",
-        ] {
+        for form in ["toshkent", "toshkentda", "toshkentdagi", "toshkentga", "toshkentning", "toshkentdan"] {
             assert_eq!(uzbek(form), "toshkent", "{form}");
         }
         assert_eq!(uzbek("mirziyeyevning"), uzbek("mirziyeyev"));

@@ -31,8 +31,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             Some(_) => {
                 is_word_char(c)
                     || is_ignorable(c)
-                    || (is_apostrophe(c)
-                        && chars.peek().is_some_and(|&(_, next)| is_word_char(next)))
+                    || (is_apostrophe(c) && chars.peek().is_some_and(|&(_, next)| is_word_char(next)))
             }
         };
         match (joins, start) {
@@ -63,12 +62,7 @@ fn push_token(text: &str, start: usize, end: usize, tokens: &mut Vec<Token>) {
     }
     if !folded.is_empty() {
         let key = key_of(&folded);
-        tokens.push(Token {
-            start,
-            end,
-            folded,
-            key,
-        });
+        tokens.push(Token { start, end, folded, key });
     }
 }
 
@@ -92,10 +86,7 @@ mod tests {
 
     #[test]
     fn splits_on_spaces_punctuation_and_nbsp() {
-        assert_eq!(
-            terms("в\u{a0}области, «Ташкент»—2024!"),
-            ["v", "oblasti", "tashkent", "2024"]
-        );
+        assert_eq!(terms("в\u{a0}области, «Ташкент»—2024!"), ["v", "oblasti", "tashkent", "2024"]);
     }
 
     #[test]
@@ -107,14 +98,8 @@ mod tests {
     #[test]
     fn english_possessives_are_dropped() {
         let text = "the State border’s security, Uzbekistan's";
-        assert_eq!(
-            terms(text),
-            ["the", "state", "border", "security", "uzbekistan"]
-        );
-        assert_eq!(
-            &text[tokenize(text)[2].start..tokenize(text)[2].end],
-            "border"
-        );
+        assert_eq!(terms(text), ["the", "state", "border", "security", "uzbekistan"]);
+        assert_eq!(&text[tokenize(text)[2].start..tokenize(text)[2].end], "border");
     }
 
     #[test]

@@ -8,10 +8,7 @@
 //! Latin query reaches Russian-Cyrillic names (`Mirziyoyev` → Мирзиёев).
 
 fn is_vowel(c: char) -> bool {
-    matches!(
-        c,
-        'а' | 'е' | 'ё' | 'и' | 'о' | 'у' | 'ў' | 'э' | 'ю' | 'я' | 'ы'
-    )
+    matches!(c, 'а' | 'е' | 'ё' | 'и' | 'о' | 'у' | 'ў' | 'э' | 'ю' | 'я' | 'ы')
 }
 
 fn is_consonant(c: char) -> bool {
@@ -83,10 +80,7 @@ pub fn to_latin(word: &str) -> String {
 ///   that х and ж transliterate to (Kazakhstan and Казахстан meet,
 ///   Bakhtiyor and Бахтиёр, Khorezm and Xorazm come within a typo).
 pub fn fold_key(latin: &str) -> String {
-    latin
-        .replace("yo", "ye")
-        .replace("kh", "x")
-        .replace("zh", "j")
+    latin.replace("yo", "ye").replace("kh", "x").replace("zh", "j")
 }
 
 #[cfg(test)]

@@ -59,15 +59,9 @@ impl IndexBuilder {
         let body_tokens = tokenize(&doc.body);
         for (tokens, in_title) in [(&title_tokens, true), (&body_tokens, false)] {
             for token in tokens {
-                let stems = self
-                    .stems
-                    .entry((token.folded.clone(), doc.lang.clone()))
-                    .or_insert_with(|| {
-                        stems_of(&token.folded, &token.key, Some(&doc.lang))
-                            .into_iter()
-                            .map(stem_key)
-                            .collect()
-                    });
+                let stems = self.stems.entry((token.folded.clone(), doc.lang.clone())).or_insert_with(|| {
+                    stems_of(&token.folded, &token.key, Some(&doc.lang)).into_iter().map(stem_key).collect()
+                });
                 for key in std::iter::once(&token.key).chain(stems.iter()) {
                     let count = counts.entry(key.clone()).or_default();
                     if in_title {
@@ -79,11 +73,7 @@ impl IndexBuilder {
             }
         }
         for (term, (title_tf, body_tf)) in counts {
-            self.postings.entry(term).or_default().push(Posting {
-                doc: id,
-                title_tf,
-                body_tf,
-            });
+            self.postings.entry(term).or_default().push(Posting { doc: id, title_tf, body_tf });
         }
         let stats = DocStats {
             title_len: title_tokens.len() as u32,
@@ -115,10 +105,7 @@ impl IndexBuilder {
         ];
         let mut first_doc = 0;
         for (n, docs) in self.stored.chunks(STORE_CHUNK_DOCS as usize).enumerate() {
-            let chunk = encode(&StoreChunk {
-                first_doc,
-                docs: docs.to_vec(),
-            });
+            let chunk = encode(&StoreChunk { first_doc, docs: docs.to_vec() });
             first_doc += docs.len() as DocId;
             parts.push((part_name(&format!("store-{n}"), "bin", &chunk), chunk));
         }
@@ -126,10 +113,7 @@ impl IndexBuilder {
         let manifest = Manifest {
             format: FORMAT_NAME.to_string(),
             version: FORMAT_VERSION,
-            build_id: format!(
-                "{:016x}",
-                xxhash_rust::xxh3::xxh3_64(names.join("\n").as_bytes())
-            ),
+            build_id: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(names.join("\n").as_bytes())),
             documents: first_doc,
             terms: term_count,
             languages,
@@ -150,14 +134,10 @@ fn encode_terms(postings: HashMap<String, Vec<Posting>>) -> (Vec<u8>, Vec<u8>, u
     let mut dictionary = fst::MapBuilder::memory();
     let mut bytes = Vec::new();
     for (term, list) in &sorted {
-        dictionary
-            .insert(term, bytes.len() as u64)
-            .expect("terms are inserted once each, in sorted order");
+        dictionary.insert(term, bytes.len() as u64).expect("terms are inserted once each, in sorted order");
         encode_list(list, &mut bytes);
     }
-    let fst = dictionary
-        .into_inner()
-        .expect("an in-memory fst cannot fail to write");
+    let fst = dictionary.into_inner().expect("an in-memory fst cannot fail to write");
     (fst, bytes, sorted.len() as u64)
 }
 
@@ -169,10 +149,7 @@ fn encode_table(stats: Vec<(DocStats, Lang)>) -> (Vec<u8>, BTreeMap<String, u32>
     let langs: Vec<String> = languages.keys().cloned().collect();
     let docs = stats
         .into_iter()
-        .map(|(stats, lang)| DocStats {
-            lang: langs.iter().position(|l| l == lang.tag()).unwrap_or(0) as u16,
-            ..stats
-        })
+        .map(|(stats, lang)| DocStats { lang: langs.iter().position(|l| l == lang.tag()).unwrap_or(0) as u16, ..stats })
         .collect();
     (encode(&DocTable { langs, docs }), languages)
 }

@@ -29,20 +29,13 @@ impl DocTable {
         let mut sums = vec![(0u64, 0u64, 0u64); self.langs.len()];
         for doc in &self.docs {
             if let Some(sum) = sums.get_mut(usize::from(doc.lang)) {
-                *sum = (
-                    sum.0 + u64::from(doc.title_len),
-                    sum.1 + u64::from(doc.body_len),
-                    sum.2 + 1,
-                );
+                *sum = (sum.0 + u64::from(doc.title_len), sum.1 + u64::from(doc.body_len), sum.2 + 1);
             }
         }
         sums.into_iter()
             .map(|(title, body, n)| {
                 let n = n.max(1) as f64;
-                (
-                    (title as f64 / n).max(1.0) as f32,
-                    (body as f64 / n).max(1.0) as f32,
-                )
+                ((title as f64 / n).max(1.0) as f32, (body as f64 / n).max(1.0) as f32)
             })
             .collect()
     }

@@ -43,10 +43,7 @@ impl Manifest {
         if self.format == FORMAT_NAME && self.version == FORMAT_VERSION {
             Ok(())
         } else {
-            Err(IndexError::UnsupportedFormat {
-                found: self.format.clone(),
-                version: self.version,
-            })
+            Err(IndexError::UnsupportedFormat { found: self.format.clone(), version: self.version })
         }
     }
 

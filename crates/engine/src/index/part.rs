@@ -10,30 +10,18 @@ pub fn part_name(stem: &str, ext: &str, bytes: &[u8]) -> String {
 
 /// Checks that `bytes` hash to the hash in `name`.
 pub fn verify_part(name: &str, bytes: &[u8]) -> Result<(), IndexError> {
-    let expected = name
-        .split('.')
-        .rev()
-        .nth(1)
-        .and_then(|hex| u64::from_str_radix(hex, 16).ok());
+    let expected = name.split('.').rev().nth(1).and_then(|hex| u64::from_str_radix(hex, 16).ok());
     if expected == Some(xxh3_64(bytes)) {
         Ok(())
     } else {
-        Err(IndexError::HashMismatch {
-            part: name.to_string(),
-        })
+        Err(IndexError::HashMismatch { part: name.to_string() })
     }
 }
 
 /// Decodes a verified part with postcard, naming the part on failure.
-pub(crate) fn decode<'a, T: serde::Deserialize<'a>>(
-    name: &str,
-    bytes: &'a [u8],
-) -> Result<T, IndexError> {
+pub(crate) fn decode<'a, T: serde::Deserialize<'a>>(name: &str, bytes: &'a [u8]) -> Result<T, IndexError> {
     verify_part(name, bytes)?;
-    postcard::from_bytes(bytes).map_err(|e| IndexError::Corrupt {
-        part: name.to_string(),
-        detail: e.to_string(),
-    })
+    postcard::from_bytes(bytes).map_err(|e| IndexError::Corrupt { part: name.to_string(), detail: e.to_string() })
 }
 
 /// Encodes a part; postcard cannot fail on these in-memory types.

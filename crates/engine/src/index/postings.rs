@@ -32,15 +32,13 @@ pub fn encode_list(list: &[Posting], out: &mut Vec<u8>) {
 /// How many documents the list at `offset` holds, without decoding it.
 pub fn list_len(part: &[u8], offset: u64) -> Result<usize, IndexError> {
     let bytes = tail(part, offset)?;
-    postcard::take_from_bytes::<u32>(bytes)
-        .map(|(len, _)| len as usize)
-        .map_err(|e| corrupt(offset, e))
+    postcard::take_from_bytes::<u32>(bytes).map(|(len, _)| len as usize).map_err(|e| corrupt(offset, e))
 }
 
 /// Decodes the list at `offset`; `documents` bounds the doc ids.
 pub fn decode_list(part: &[u8], offset: u64, documents: u32) -> Result<Vec<Posting>, IndexError> {
-    let (entries, _) = postcard::take_from_bytes::<Vec<(u32, u32, u32)>>(tail(part, offset)?)
-        .map_err(|e| corrupt(offset, e))?;
+    let (entries, _) =
+        postcard::take_from_bytes::<Vec<(u32, u32, u32)>>(tail(part, offset)?).map_err(|e| corrupt(offset, e))?;
     let mut doc: u32 = 0;
     let mut list = Vec::with_capacity(entries.len());
     for (i, (delta, title_tf, body_tf)) in entries.into_iter().enumerate() {
@@ -48,11 +46,7 @@ pub fn decode_list(part: &[u8], offset: u64, documents: u32) -> Result<Vec<Posti
             Some(next) if next < documents && (i == 0 || delta > 0) => next,
             _ => return Err(corrupt(offset, "document id out of order or out of range")),
         };
-        list.push(Posting {
-            doc,
-            title_tf,
-            body_tf,
-        });
+        list.push(Posting { doc, title_tf, body_tf });
     }
     Ok(list)
 }
@@ -65,10 +59,7 @@ fn tail(part: &[u8], offset: u64) -> Result<&[u8], IndexError> {
 }
 
 fn corrupt(offset: u64, detail: impl std::fmt::Display) -> IndexError {
-    IndexError::Corrupt {
-        part: "postings".into(),
-        detail: format!("list at byte {offset}: {detail}"),
-    }
+    IndexError::Corrupt { part: "postings".into(), detail: format!("list at byte {offset}: {detail}") }
 }
 
 #[cfg(test)]
@@ -77,15 +68,8 @@ mod tests {
     use proptest::prelude::*;
 
     fn lists() -> impl Strategy<Value = Vec<Posting>> {
-        proptest::collection::btree_map(0u32..10_000, (0u32..5, 0u32..50), 0..40).prop_map(|m| {
-            m.into_iter()
-                .map(|(doc, (title_tf, body_tf))| Posting {
-                    doc,
-                    title_tf,
-                    body_tf,
-                })
-                .collect()
-        })
+        proptest::collection::btree_map(0u32..10_000, (0u32..5, 0u32..50), 0..40)
+            .prop_map(|m| m.into_iter().map(|(doc, (title_tf, body_tf))| Posting { doc, title_tf, body_tf }).collect())
     }
 
     proptest! {
@@ -110,14 +94,7 @@ mod tests {
     #[test]
     fn ids_beyond_the_document_count_are_corrupt() {
         let mut part = Vec::new();
-        encode_list(
-            &[Posting {
-                doc: 7,
-                title_tf: 0,
-                body_tf: 1,
-            }],
-            &mut part,
-        );
+        encode_list(&[Posting { doc: 7, title_tf: 0, body_tf: 1 }], &mut part);
         assert!(decode_list(&part, 0, 7).is_err());
         assert!(decode_list(&part, 99, 8).is_err());
     }

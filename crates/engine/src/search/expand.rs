@@ -57,38 +57,22 @@ pub fn typo_budget(chars: usize) -> u32 {
     }
 }
 
-pub fn expand(
-    dictionary: &fst::Map<Vec<u8>>,
-    postings_part: &[u8],
-    word: &QueryWord,
-) -> Result<WordMatch, IndexError> {
+pub fn expand(dictionary: &fst::Map<Vec<u8>>, postings_part: &[u8], word: &QueryWord) -> Result<WordMatch, IndexError> {
     let found = direct(dictionary, postings_part, word, 1.0)?;
     if !found.is_empty() {
         let mut expansions = found;
         expansions.extend(fuzzy(dictionary, postings_part, word, &expansions)?);
-        return Ok(WordMatch {
-            expansions,
-            corrected: false,
-            layout: None,
-        });
+        return Ok(WordMatch { expansions, corrected: false, layout: None });
     }
     if let Some(switched) = switched_layout(word) {
         let expansions = direct(dictionary, postings_part, &switched, LAYOUT)?;
         if !expansions.is_empty() {
-            return Ok(WordMatch {
-                expansions,
-                corrected: true,
-                layout: Some(switched),
-            });
+            return Ok(WordMatch { expansions, corrected: true, layout: Some(switched) });
         }
     }
     let expansions = fuzzy(dictionary, postings_part, word, &[])?;
     let corrected = !expansions.is_empty();
-    Ok(WordMatch {
-        expansions,
-        corrected,
-        layout: None,
-    })
+    Ok(WordMatch { expansions, corrected, layout: None })
 }
 
 /// Exact key, stems (in both key spaces), and prefix completions.
@@ -100,19 +84,10 @@ fn direct(
 ) -> Result<Vec<Expansion>, IndexError> {
     let mut found = Vec::new();
     let mut add = |key: &str, is_stem: bool, quality: f32| {
-        let lookup = if is_stem {
-            stem_key(key.to_string())
-        } else {
-            key.to_string()
-        };
+        let lookup = if is_stem { stem_key(key.to_string()) } else { key.to_string() };
         if let Some(offset) = dictionary.get(&lookup) {
             if !found.iter().any(|e: &Expansion| e.offset == offset) {
-                found.push(Expansion {
-                    key: key.to_string(),
-                    is_stem,
-                    offset,
-                    quality: quality * scale,
-                });
+                found.push(Expansion { key: key.to_string(), is_stem, offset, quality: quality * scale });
             }
         }
     };
@@ -126,9 +101,7 @@ fn direct(
     }
     if word.prefix {
         let mut completions = Vec::new();
-        let mut stream = dictionary
-            .search(Str::new(&word.key).starts_with())
-            .into_stream();
+        let mut stream = dictionary.search(Str::new(&word.key).starts_with()).into_stream();
         while let Some((key, offset)) = stream.next() {
             if !found.iter().any(|e| e.offset == offset) {
                 completions.push((
@@ -138,14 +111,12 @@ fn direct(
                 ));
             }
         }
-        found.extend(
-            most_frequent(completions, MAX_PREFIX_EXPANSIONS).map(|(key, offset)| Expansion {
-                key,
-                is_stem: false,
-                offset,
-                quality: PREFIX * scale,
-            }),
-        );
+        found.extend(most_frequent(completions, MAX_PREFIX_EXPANSIONS).map(|(key, offset)| Expansion {
+            key,
+            is_stem: false,
+            offset,
+            quality: PREFIX * scale,
+        }));
     }
     Ok(found)
 }
@@ -170,9 +141,7 @@ fn fuzzy(
         let quality = if distance == 1 { FUZZY_1 } else { FUZZY_2 };
         let mut candidates = Vec::new();
         if word.prefix {
-            let mut stream = dictionary
-                .search(automaton.starts_with().intersection(not_stem))
-                .into_stream();
+            let mut stream = dictionary.search(automaton.starts_with().intersection(not_stem)).into_stream();
             let mut visited = 0;
             while let Some((key, offset)) = stream.next() {
                 visited += 1;
@@ -188,9 +157,7 @@ fn fuzzy(
                 }
             }
         } else {
-            let mut stream = dictionary
-                .search(automaton.intersection(not_stem))
-                .into_stream();
+            let mut stream = dictionary.search(automaton.intersection(not_stem)).into_stream();
             while let Some((key, offset)) = stream.next() {
                 if seen.insert(offset) {
                     candidates.push((
@@ -201,28 +168,20 @@ fn fuzzy(
                 }
             }
         }
-        found.extend(
-            most_frequent(candidates, MAX_FUZZY_EXPANSIONS).map(|(key, offset)| Expansion {
-                key,
-                is_stem: false,
-                offset,
-                quality,
-            }),
-        );
+        found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS).map(|(key, offset)| Expansion {
+            key,
+            is_stem: false,
+            offset,
+            quality,
+        }));
     }
     Ok(found)
 }
 
 /// The `limit` most frequent candidates; ties in key order.
-fn most_frequent(
-    mut candidates: Vec<(usize, String, u64)>,
-    limit: usize,
-) -> impl Iterator<Item = (String, u64)> {
+fn most_frequent(mut candidates: Vec<(usize, String, u64)>, limit: usize) -> impl Iterator<Item = (String, u64)> {
     candidates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    candidates
-        .into_iter()
-        .take(limit)
-        .map(|(_, key, offset)| (key, offset))
+    candidates.into_iter().take(limit).map(|(_, key, offset)| (key, offset))
 }
 
 /// The word read in the other keyboard layout, analysed like typed input.

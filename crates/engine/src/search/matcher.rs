@@ -29,18 +29,14 @@ impl Matcher {
         let direct = self.words.iter().position(|w| {
             w.keys.contains(&token.key)
                 || w.stems.contains(&token.key)
-                || w.prefix
-                    .as_ref()
-                    .is_some_and(|p| token.key.starts_with(p.as_str()))
+                || w.prefix.as_ref().is_some_and(|p| token.key.starts_with(p.as_str()))
         });
         direct.or_else(|| {
             if self.words.iter().all(|w| w.stems.is_empty()) {
                 return None;
             }
             let stems = stems_of(&token.folded, &token.key, lang);
-            self.words
-                .iter()
-                .position(|w| stems.iter().any(|s| w.stems.contains(s)))
+            self.words.iter().position(|w| stems.iter().any(|s| w.stems.contains(s)))
         })
     }
 }

@@ -25,11 +25,7 @@ pub struct SearchOptions {
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions {
-            lang: None,
-            prefer_lang: None,
-            limit: 10,
-        }
+        SearchOptions { lang: None, prefer_lang: None, limit: 10 }
     }
 }
 
@@ -48,19 +44,23 @@ const COMMON_MIN_DOCS: u32 = 20;
 pub struct Hit {
     pub doc: DocId,
     pub score: f32,
+    /// Missing one of the words the best hits have: shown after them, as
+    /// related rather than as a match.
+    pub related: bool,
 }
 
 /// The ranked hits for a query.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchResults {
-    /// All matching documents, before `limit`.
+    /// All matching documents, before `limit` (related ones not counted).
     pub total: usize,
+    /// Documents missing one word, ranked after the matches because fewer
+    /// than `limit` documents have every word.
+    pub related: usize,
     /// The best hits, best first; equal scores in doc-id order. At most
     /// `limit`, or [`PHRASE_CANDIDATES`] when `phrase_check` is set.
     pub hits: Vec<Hit>,
     /// No document had every required word: these are the documents with the most.
-    /// (When only a few had every word, documents missing one follow them
-    /// in `hits` without this flag.)
     pub partial: bool,
     /// The hits still have to be checked for the query's phrases.
     pub phrase_check: bool,
@@ -86,26 +86,15 @@ pub struct Searcher {
 
 impl Searcher {
     /// Checks the manifest's version and every part's hash, then decodes.
-    pub fn open(
-        manifest: Manifest,
-        terms: Vec<u8>,
-        postings: Vec<u8>,
-        docs: Vec<u8>,
-    ) -> Result<Searcher, IndexError> {
+    pub fn open(manifest: Manifest, terms: Vec<u8>, postings: Vec<u8>, docs: Vec<u8>) -> Result<Searcher, IndexError> {
         manifest.check_version()?;
         crate::index::verify_part(&manifest.parts.terms, &terms)?;
         crate::index::verify_part(&manifest.parts.postings, &postings)?;
         let table: DocTable = crate::index::part::decode(&manifest.parts.docs, &docs)?;
-        let dictionary = fst::Map::new(terms).map_err(|e| IndexError::Corrupt {
-            part: manifest.parts.terms.clone(),
-            detail: e.to_string(),
-        })?;
-        let store_capacity =
-            manifest.parts.store.len() as u64 * u64::from(manifest.store_chunk_docs);
-        let langs_ok = table
-            .docs
-            .iter()
-            .all(|d| usize::from(d.lang) < table.langs.len());
+        let dictionary = fst::Map::new(terms)
+            .map_err(|e| IndexError::Corrupt { part: manifest.parts.terms.clone(), detail: e.to_string() })?;
+        let store_capacity = manifest.parts.store.len() as u64 * u64::from(manifest.store_chunk_docs);
+        let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len());
         if table.docs.len() != manifest.documents as usize
             || u64::from(manifest.documents) > store_capacity
             || !langs_ok
@@ -126,14 +115,7 @@ impl Searcher {
             lang_docs[usize::from(doc.lang)] += 1;
         }
         let ranker = Ranker::new(&table);
-        Ok(Searcher {
-            manifest,
-            dictionary,
-            postings,
-            table,
-            ranker,
-            lang_docs,
-        })
+        Ok(Searcher { manifest, dictionary, postings, table, ranker, lang_docs })
     }
 
     pub fn manifest(&self) -> &Manifest {
@@ -142,11 +124,7 @@ impl Searcher {
 
     /// Ranks the documents matching every required word of `query` and no
     /// excluded one; when none does, those matching the most, flagged `partial`.
-    pub fn search(
-        &self,
-        query: &Query,
-        options: &SearchOptions,
-    ) -> Result<SearchResults, IndexError> {
+    pub fn search(&self, query: &Query, options: &SearchOptions) -> Result<SearchResults, IndexError> {
         let lang = match &options.lang {
             Some(tag) => match self.table.lang_index(tag) {
                 Some(index) => Some(index),
@@ -154,10 +132,7 @@ impl Searcher {
             },
             None => None,
         };
-        let preferred = options
-            .prefer_lang
-            .as_deref()
-            .and_then(|tag| self.table.lang_index(tag));
+        let preferred = options.prefer_lang.as_deref().and_then(|tag| self.table.lang_index(tag));
 
         let mut results = SearchResults::default();
         let mut per_word = Vec::with_capacity(query.words.len());
@@ -185,67 +160,43 @@ impl Searcher {
         }
         combined.retain(|doc, _| !excluded.contains(doc));
         let best_count = combined.values().map(|c| c.required).max().unwrap_or(0);
-        let full = combined
-            .values()
-            .filter(|c| c.required == best_count)
-            .count();
+        let full = combined.values().filter(|c| c.required == best_count).count();
         // Too few articles with every word: add those missing one word, after
         // them. Spellings no expansion reaches (Қодиров for Kadyrov) then
         // still surface through the query's other words.
-        let floor = if full < options.limit {
-            best_count.saturating_sub(1).max(1)
-        } else {
-            best_count
-        };
+        let floor = if full < options.limit { best_count.saturating_sub(1).max(1) } else { best_count };
         let words = query.words.len().max(1) as f32;
         let mut ranked: Vec<(usize, Hit)> = combined
             .into_iter()
             .filter(|(_, c)| c.required >= floor && c.required > 0)
             .map(|(doc, c)| {
                 let stats = &self.table.docs[doc as usize];
-                let preference = if preferred == Some(stats.lang) {
-                    ranking::PREFERRED_LANGUAGE
-                } else {
-                    1.0
-                };
+                let preference = if preferred == Some(stats.lang) { ranking::PREFERRED_LANGUAGE } else { 1.0 };
                 let title = ranking::title_coverage(c.in_title as f32 / words);
                 let score = c.score * title * self.ranker.recency(stats) * preference;
-                (c.required, Hit { doc, score })
+                (c.required, Hit { doc, score, related: c.required < best_count })
             })
             .collect();
-        ranked.sort_by(|(ca, a), (cb, b)| {
-            cb.cmp(ca)
-                .then(b.score.total_cmp(&a.score))
-                .then(a.doc.cmp(&b.doc))
-        });
+        ranked.sort_by(|(ca, a), (cb, b)| cb.cmp(ca).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc)));
         let mut hits: Vec<Hit> = ranked.into_iter().map(|(_, hit)| hit).collect();
-        results.total = hits.len();
+        results.total = full;
+        results.related = hits.len() - full;
         results.partial = results.total > 0 && best_count < required_count;
         results.phrase_check = !query.phrases.is_empty();
-        hits.truncate(if results.phrase_check {
-            options.limit.max(PHRASE_CANDIDATES)
-        } else {
-            options.limit
-        });
+        hits.truncate(if results.phrase_check { options.limit.max(PHRASE_CANDIDATES) } else { options.limit });
         results.hits = hits;
         Ok(results)
     }
 
     /// Each matching document's best score for one query word, over all the
     /// keys the word expanded to, and whether the word is common.
-    fn score_word(
-        &self,
-        word: &QueryWord,
-        matched: &WordMatch,
-        lang: Option<u16>,
-    ) -> Result<WordScores, IndexError> {
+    fn score_word(&self, word: &QueryWord, matched: &WordMatch, lang: Option<u16>) -> Result<WordScores, IndexError> {
         let mut scores: HashMap<DocId, (f32, bool)> = HashMap::new();
         let mut common = false;
         // A layout-switched word is scored in the script it was meant in.
         let typed = matched.layout.as_ref().unwrap_or(word);
         for expansion in &matched.expansions {
-            let list =
-                postings::decode_list(&self.postings, expansion.offset, self.manifest.documents)?;
+            let list = postings::decode_list(&self.postings, expansion.offset, self.manifest.documents)?;
             let idf = self.ranker.idf(list.len());
             let mut per_lang = vec![0u32; self.lang_docs.len()];
             for posting in list {
@@ -254,23 +205,18 @@ impl Searcher {
                 if lang.is_some_and(|l| l != stats.lang) {
                     continue;
                 }
-                let script = ranking::script_factor(
-                    typed.script,
-                    &self.table.langs[usize::from(stats.lang)],
-                );
-                let score = expansion.quality
-                    * script
-                    * self
-                        .ranker
-                        .term_score(idf, posting.title_tf, posting.body_tf, stats);
+                let script = ranking::script_factor(typed.script, &self.table.langs[usize::from(stats.lang)]);
+                let score =
+                    expansion.quality * script * self.ranker.term_score(idf, posting.title_tf, posting.body_tf, stats);
                 let best = scores.entry(posting.doc).or_insert((0.0, false));
                 best.0 = best.0.max(score);
                 best.1 |= posting.title_tf > 0;
             }
             if expansion.quality == expand::EXACT {
-                common = per_lang.iter().zip(&self.lang_docs).any(|(&n, &total)| {
-                    total >= COMMON_MIN_DOCS && n as f32 / total as f32 > COMMON_WORD_SHARE
-                });
+                common = per_lang
+                    .iter()
+                    .zip(&self.lang_docs)
+                    .any(|(&n, &total)| total >= COMMON_MIN_DOCS && n as f32 / total as f32 > COMMON_WORD_SHARE);
             }
         }
         Ok(WordScores { scores, common })
@@ -281,19 +227,11 @@ impl Searcher {
         let mut docs = HashSet::new();
         for word in words {
             let matched = expand::expand(&self.dictionary, &self.postings, word)?;
-            for expansion in matched
-                .expansions
-                .iter()
-                .filter(|e| e.quality >= expand::STEM)
-            {
+            for expansion in matched.expansions.iter().filter(|e| e.quality >= expand::STEM) {
                 docs.extend(
-                    postings::decode_list(
-                        &self.postings,
-                        expansion.offset,
-                        self.manifest.documents,
-                    )?
-                    .iter()
-                    .map(|p| p.doc),
+                    postings::decode_list(&self.postings, expansion.offset, self.manifest.documents)?
+                        .iter()
+                        .map(|p| p.doc),
                 );
             }
         }
@@ -318,18 +256,8 @@ struct Combined {
 fn word_matcher(word: &QueryWord, matched: &WordMatch) -> WordMatcher {
     let source = matched.layout.as_ref().unwrap_or(word);
     let mut matcher = WordMatcher {
-        keys: matched
-            .expansions
-            .iter()
-            .filter(|e| !e.is_stem)
-            .map(|e| e.key.clone())
-            .collect(),
-        stems: matched
-            .expansions
-            .iter()
-            .filter(|e| e.is_stem)
-            .map(|e| e.key.clone())
-            .collect(),
+        keys: matched.expansions.iter().filter(|e| !e.is_stem).map(|e| e.key.clone()).collect(),
+        stems: matched.expansions.iter().filter(|e| e.is_stem).map(|e| e.key.clone()).collect(),
         prefix: source.prefix.then(|| source.key.clone()),
     };
     matcher.keys.insert(source.key.clone());

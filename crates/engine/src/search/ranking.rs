@@ -68,11 +68,7 @@ impl Ranker {
 
     /// The BM25F score of one term in one document.
     pub fn term_score(&self, idf: f32, title_tf: u32, body_tf: u32, doc: &DocStats) -> f32 {
-        let (avg_title, avg_body) = self
-            .avg_lengths
-            .get(usize::from(doc.lang))
-            .copied()
-            .unwrap_or((1.0, 1.0));
+        let (avg_title, avg_body) = self.avg_lengths.get(usize::from(doc.lang)).copied().unwrap_or((1.0, 1.0));
         let title_norm = 1.0 - B + B * doc.title_len as f32 / avg_title;
         let body_norm = 1.0 - B + B * doc.body_len as f32 / avg_body;
         let tf = TITLE_WEIGHT * title_tf as f32 / title_norm + body_tf as f32 / body_norm;
@@ -96,19 +92,10 @@ mod tests {
     use super::*;
 
     fn table() -> DocTable {
-        let doc = |title_len, body_len, day| DocStats {
-            title_len,
-            body_len,
-            day,
-            lang: 0,
-        };
+        let doc = |title_len, body_len, day| DocStats { title_len, body_len, day, lang: 0 };
         DocTable {
             langs: vec!["en".into()],
-            docs: vec![
-                doc(5, 100, Some(1000)),
-                doc(5, 100, Some(635)),
-                doc(5, 100, None),
-            ],
+            docs: vec![doc(5, 100, Some(1000)), doc(5, 100, Some(635)), doc(5, 100, None)],
         }
     }
 
@@ -121,12 +108,7 @@ mod tests {
 
     #[test]
     fn length_is_judged_within_the_language() {
-        let doc = |body_len, lang| DocStats {
-            title_len: 5,
-            body_len,
-            day: None,
-            lang,
-        };
+        let doc = |body_len, lang| DocStats { title_len: 5, body_len, day: None, lang };
         let table = DocTable {
             langs: vec!["en".into(), "ru".into()],
             docs: vec![doc(400, 0), doc(400, 0), doc(40, 1), doc(40, 1)],

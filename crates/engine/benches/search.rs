@@ -1,0 +1,81 @@
+//! Query latency over the shared corpus, typical and hostile queries alike.
+//!
+//! `cargo bench -p qidiruv-engine --bench search`. Needs ../shared/corpus/dev.jsonl;
+//! without it the bench says so and measures nothing.
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use qidiruv_engine::index::StoreChunk;
+use qidiruv_engine::{present, Date, Document, IndexBuilder, Lang, Query, SearchOptions, Searcher};
+
+/// What a visitor types, and what a hostile or careless one pastes.
+fn queries() -> Vec<(&'static str, String)> {
+    vec![
+        ("name", "Mirziyoyev".into()),
+        ("prefix", "border secur".into()),
+        ("cyrillic-two-words", "Тошкент саммит".into()),
+        ("typo", "Mirzyoyev tashrfi ".into()),
+        ("layout", "ghtpbltyn".into()),
+        ("phrase", "\"state border\"".into()),
+        ("one-letter", "a".into()),
+        ("paste-10k-chars", "Oʻzbekiston Respublikasi Prezidenti ".repeat(300)),
+        ("1000-words", (0..1000).map(|i| format!("soʻz{i} ")).collect()),
+        ("emoji", "🇺🇿❗️⚡️🔥 ".repeat(50)),
+        ("zero-width-and-control", "pre\u{200B}si\u{200D}dent\u{0007}\u{0000} \u{202E}toshkent".into()),
+        ("right-to-left", "وزارة الخارجية الأوزبكية שלום".into()),
+    ]
+}
+
+fn corpus() -> Option<Vec<Document>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dev.jsonl");
+    let text = std::fs::read_to_string(&path).ok()?;
+    let docs = text
+        .lines()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).expect("dev.jsonl is valid");
+            let field = |name: &str| v[name].as_str().unwrap_or_default().to_string();
+            Document {
+                id: field("id"),
+                url: field("url"),
+                lang: Lang::parse(&field("lang")).expect("known language"),
+                title: field("title"),
+                date: v["date"].as_str().map(|d| Date::parse(d).expect("valid date")),
+                body: field("body"),
+            }
+        })
+        .collect();
+    Some(docs)
+}
+
+fn bench(c: &mut Criterion) {
+    let Some(docs) = corpus() else {
+        eprintln!("skipped the search bench: ../shared/corpus/dev.jsonl is not beside the project");
+        return;
+    };
+    let mut builder = IndexBuilder::new();
+    for doc in docs {
+        builder.add(doc);
+    }
+    let built = builder.finish();
+    let part = |name: &str| built.parts.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    let m = &built.manifest;
+    let searcher =
+        Searcher::open(m.clone(), part(&m.parts.terms), part(&m.parts.postings), part(&m.parts.docs)).unwrap();
+    let chunks: Vec<StoreChunk> = m.parts.store.iter().map(|n| StoreChunk::decode(n, &part(n)).unwrap()).collect();
+
+    let mut group = c.benchmark_group("query (parse, rank, present 8 results)");
+    for (name, text) in queries() {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let query = Query::parse(&text);
+                let found = searcher.search(&query, &SearchOptions { limit: 8, ..Default::default() }).unwrap();
+                present(&query, &found, 8, |doc| chunks[m.store_chunk_of(doc)?].get(doc))
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
