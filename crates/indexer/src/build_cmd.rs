@@ -1,12 +1,14 @@
 //! `qidiruv build`: read and check every input, then write the index.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use qidiruv_engine::IndexBuilder;
 
-use crate::jsonl::{read_jsonl, ReadOptions, SeenIds};
+use crate::checks::{ReadOptions, SeenIds};
+use crate::html_dir::read_html_dir;
+use crate::jsonl::read_jsonl;
 use crate::output::write_index;
 use crate::report::{Diagnostic, Severity};
 
@@ -24,30 +26,26 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
     let mut docs = Vec::new();
     let mut report: Vec<Diagnostic> = Vec::new();
     for input in &args.inputs {
-        let bytes = read_input(input)?;
-        let (more, diagnostics) = read_jsonl(input, &bytes, &args.read, &mut seen);
+        // A directory is a tree of built HTML pages; a file is JSON Lines.
+        let (more, diagnostics) = if input.is_dir() {
+            read_html_dir(input, &args.read, &mut seen)?
+        } else {
+            let bytes = fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
+            read_jsonl(input, &bytes, &args.read, &mut seen)
+        };
         docs.extend(more);
         report.extend(diagnostics);
     }
     for diagnostic in &report {
         eprintln!("{diagnostic}");
     }
-    let errors = report
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = report.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = report.len() - errors;
     if errors > 0 {
-        return Err(format!(
-            "{errors} error(s), {warnings} warning(s); nothing was written to {}",
-            args.out.display()
-        ));
+        return Err(format!("{errors} error(s), {warnings} warning(s); nothing was written to {}", args.out.display()));
     }
     if args.strict && warnings > 0 {
-        return Err(format!(
-            "{warnings} warning(s) with --strict; nothing was written to {}",
-            args.out.display()
-        ));
+        return Err(format!("{warnings} warning(s) with --strict; nothing was written to {}", args.out.display()));
     }
 
     let mut builder = IndexBuilder::new();
@@ -59,12 +57,7 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
     write_index(&args.out, &manifest, &built.parts).map_err(|e| e.to_string())?;
 
     let bytes: usize = manifest.len() + built.parts.iter().map(|(_, b)| b.len()).sum::<usize>();
-    let languages: Vec<String> = built
-        .manifest
-        .languages
-        .iter()
-        .map(|(l, n)| format!("{l} {n}"))
-        .collect();
+    let languages: Vec<String> = built.manifest.languages.iter().map(|(l, n)| format!("{l} {n}")).collect();
     eprintln!(
         "indexed {} articles ({}) with {warnings} warning(s): {} terms, {} files, {:.1} KiB in {} ({:.2} s)",
         built.manifest.documents,
@@ -76,14 +69,4 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-fn read_input(input: &Path) -> Result<Vec<u8>, String> {
-    if input.is_dir() {
-        return Err(format!(
-            "{}: is a directory; reading built HTML pages is not supported yet, pass JSONL files",
-            input.display()
-        ));
-    }
-    fs::read(input).map_err(|e| format!("{}: {e}", input.display()))
 }

@@ -3,28 +3,15 @@
 //! Every bad line becomes a [`Diagnostic`] naming file, line and reason; the
 //! reader goes on to the end so a report lists every problem at once.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use qidiruv_engine::{Date, Document, Lang};
+use qidiruv_engine::{Date, Document};
 use serde_json::{Map, Value};
 
+use crate::checks::{check_body_size, parse_lang, ReadOptions, SeenIds, EMPTY_BODY};
+use crate::cms_body::plain_body;
 use crate::report::Diagnostic;
 use crate::url_check::check_url;
-
-/// A body larger than this is legal but suspicious (usually an export bug).
-pub const LARGE_BODY_BYTES: usize = 1024 * 1024;
-
-/// Limits the caller sets.
-#[derive(Clone, Debug)]
-pub struct ReadOptions {
-    /// Reject bodies over this many bytes instead of warning.
-    pub max_body_bytes: Option<usize>,
-}
-
-/// Where each id was first seen, across all input files.
-#[derive(Default)]
-pub struct SeenIds(HashMap<String, (PathBuf, usize)>);
 
 /// Reads one JSONL file's bytes. Returns the good documents and a
 /// diagnostic for each bad or suspicious line.
@@ -46,10 +33,7 @@ pub fn read_jsonl(
                 report.push(Diagnostic::error(
                     path,
                     line,
-                    format!(
-                        "invalid UTF-8 at byte offset {} (0-based) of line {line}",
-                        e.valid_up_to()
-                    ),
+                    format!("invalid UTF-8 at byte offset {} (0-based) of line {line}", e.valid_up_to()),
                 ));
                 continue;
             }
@@ -59,30 +43,14 @@ pub fn read_jsonl(
         }
         match parse_record(text, options) {
             Ok((doc, warnings)) => {
-                if let Some((first_path, first_line)) = seen.0.get(&doc.id) {
-                    let place = if first_path == path {
-                        format!("line {first_line}")
-                    } else {
-                        format!("{}:{first_line}", first_path.display())
-                    };
-                    report.push(Diagnostic::error(
-                        path,
-                        line,
-                        format!("duplicate id {:?} (first seen on {place})", doc.id),
-                    ));
+                if let Err(duplicate) = seen.claim(&doc.id, path, line) {
+                    report.push(Diagnostic::error(path, line, duplicate));
                     continue;
                 }
-                seen.0.insert(doc.id.clone(), (path.to_path_buf(), line));
-                report.extend(
-                    warnings
-                        .into_iter()
-                        .map(|w| Diagnostic::warning(path, line, w)),
-                );
+                report.extend(warnings.into_iter().map(|w| Diagnostic::warning(path, line, w)));
                 docs.push(doc);
             }
-            Err(errors) => {
-                report.extend(errors.into_iter().map(|e| Diagnostic::error(path, line, e)))
-            }
+            Err(errors) => report.extend(errors.into_iter().map(|e| Diagnostic::error(path, line, e))),
         }
     }
     (docs, report)
@@ -90,8 +58,7 @@ pub fn read_jsonl(
 
 /// One line to a document, or every reason it is refused.
 fn parse_record(text: &str, options: &ReadOptions) -> Result<(Document, Vec<String>), Vec<String>> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| vec![describe_json_error(&e, text)])?;
+    let value: Value = serde_json::from_str(text).map_err(|e| vec![describe_json_error(&e, text)])?;
     let Value::Object(record) = value else {
         return Err(vec!["expected a JSON object".into()]);
     };
@@ -104,14 +71,8 @@ fn parse_record(text: &str, options: &ReadOptions) -> Result<(Document, Vec<Stri
         }
         value
     };
-    let (id, url, lang, title, date, body) = (
-        field("id"),
-        field("url"),
-        field("lang"),
-        field("title"),
-        field("date"),
-        field("body"),
-    );
+    let (id, url, lang, title, date, body) =
+        (field("id"), field("url"), field("lang"), field("title"), field("date"), field("body"));
 
     let id = id.and_then(|v| string_field("id", v, &mut errors));
     if id.is_some_and(str::is_empty) {
@@ -125,25 +86,11 @@ fn parse_record(text: &str, options: &ReadOptions) -> Result<(Document, Vec<Stri
     }
     let lang = lang
         .and_then(|v| string_field("lang", v, &mut errors))
-        .and_then(|tag| {
-            Lang::parse(tag)
-                .inspect(|lang| {
-                    if !lang.is_site_language() {
-                        warnings.push(format!(
-                            "lang {tag:?} has no rules of its own; indexed with the generic rules"
-                        ));
-                    }
-                })
-                .map_err(|e| errors.push(e.to_string()))
-                .ok()
-        });
+        .and_then(|tag| parse_lang(tag, &mut warnings).map_err(|e| errors.push(e)).ok());
     let title = title.and_then(|v| string_field("title", v, &mut errors));
     let date = date.and_then(|v| match v {
         Value::Null => Some(None),
-        Value::String(s) => Date::parse(s)
-            .map(Some)
-            .map_err(|e| errors.push(e.to_string()))
-            .ok(),
+        Value::String(s) => Date::parse(s).map(Some).map_err(|e| errors.push(e.to_string())).ok(),
         _ => {
             errors.push("field \"date\" must be a string or null".into());
             None
@@ -156,17 +103,15 @@ fn parse_record(text: &str, options: &ReadOptions) -> Result<(Document, Vec<Stri
     check_optional_fields(&record, &mut errors);
 
     match (id, url, lang, title, date, body) {
-        (Some(id), Some(url), Some(lang), Some(title), Some(date), Some(body))
-            if errors.is_empty() =>
-        {
+        (Some(id), Some(url), Some(lang), Some(title), Some(date), Some(body)) if errors.is_empty() => {
+            let (body, repaired) = plain_body(body);
+            warnings.extend(repaired);
             if body.trim().is_empty() {
-                warnings.push("empty body; indexed by title only".into());
+                warnings.push(EMPTY_BODY.into());
             }
             match (title.trim().is_empty(), url.is_empty()) {
                 (true, true) => warnings.push("empty title and url".into()),
-                (false, true) => {
-                    warnings.push("empty url; the result is shown without a link".into())
-                }
+                (false, true) => warnings.push("empty url; the result is shown without a link".into()),
                 _ => {}
             }
             let doc = Document {
@@ -175,7 +120,7 @@ fn parse_record(text: &str, options: &ReadOptions) -> Result<(Document, Vec<Stri
                 lang,
                 title: title.to_string(),
                 date,
-                body: body.to_string(),
+                body: body.into_owned(),
             };
             Ok((doc, warnings))
         }
@@ -191,25 +136,6 @@ fn string_field<'a>(name: &str, value: &'a Value, errors: &mut Vec<String>) -> O
     text
 }
 
-fn check_body_size(
-    body: &str,
-    options: &ReadOptions,
-    warnings: &mut Vec<String>,
-    errors: &mut Vec<String>,
-) {
-    let size = body.len();
-    let mib = size as f64 / (1024.0 * 1024.0);
-    match options.max_body_bytes {
-        Some(max) if size > max => errors.push(format!(
-            "body is {mib:.1} MiB ({size} bytes), over --max-body-bytes {max}"
-        )),
-        _ if size > LARGE_BODY_BYTES => warnings.push(format!(
-            "body is {mib:.1} MiB ({size} bytes); indexed, but check the export (--max-body-bytes rejects such bodies)"
-        )),
-        _ => {}
-    }
-}
-
 /// The optional fields DESIGN.md names must have their documented types;
 /// any other extra field is ignored, for forward compatibility.
 fn check_optional_fields(record: &Map<String, Value>, errors: &mut Vec<String>) {
@@ -221,10 +147,7 @@ fn check_optional_fields(record: &Map<String, Value>, errors: &mut Vec<String>) 
         }
     }
     if let Some(tags) = record.get("tags") {
-        let ok = tags.is_null()
-            || tags
-                .as_array()
-                .is_some_and(|a| a.iter().all(Value::is_string));
+        let ok = tags.is_null() || tags.as_array().is_some_and(|a| a.iter().all(Value::is_string));
         if !ok {
             errors.push("field \"tags\" must be an array of strings".into());
         }
@@ -245,10 +168,7 @@ fn describe_json_error(e: &serde_json::Error, text: &str) -> String {
         "EOF while parsing a value" => ("line ends before a value", None),
         other => (other, None),
     };
-    format!(
-        "invalid JSON: {what} (column {})",
-        column.unwrap_or(e.column())
-    )
+    format!("invalid JSON: {what} (column {})", column.unwrap_or(e.column()))
 }
 
 /// The 1-based character column of the opening quote of a string that is
@@ -276,16 +196,13 @@ mod tests {
         let (docs, report) = read_jsonl(
             Path::new("in.jsonl"),
             text.as_bytes(),
-            &ReadOptions {
-                max_body_bytes: None,
-            },
+            &ReadOptions { max_body_bytes: None },
             &mut SeenIds::default(),
         );
         (docs, report.into_iter().map(|d| d.to_string()).collect())
     }
 
-    const GOOD: &str =
-        r#"{"id":"a","url":"/en/a","lang":"en","title":"T","date":"2020-02-13","body":"Text."}"#;
+    const GOOD: &str = r#"{"id":"a","url":"/en/a","lang":"en","title":"T","date":"2020-02-13","body":"Text."}"#;
 
     #[test]
     fn a_good_line_becomes_a_document() {
@@ -300,33 +217,21 @@ mod tests {
         let (docs, report) = read(r#"{"id":"a","lang":"en","body":""}"#);
         assert!(docs.is_empty());
         for field in ["url", "title", "date"] {
-            assert!(
-                report
-                    .iter()
-                    .any(|r| r.contains(&format!("missing required field \"{field}\""))),
-                "{report:?}"
-            );
+            assert!(report.iter().any(|r| r.contains(&format!("missing required field \"{field}\""))), "{report:?}");
         }
-        assert!(
-            report.iter().all(|r| r.starts_with("error: in.jsonl:1: ")),
-            "{report:?}"
-        );
+        assert!(report.iter().all(|r| r.starts_with("error: in.jsonl:1: ")), "{report:?}");
     }
 
     #[test]
     fn wrong_types_are_errors() {
-        let (_, report) =
-            read(r#"{"id":1,"url":"/","lang":"en","title":"T","date":5,"body":"b","tags":"x"}"#);
+        let (_, report) = read(r#"{"id":1,"url":"/","lang":"en","title":"T","date":5,"body":"b","tags":"x"}"#);
         assert_eq!(report.len(), 3, "{report:?}");
     }
 
     #[test]
     fn an_unterminated_string_is_located_at_its_opening_quote() {
         let (_, report) = read(r#"{"id":"a","body":"cut \"here"#);
-        assert_eq!(
-            report,
-            ["error: in.jsonl:1: invalid JSON: unterminated string (column 18)"]
-        );
+        assert_eq!(report, ["error: in.jsonl:1: invalid JSON: unterminated string (column 18)"]);
     }
 
     #[test]
@@ -341,16 +246,10 @@ mod tests {
         let (docs, report) = read_jsonl(
             Path::new("in.jsonl"),
             line.as_bytes(),
-            &ReadOptions {
-                max_body_bytes: Some(50),
-            },
+            &ReadOptions { max_body_bytes: Some(50) },
             &mut SeenIds::default(),
         );
         assert!(docs.is_empty());
-        assert!(
-            report[0].message.contains("--max-body-bytes 50"),
-            "{:?}",
-            report[0]
-        );
+        assert!(report[0].message.contains("--max-body-bytes 50"), "{:?}", report[0]);
     }
 }

@@ -3,6 +3,11 @@
 //! it, and the fuzz targets call the readers directly.
 
 pub mod build_cmd;
+pub mod checks;
+pub mod cms_body;
+pub mod html;
+pub mod html_dir;
+pub mod html_text;
 pub mod index_dir;
 pub mod jsonl;
 pub mod output;

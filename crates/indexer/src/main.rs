@@ -6,15 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use qidiruv::{build_cmd, jsonl, search_cmd};
+use qidiruv::{build_cmd, checks, search_cmd};
 use qidiruv_engine::Lang;
 
 #[derive(Parser)]
-#[command(
-    name = "qidiruv",
-    version,
-    about = "Instant client-side search for multilingual news sites"
-)]
+#[command(name = "qidiruv", version, about = "Instant client-side search for multilingual news sites")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,9 +18,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build an index directory from JSON Lines article files.
+    /// Build an index directory from JSON Lines files and directories of built HTML pages.
     Build {
-        /// JSONL files (one article per line).
+        /// JSONL files (one article per line) and directories of HTML pages (one article per page).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
         /// The index directory to write (replaced atomically).
@@ -61,39 +57,27 @@ enum Command {
 }
 
 fn parse_lang(tag: &str) -> Result<String, String> {
-    Lang::parse(tag)
-        .map(|lang| lang.tag().to_string())
-        .map_err(|e| e.to_string())
+    Lang::parse(tag).map(|lang| lang.tag().to_string()).map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Build {
+        Command::Build { inputs, out, strict, max_body_bytes } => build_cmd::build(&build_cmd::BuildArgs {
             inputs,
             out,
             strict,
-            max_body_bytes,
-        } => build_cmd::build(&build_cmd::BuildArgs {
-            inputs,
-            out,
-            strict,
-            read: jsonl::ReadOptions { max_body_bytes },
+            read: checks::ReadOptions { max_body_bytes },
         }),
-        Command::Search {
-            index,
-            lang,
-            prefer_lang,
-            limit,
-            json,
-            query,
-        } => search_cmd::search(&search_cmd::SearchArgs {
-            index,
-            lang,
-            prefer_lang,
-            limit,
-            json,
-            query: query.join(" "),
-        }),
+        Command::Search { index, lang, prefer_lang, limit, json, query } => {
+            search_cmd::search(&search_cmd::SearchArgs {
+                index,
+                lang,
+                prefer_lang,
+                limit,
+                json,
+                query: query.join(" "),
+            })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -28,34 +28,22 @@ impl std::fmt::Display for OutputError {
 }
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
-    move |e| OutputError {
-        path: path.to_path_buf(),
-        detail: e.to_string(),
-    }
+    move |e| OutputError { path: path.to_path_buf(), detail: e.to_string() }
 }
 
 /// Writes `manifest` and `parts` (name, bytes) as the index at `out`.
-pub fn write_index(
-    out: &Path,
-    manifest: &[u8],
-    parts: &[(String, Vec<u8>)],
-) -> Result<(), OutputError> {
+pub fn write_index(out: &Path, manifest: &[u8], parts: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
     match fs::metadata(out) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => write_fresh(out, manifest, parts),
         Err(e) => Err(at(out)(e)),
-        Ok(meta) if !meta.is_dir() => Err(OutputError {
-            path: out.into(),
-            detail: "exists and is not a directory".into(),
-        }),
+        Ok(meta) if !meta.is_dir() => {
+            Err(OutputError { path: out.into(), detail: "exists and is not a directory".into() })
+        }
         Ok(_) => update_in_place(out, manifest, parts),
     }
 }
 
-fn write_fresh(
-    out: &Path,
-    manifest: &[u8],
-    parts: &[(String, Vec<u8>)],
-) -> Result<(), OutputError> {
+fn write_fresh(out: &Path, manifest: &[u8], parts: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
     let staging = sibling(out, "new");
     let result = (|| {
         fs::create_dir_all(&staging).map_err(at(&staging))?;
@@ -71,19 +59,13 @@ fn write_fresh(
     result
 }
 
-fn update_in_place(
-    out: &Path,
-    manifest: &[u8],
-    parts: &[(String, Vec<u8>)],
-) -> Result<(), OutputError> {
+fn update_in_place(out: &Path, manifest: &[u8], parts: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
     let existing = list_dir(out)?;
     let is_index = existing.iter().any(|name| name == MANIFEST_NAME);
     if !is_index && existing.iter().any(|name| !is_own_file(name)) {
         return Err(OutputError {
             path: out.into(),
-            detail:
-                "exists and is not a Qidiruv index (no qidiruv.json); refusing to write into it"
-                    .into(),
+            detail: "exists and is not a Qidiruv index (no qidiruv.json); refusing to write into it".into(),
         });
     }
     for (name, bytes) in parts {
@@ -121,10 +103,7 @@ fn list_dir(dir: &Path) -> Result<Vec<String>, OutputError> {
 
 /// Writes `bytes` to a temporary name in the same directory, then renames.
 fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     write_file(&temp, bytes)?;
     fs::rename(&temp, path).map_err(|e| {
@@ -140,10 +119,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 }
 
 fn sibling(out: &Path, what: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
+    let name = out.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     out.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
 }
 
@@ -152,10 +128,7 @@ mod tests {
     use super::*;
 
     fn parts(tag: &str) -> Vec<(String, Vec<u8>)> {
-        vec![(
-            format!("docs.{:016x}.bin", tag.len()),
-            tag.as_bytes().to_vec(),
-        )]
+        vec![(format!("docs.{:016x}.bin", tag.len()), tag.as_bytes().to_vec())]
     }
 
     #[test]
@@ -176,10 +149,7 @@ mod tests {
         write_index(&out, b"2", &parts("bb")).unwrap();
         let mut names = list_dir(&out).unwrap();
         names.sort();
-        assert_eq!(
-            names,
-            ["docs.0000000000000002.bin", "keep-me.txt", "qidiruv.json"]
-        );
+        assert_eq!(names, ["docs.0000000000000002.bin", "keep-me.txt", "qidiruv.json"]);
         assert_eq!(fs::read(out.join(MANIFEST_NAME)).unwrap(), b"2");
     }
 

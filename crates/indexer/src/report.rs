@@ -20,21 +20,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(path: &Path, line: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            path: path.to_path_buf(),
-            line,
-            severity: Severity::Error,
-            message: message.into(),
-        }
+        Diagnostic { path: path.to_path_buf(), line, severity: Severity::Error, message: message.into() }
     }
 
     pub fn warning(path: &Path, line: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            path: path.to_path_buf(),
-            line,
-            severity: Severity::Warning,
-            message: message.into(),
-        }
+        Diagnostic { path: path.to_path_buf(), line, severity: Severity::Warning, message: message.into() }
     }
 }
 
@@ -44,12 +34,6 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(
-            f,
-            "{kind}: {}:{}: {}",
-            self.path.display(),
-            self.line,
-            self.message
-        )
+        write!(f, "{kind}: {}:{}: {}", self.path.display(), self.line, self.message)
     }
 }

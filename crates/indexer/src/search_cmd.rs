@@ -24,6 +24,8 @@ pub struct SearchArgs {
 struct JsonOutput<'a> {
     query: &'a str,
     total: usize,
+    /// Results missing one of the query's words, listed after the matches.
+    related: usize,
     partial: bool,
     corrected: Option<String>,
     results: Vec<JsonResult>,
@@ -37,6 +39,8 @@ struct JsonResult {
     lang: String,
     date: Option<String>,
     score: f32,
+    /// Missing one of the query's words.
+    related: bool,
     excerpt: String,
     /// `[start, end)` character offsets of the matches in `excerpt`.
     highlights: Vec<(usize, usize)>,
@@ -45,34 +49,24 @@ struct JsonResult {
 pub fn search(args: &SearchArgs) -> Result<(), String> {
     let index = IndexDir::open(&args.index)?;
     let query = Query::parse(&args.query);
-    let options = SearchOptions {
-        lang: args.lang.clone(),
-        prefer_lang: args.prefer_lang.clone(),
-        limit: args.limit,
-    };
-    let found = index
-        .searcher
-        .search(&query, &options)
-        .map_err(|e| e.to_string())?;
+    let options = SearchOptions { lang: args.lang.clone(), prefer_lang: args.prefer_lang.clone(), limit: args.limit };
+    let found = index.searcher.search(&query, &options).map_err(|e| e.to_string())?;
 
     let manifest = index.searcher.manifest();
     let mut chunks: HashMap<usize, StoreChunk> = HashMap::new();
     for hit in &found.hits {
-        let n = manifest
-            .store_chunk_of(hit.doc)
-            .ok_or("a hit lies outside the store")?;
+        let n = manifest.store_chunk_of(hit.doc).ok_or("a hit lies outside the store")?;
         if let std::collections::hash_map::Entry::Vacant(slot) = chunks.entry(n) {
             slot.insert(index.chunk_for(hit.doc)?);
         }
     }
-    let shown = present(&query, &found, args.limit, |doc| {
-        chunks.get(&manifest.store_chunk_of(doc)?)?.get(doc)
-    });
+    let shown = present(&query, &found, args.limit, |doc| chunks.get(&manifest.store_chunk_of(doc)?)?.get(doc));
 
     if args.json {
         let output = JsonOutput {
             query: &args.query,
             total: shown.total,
+            related: shown.related,
             partial: shown.partial,
             corrected: shown.corrected,
             results: shown.items.into_iter().map(json_result).collect(),
@@ -87,9 +81,7 @@ pub fn search(args: &SearchArgs) -> Result<(), String> {
 /// Writes to stdout; a closed pipe (`| head`) is the reader's choice, not an error.
 fn print_out(text: &str) -> Result<(), String> {
     match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write the results: {e}"))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the results: {e}")),
         _ => Ok(()),
     }
 }
@@ -103,12 +95,16 @@ fn json_result(item: ResultItem) -> JsonResult {
         lang: item.lang,
         date: item.date,
         score: item.score,
+        related: item.related,
         excerpt: item.excerpt.text,
     }
 }
 
 fn human(query: &str, shown: &Presented) -> String {
     let mut out = format!("{} result(s) for {query:?}", shown.total);
+    if shown.related > 0 {
+        out += &format!(" and {} related (missing one word, marked ~)", shown.related);
+    }
     if let Some(corrected) = &shown.corrected {
         out += &format!(", showing results for {corrected:?}");
     }
@@ -117,24 +113,18 @@ fn human(query: &str, shown: &Presented) -> String {
     }
     out.push('\n');
     let marked = |e: &Excerpt| -> String {
-        e.segments()
-            .into_iter()
-            .map(|(s, hit)| if hit { format!("[{s}]") } else { s.to_string() })
-            .collect()
+        e.segments().into_iter().map(|(s, hit)| if hit { format!("[{s}]") } else { s.to_string() }).collect()
     };
     for (rank, item) in shown.items.iter().enumerate() {
         out += &format!(
-            "{:>2}. {}  ({}, {}, score {:.3})\n    {}\n    {}\n",
+            "{:>2}.{}{}  ({}, {}, score {:.3})\n    {}\n    {}\n",
             rank + 1,
+            if item.related { "~" } else { " " },
             marked(&item.title),
             item.lang,
             item.date.as_deref().unwrap_or("undated"),
             item.score,
-            if item.url.is_empty() {
-                "(no link)"
-            } else {
-                &item.url
-            },
+            if item.url.is_empty() { "(no link)" } else { &item.url },
             marked(&item.excerpt)
         );
     }
