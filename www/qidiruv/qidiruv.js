@@ -18,6 +18,21 @@ function pageLang(element) {
   return element.closest('[lang]')?.getAttribute('lang') || 'en';
 }
 
+// The box's words until the widget (which has them all) loads.
+const placeholders = {
+  en: 'Search news…',
+  ru: 'Поиск по новостям…',
+  uz: 'Yangiliklardan qidirish…',
+  'uz-latn': 'Yangiliklardan qidirish…',
+  oz: 'Янгиликлардан қидириш…',
+  'uz-cyrl': 'Янгиликлардан қидириш…',
+};
+
+function defaultPlaceholder(lang) {
+  const tag = lang.toLowerCase();
+  return placeholders[tag] ?? placeholders[tag.split('-')[0]] ?? placeholders.en;
+}
+
 class QidiruvSearch extends HTMLElement {
   connectedCallback() {
     if (this.shadowRoot) return;
@@ -33,8 +48,8 @@ class QidiruvSearch extends HTMLElement {
     input.type = 'search';
     input.className = 'input';
     input.autocomplete = 'off';
-    input.placeholder = this.getAttribute('placeholder') || '';
-    input.setAttribute('aria-label', input.placeholder || 'Search');
+    input.placeholder = this.getAttribute('placeholder') || defaultPlaceholder(pageLang(this));
+    input.setAttribute('aria-label', input.placeholder);
     box.append(input);
     mount.append(box);
     root.append(style, mount);

@@ -22,18 +22,12 @@ pub async fn fetch_bytes(url: &str, freshness: Freshness) -> Result<Vec<u8>, Str
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(|e| format!("{url}: network error ({})", describe(&e)))?;
-    let response: Response = response
-        .dyn_into()
-        .map_err(|_| format!("{url}: not an HTTP response"))?;
+    let response: Response = response.dyn_into().map_err(|_| format!("{url}: not an HTTP response"))?;
     if !response.ok() {
         return Err(format!("{url}: HTTP {}", response.status()));
     }
-    let promise = response
-        .array_buffer()
-        .map_err(|e| format!("{url}: {}", describe(&e)))?;
-    let buffer = JsFuture::from(promise)
-        .await
-        .map_err(|e| format!("{url}: download failed ({})", describe(&e)))?;
+    let promise = response.array_buffer().map_err(|e| format!("{url}: {}", describe(&e)))?;
+    let buffer = JsFuture::from(promise).await.map_err(|e| format!("{url}: download failed ({})", describe(&e)))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 

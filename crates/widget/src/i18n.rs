@@ -23,6 +23,16 @@ impl UiLang {
         }
     }
 
+    /// The canonical tag of this UI language.
+    pub fn tag(self) -> &'static str {
+        match self {
+            UiLang::En => "en",
+            UiLang::Ru => "ru",
+            UiLang::UzLatn => "uz-Latn",
+            UiLang::UzCyrl => "uz-Cyrl",
+        }
+    }
+
     pub fn placeholder(self) -> &'static str {
         match self {
             UiLang::En => "Search news…",
@@ -47,6 +57,16 @@ impl UiLang {
             UiLang::Ru => "Результаты поиска",
             UiLang::UzLatn => "Qidiruv natijalari",
             UiLang::UzCyrl => "Қидирув натижалари",
+        }
+    }
+
+    /// Heads the articles that miss one of the query's words.
+    pub fn related_label(self) -> &'static str {
+        match self {
+            UiLang::En => "Related: missing one of your words",
+            UiLang::Ru => "Похожие: без одного из слов запроса",
+            UiLang::UzLatn => "Oʻxshash: soʻzlaringizdan biri yoʻq",
+            UiLang::UzCyrl => "Ўхшаш: сўзларингиздан бири йўқ",
         }
     }
 
@@ -81,7 +101,9 @@ impl UiLang {
         match self {
             UiLang::En => format!("No articles match “{query}”. Check the spelling or try fewer words."),
             UiLang::Ru => format!("По запросу «{query}» ничего не найдено. Проверьте написание или сократите запрос."),
-            UiLang::UzLatn => format!("“{query}” boʻyicha hech narsa topilmadi. Imloni tekshiring yoki kamroq soʻz yozing."),
+            UiLang::UzLatn => {
+                format!("“{query}” boʻyicha hech narsa topilmadi. Imloni tekshiring yoki kamroq soʻz yozing.")
+            }
             UiLang::UzCyrl => format!("«{query}» бўйича ҳеч нарса топилмади. Имлони текширинг ёки камроқ сўз ёзинг."),
         }
     }
@@ -109,10 +131,7 @@ impl UiLang {
         match self {
             UiLang::En if n == 1 => "1 result".into(),
             UiLang::En => format!("{n} results"),
-            UiLang::Ru => format!(
-                "{n} {}",
-                russian_plural(n, "результат", "результата", "результатов")
-            ),
+            UiLang::Ru => format!("{n} {}", russian_plural(n, "результат", "результата", "результатов")),
             UiLang::UzLatn => format!("{n} ta natija"),
             UiLang::UzCyrl => format!("{n} та натижа"),
         }
@@ -123,18 +142,8 @@ impl UiLang {
         let names: [&str; 4] = match Lang::parse(tag) {
             Ok(Lang::En) => ["English", "Английский", "Inglizcha", "Инглизча"],
             Ok(Lang::Ru) => ["Russian", "Русский", "Ruscha", "Русча"],
-            Ok(Lang::UzLatn) => [
-                "Uzbek (Latin)",
-                "Узбекский (латиница)",
-                "Oʻzbekcha (lotin)",
-                "Ўзбекча (лотин)",
-            ],
-            Ok(Lang::UzCyrl) => [
-                "Uzbek (Cyrillic)",
-                "Узбекский (кириллица)",
-                "Oʻzbekcha (kirill)",
-                "Ўзбекча (кирилл)",
-            ],
+            Ok(Lang::UzLatn) => ["Uzbek (Latin)", "Узбекский (латиница)", "Oʻzbekcha (lotin)", "Ўзбекча (лотин)"],
+            Ok(Lang::UzCyrl) => ["Uzbek (Cyrillic)", "Узбекский (кириллица)", "Oʻzbekcha (kirill)", "Ўзбекча (кирилл)"],
             _ => return tag.to_string(),
         };
         names[self as usize].to_string()
@@ -186,10 +195,8 @@ const RU_MONTHS: [&str; 12] = [
     "ноября",
     "декабря",
 ];
-const UZ_LATN_MONTHS: [&str; 12] = [
-    "yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust", "sentabr", "oktabr",
-    "noyabr", "dekabr",
-];
+const UZ_LATN_MONTHS: [&str; 12] =
+    ["yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust", "sentabr", "oktabr", "noyabr", "dekabr"];
 const UZ_CYRL_MONTHS: [&str; 12] = [
     "январь",
     "февраль",
@@ -233,14 +240,8 @@ mod tests {
     fn dates_read_naturally() {
         assert_eq!(UiLang::En.format_date("2020-02-13"), "13 February 2020");
         assert_eq!(UiLang::Ru.format_date("2020-02-13"), "13 февраля 2020 г.");
-        assert_eq!(
-            UiLang::UzLatn.format_date("2020-02-13"),
-            "2020-yil 13-fevral"
-        );
-        assert_eq!(
-            UiLang::UzCyrl.format_date("2020-02-13"),
-            "2020 йил 13 февраль"
-        );
+        assert_eq!(UiLang::UzLatn.format_date("2020-02-13"), "2020-yil 13-fevral");
+        assert_eq!(UiLang::UzCyrl.format_date("2020-02-13"), "2020 йил 13 февраль");
         assert_eq!(UiLang::En.format_date("garbage"), "garbage");
     }
 

@@ -51,26 +51,17 @@ async fn load(base: String) -> Result<Rc<LoadedIndex>, String> {
         let url = format!("{base}{name}");
         async move { fetch_bytes(&url, Freshness::Immutable).await }
     };
-    let (terms, postings, docs) = try_join3(
-        part(&manifest.parts.terms),
-        part(&manifest.parts.postings),
-        part(&manifest.parts.docs),
-    )
-    .await?;
-    let searcher =
-        Searcher::open(manifest, terms, postings, docs).map_err(|e| format!("{base}: {e}"))?;
-    Ok(Rc::new(LoadedIndex {
-        base,
-        searcher,
-        chunks: RefCell::default(),
-    }))
+    let (terms, postings, docs) =
+        try_join3(part(&manifest.parts.terms), part(&manifest.parts.postings), part(&manifest.parts.docs)).await?;
+    let searcher = Searcher::open(manifest, terms, postings, docs).map_err(|e| format!("{base}: {e}"))?;
+    Ok(Rc::new(LoadedIndex { base, searcher, chunks: RefCell::default() }))
 }
 
 fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "the manifest is not UTF-8 text")?;
     let value = js_sys::JSON::parse(text).map_err(|_| "the manifest is not JSON")?;
-    let manifest: Manifest = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| format!("not a Qidiruv manifest ({e})"))?;
+    let manifest: Manifest =
+        serde_wasm_bindgen::from_value(value).map_err(|e| format!("not a Qidiruv manifest ({e})"))?;
     manifest.check_version().map_err(|e| e.to_string())?;
     Ok(manifest)
 }
@@ -78,21 +69,10 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
 impl LoadedIndex {
     /// Ranks the query, fetches the store chunks the shown hits need (in
     /// parallel, each once per page), and cuts their excerpts.
-    pub async fn search(
-        &self,
-        query: &Query,
-        options: &SearchOptions,
-    ) -> Result<Presented, String> {
-        let found = self
-            .searcher
-            .search(query, options)
-            .map_err(|e| e.to_string())?;
+    pub async fn search(&self, query: &Query, options: &SearchOptions) -> Result<Presented, String> {
+        let found = self.searcher.search(query, options).map_err(|e| e.to_string())?;
         let manifest = self.searcher.manifest();
-        let mut needed: Vec<usize> = found
-            .hits
-            .iter()
-            .filter_map(|h| manifest.store_chunk_of(h.doc))
-            .collect();
+        let mut needed: Vec<usize> = found.hits.iter().filter_map(|h| manifest.store_chunk_of(h.doc)).collect();
         needed.sort_unstable();
         needed.dedup();
         needed.retain(|n| !self.chunks.borrow().contains_key(n));
@@ -103,9 +83,7 @@ impl LoadedIndex {
         }
         let chunks = self.chunks.borrow();
         Ok(present(query, &found, options.limit, |doc| {
-            chunks
-                .get(&manifest.store_chunk_of(doc)?)
-                .and_then(|chunk| chunk.get(doc))
+            chunks.get(&manifest.store_chunk_of(doc)?).and_then(|chunk| chunk.get(doc))
         }))
     }
 

@@ -67,11 +67,7 @@ impl Reducible for State {
                 next.seq = seq;
                 next.active = None;
                 next.open = !query.trim().is_empty();
-                next.phase = if next.open {
-                    Phase::Loading
-                } else {
-                    Phase::Idle
-                };
+                next.phase = if next.open { Phase::Loading } else { Phase::Idle };
                 next.query = query;
             }
             Action::Answered { seq, answer } if seq == self.seq => {
@@ -82,18 +78,15 @@ impl Reducible for State {
                 next.items = Rc::new(answer.items);
                 next.active = None;
             }
-            Action::Failed { seq, message } if seq == self.seq => {
-                next.phase = Phase::Failed(message)
-            }
+            Action::Failed { seq, message } if seq == self.seq => next.phase = Phase::Failed(message),
             Action::Answered { .. } | Action::Failed { .. } => return self,
             Action::Step(step) => {
                 let count = self.items.len() as isize;
-                if !self.open || count == 0 {
+                if count == 0 || self.query.trim().is_empty() {
                     return self;
                 }
-                let from = self
-                    .active
-                    .map_or(if step > 0 { -1 } else { count }, |a| a as isize);
+                next.open = true;
+                let from = self.active.map_or(if step > 0 { -1 } else { count }, |a| a as isize);
                 next.active = Some((from + step).rem_euclid(count) as usize);
             }
             Action::Activate(index) if index < self.items.len() => next.active = Some(index),
@@ -112,33 +105,42 @@ mod tests {
     use super::*;
 
     fn typed(state: Rc<State>, seq: u64, query: &str) -> Rc<State> {
-        state.reduce(Action::Typed {
-            seq,
-            query: query.into(),
-        })
+        state.reduce(Action::Typed { seq, query: query.into() })
     }
 
     fn answer(total: usize) -> Presented {
-        Presented {
-            total,
-            ..Presented::default()
-        }
+        Presented { total, ..Presented::default() }
     }
 
     #[test]
     fn a_stale_answer_never_overwrites_a_newer_query() {
         let state = typed(Rc::default(), 1, "bor");
         let state = typed(state, 2, "bord");
-        let state = state.reduce(Action::Answered {
-            seq: 1,
-            answer: answer(7),
-        });
+        let state = state.reduce(Action::Answered { seq: 1, answer: answer(7) });
         assert_eq!(state.phase, Phase::Loading);
-        let state = state.reduce(Action::Answered {
-            seq: 2,
-            answer: answer(3),
-        });
+        let state = state.reduce(Action::Answered { seq: 2, answer: answer(3) });
         assert_eq!((state.phase.clone(), state.total), (Phase::Ready, 3));
+    }
+
+    #[test]
+    fn arrow_keys_reopen_a_closed_list_at_its_first_option() {
+        let state = typed(Rc::default(), 1, "visa");
+        let items = vec![qidiruv_engine::ResultItem {
+            id: "a".into(),
+            url: "/a".into(),
+            lang: "en".into(),
+            date: None,
+            score: 1.0,
+            related: false,
+            title: Default::default(),
+            excerpt: Default::default(),
+        }];
+        let answer = Presented { total: 1, items, ..Presented::default() };
+        let state = state.reduce(Action::Answered { seq: 1, answer }).reduce(Action::Close);
+        assert!(!state.open);
+        let state = state.reduce(Action::Step(1));
+        assert!(state.open);
+        assert_eq!(state.active, Some(0));
     }
 
     #[test]

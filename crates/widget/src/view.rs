@@ -90,18 +90,10 @@ mod tests {
     #[test]
     fn only_site_paths_and_http_links_pass() {
         assert_eq!(safe_href("/en/news/x"), Some("/en/news/x"));
-        assert_eq!(
-            safe_href("https://gazeta.uz/ru/x"),
-            Some("https://gazeta.uz/ru/x")
-        );
-        for bad in [
-            "javascript:alert(1)",
-            " javascript:alert(1)",
-            "//evil.example",
-            "data:text/html,x",
-            "",
-            "java\nscript:x",
-        ] {
+        assert_eq!(safe_href("https://gazeta.uz/ru/x"), Some("https://gazeta.uz/ru/x"));
+        for bad in
+            ["javascript:alert(1)", " javascript:alert(1)", "//evil.example", "data:text/html,x", "", "java\nscript:x"]
+        {
             assert_eq!(safe_href(bad), None, "{bad:?}");
         }
     }

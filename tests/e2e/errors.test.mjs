@@ -1,0 +1,97 @@
+// An index that cannot be loaded leaves a widget that says so and can retry,
+// never a dead box or an uncaught exception.
+
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { DIST, UI, activate, makeTemp, openPage, rmTemp, readWidget, setUp, testPage, waitForAnswer, waitUntil } from './harness.mjs';
+
+const temp = makeTemp();
+after(() => rmTemp(temp));
+const pages = path.join(temp, 'pages');
+const flaky = path.join(temp, 'flaky'); // empty until a test copies the index in
+const corrupt = path.join(temp, 'corrupt');
+
+const env = setUp(() => {
+  mkdirSync(pages);
+  mkdirSync(flaky);
+  for (const name of ['missing', 'flaky', 'corrupt']) {
+    writeFileSync(path.join(pages, `${name}.html`), testPage({ index: `/${name}/` }));
+  }
+  // The real index with one byte of its term dictionary flipped.
+  cpSync(path.join(DIST, 'search'), corrupt, { recursive: true });
+  const terms = readdirSync(corrupt).find((f) => f.startsWith('terms.') && f.endsWith('.fst'));
+  const file = path.join(corrupt, terms);
+  const bytes = readFileSync(file);
+  bytes[bytes.length >> 1] ^= 0xff;
+  writeFileSync(file, bytes);
+  return { mounts: { '/pages/': pages, '/flaky/': flaky, '/corrupt/': corrupt } };
+});
+
+const qidiruvLines = (page) => page.log.console.filter((m) => m.text.startsWith('qidiruv:'));
+const manifestRequests = (prefix) => env.server.requests.filter((p) => p === `${prefix}qidiruv.json`).length;
+
+/** Waits for the failure status with its retry button; returns what the widget shows. */
+function waitForFailure(page) {
+  return waitUntil(
+    () => readWidget(page),
+    (w) => w.status?.startsWith(UI.en.loadFailed) && w.retryButton === UI.en.retry,
+    'the status reports that the index could not be loaded, with a retry button',
+  );
+}
+
+test('a missing index shows an error with a retry button, one console line per attempt', async (t) => {
+  const page = await openPage(env, t, '/pages/missing.html');
+  const box = await activate(page);
+  const before = manifestRequests('/missing/');
+
+  await box.fill('visa'); // one input event: one attempt
+  const failed = await waitForFailure(page);
+  assert.ok(failed.panelVisible, 'the error is visible');
+  assert.equal(failed.attrs['aria-expanded'], 'false', 'no results listed');
+  await waitUntil(() => qidiruvLines(page).length, (n) => n >= 1, 'the failure was logged');
+  assert.equal(manifestRequests('/missing/') - before, 1);
+
+  await page.locator('qidiruv-search button.retry').click();
+  await waitUntil(() => manifestRequests('/missing/') - before, (n) => n === 2, 'Try again asked for the index again');
+  await waitUntil(() => qidiruvLines(page).length, (n) => n >= 2, 'the second failure was logged');
+  await waitForFailure(page);
+
+  const lines = qidiruvLines(page);
+  assert.equal(lines.length, 2, `one line per failed attempt: ${JSON.stringify(lines)}`);
+  for (const line of lines) {
+    assert.equal(line.type, 'error');
+    assert.match(line.text, /^qidiruv: http:\/\/127\.0\.0\.1:\d+\/missing\/qidiruv\.json: HTTP 404$/);
+  }
+  assert.deepEqual(page.log.pageErrors, [], 'no uncaught exceptions');
+});
+
+test('Try again loads the index once it has become reachable', async (t) => {
+  const page = await openPage(env, t, '/pages/flaky.html');
+  const box = await activate(page);
+  await box.fill('visa');
+  await waitForFailure(page);
+
+  cpSync(path.join(DIST, 'search'), flaky, { recursive: true });
+  await page.locator('qidiruv-search button.retry').click();
+  const { widget } = await waitForAnswer(page, 'visa', 'en');
+  assert.equal(widget.retryButton, null, 'the retry button is gone');
+  assert.equal(widget.attrs['aria-expanded'], 'true');
+  assert.deepEqual(page.log.pageErrors, [], 'no uncaught exceptions');
+});
+
+test('a corrupted index part shows the same error state', async (t) => {
+  const page = await openPage(env, t, '/pages/corrupt.html');
+  const box = await activate(page);
+  await box.fill('visa');
+  const failed = await waitForFailure(page);
+  assert.ok(failed.panelVisible, 'the error is visible');
+  assert.equal(failed.options.length, 0, 'no results from a corrupted index');
+
+  await waitUntil(() => qidiruvLines(page).length, (n) => n >= 1, 'the failure was logged');
+  const lines = qidiruvLines(page);
+  assert.equal(lines.length, 1, `one line for one attempt: ${JSON.stringify(lines)}`);
+  assert.match(lines[0].text, /^qidiruv: .*\/corrupt\/.*terms\./, 'the line names the broken part');
+  assert.deepEqual(page.log.pageErrors, [], 'no uncaught exceptions');
+});

@@ -1,0 +1,62 @@
+// The widget's code and index are fetched only when a visitor reaches for
+// the search box, never on page load.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { activate, openPage, searchBox, setUp, waitUntil } from './harness.mjs';
+
+const env = setUp();
+
+const pathOf = (url) => new URL(url).pathname;
+const isWasm = (url) => pathOf(url) === '/qidiruv/qidiruv_widget_bg.wasm';
+const isWasmGlue = (url) => pathOf(url) === '/qidiruv/qidiruv_widget.js';
+const isIndex = (url) => pathOf(url).startsWith('/search/');
+
+test('loading a page fetches neither the wasm widget nor the index', async (t) => {
+  const page = await openPage(env, t, '/en/');
+  await page.waitForLoadState('load');
+  // The behaviour under test is that nothing happens for a while: wait it out.
+  await page.waitForTimeout(500);
+
+  // The loader did run (so the check below is not vacuous): it drew the plain box.
+  await searchBox(page).waitFor({ state: 'visible' });
+  assert.ok(page.log.requests.some((u) => pathOf(u) === '/qidiruv/qidiruv.js'), 'the loader was requested');
+
+  const early = page.log.requests.filter((u) => isWasm(u) || isWasmGlue(u) || isIndex(u));
+  assert.deepEqual(early, [], 'nothing of the widget or index was fetched before the visitor acted');
+});
+
+test('focusing the box fetches the wasm widget, and the first keystroke the index', async (t) => {
+  const page = await openPage(env, t, '/en/');
+  await page.waitForLoadState('load');
+  assert.equal(page.log.requests.filter(isWasm).length, 0);
+
+  const box = await activate(page);
+  assert.equal(page.log.requests.filter(isWasm).length, 1, 'the wasm was fetched once on focus');
+  assert.equal(page.log.requests.filter(isWasmGlue).length, 1, 'its JS glue was fetched once on focus');
+
+  await box.press('v');
+  const indexFiles = await waitUntil(
+    () => page.log.requests.filter(isIndex).map(pathOf),
+    (paths) => ['qidiruv.json', 'terms.', 'postings.', 'docs.'].every((part) => paths.some((p) => p.includes(part))),
+    'the manifest and the terms, postings and docs parts were fetched after typing',
+  );
+  assert.equal(indexFiles.filter((p) => p.endsWith('/qidiruv.json')).length, 1, 'the manifest was fetched once');
+});
+
+test('pointing at the box preloads the wasm before it is focused', async (t) => {
+  const page = await openPage(env, t, '/en/');
+  await page.waitForLoadState('load');
+  assert.equal(page.log.requests.filter(isWasm).length, 0);
+  await searchBox(page).hover();
+  await waitUntil(() => page.log.requests.filter(isWasm).length, (n) => n === 1, 'the wasm was fetched on hover');
+});
+
+test(
+  'focusing the box also starts fetching the index',
+  async (t) => {
+    const page = await openPage(env, t, '/en/');
+    await activate(page);
+    await waitUntil(() => page.log.requests.filter(isIndex).length, (n) => n > 0, 'the index was fetched on focus', 3000);
+  },
+);
