@@ -3,6 +3,7 @@
 //! it, and the fuzz targets call the readers directly.
 
 pub mod build_cmd;
+pub mod build_report;
 pub mod checks;
 pub mod cms_body;
 pub mod html;

@@ -32,6 +32,9 @@ enum Command {
         /// Reject articles whose body is larger than this many bytes.
         #[arg(long, value_name = "BYTES")]
         max_body_bytes: Option<usize>,
+        /// Also write the build report as JSON here (for failed builds too).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Search an index directory.
     Search {
@@ -62,11 +65,12 @@ fn parse_lang(tag: &str) -> Result<String, String> {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Build { inputs, out, strict, max_body_bytes } => build_cmd::build(&build_cmd::BuildArgs {
+        Command::Build { inputs, out, strict, max_body_bytes, report } => build_cmd::build(&build_cmd::BuildArgs {
             inputs,
             out,
             strict,
             read: checks::ReadOptions { max_body_bytes },
+            report,
         }),
         Command::Search { index, lang, prefer_lang, limit, json, query } => {
             search_cmd::search(&search_cmd::SearchArgs {

@@ -44,6 +44,7 @@ pub fn write_index(out: &Path, manifest: &[u8], parts: &[(String, Vec<u8>)]) -> 
 }
 
 fn write_fresh(out: &Path, manifest: &[u8], parts: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
+    remove_stale_staging(out);
     let staging = sibling(out, "new");
     let result = (|| {
         fs::create_dir_all(&staging).map_err(at(&staging))?;
@@ -116,6 +117,19 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let mut file = fs::File::create(path).map_err(at(path))?;
     file.write_all(bytes).map_err(at(path))?;
     file.sync_all().map_err(at(path))
+}
+
+/// Removes staging directories that killed builds of `out` left beside it.
+fn remove_stale_staging(out: &Path) {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let prefix = format!(".{name}.new-");
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 fn sibling(out: &Path, what: &str) -> PathBuf {

@@ -3,6 +3,7 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
 
 use common::{build, qidiruv, result_ids, search_json, shared_corpus, snapshot, stderr, write_jsonl};
 
@@ -239,4 +240,84 @@ fn a_corrupted_part_is_reported_not_searched() {
     let output = qidiruv(&["search", "--index", out.to_str().unwrap(), "border"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("is corrupt or truncated"), "{}", stderr(&output));
+}
+
+#[test]
+fn the_report_file_describes_good_and_failed_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write_jsonl(dir.path(), "good.jsonl", &[GOOD]);
+    let report = dir.path().join("report.json");
+    let out = dir.path().join("index");
+    assert!(build(&[&good], &out, &["--report", report.to_str().unwrap()]).status.success());
+    let json: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["articles"], 1);
+    assert_eq!(json["languages"]["en"], 1);
+    assert_eq!(json["files"].as_u64().unwrap() as usize, snapshot(&out).len());
+
+    let bad = write_jsonl(dir.path(), "bad.jsonl", &[GOOD, &GOOD.replace("2020-02-13", "2020-02-30")]);
+    let output = build(&[&bad], &dir.path().join("other"), &["--report", report.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    assert_eq!(json["status"], "failed");
+    assert_eq!(json["errors"][0]["line"], 2);
+    assert!(json["errors"][0]["message"].as_str().unwrap().contains("day 30 out of range"));
+}
+
+/// Every part the manifest names is there and hashes to its name.
+fn is_complete_index(dir: &Path) -> bool {
+    let Ok(text) = fs::read_to_string(dir.join("qidiruv.json")) else { return false };
+    let manifest: qidiruv_engine::Manifest = serde_json::from_str(&text).unwrap();
+    let complete = manifest.part_names().all(|name| {
+        fs::read(dir.join(name)).is_ok_and(|bytes| qidiruv_engine::index::verify_part(name, &bytes).is_ok())
+    });
+    complete
+}
+
+/// Starts `qidiruv build INPUT --out OUT` and kills it after `after`.
+fn build_killed_after(input: &Path, out: &Path, after: std::time::Duration) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qidiruv"))
+        .args(["build", input.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_complete_index() {
+    let Some(corpus) = shared_corpus("a_build_killed_at_any_moment_leaves_a_complete_index") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let dev = corpus.join("dev.jsonl");
+    let started = std::time::Instant::now();
+    assert!(build(&[&dev], &dir.path().join("timed"), &[]).status.success());
+    let full = started.elapsed();
+    // Kill moments spread over the whole build, dense near the end where parts are written and swapped.
+    let moments = [0.1, 0.3, 0.5, 0.7, 0.85, 0.95, 0.99, 1.01];
+
+    let out = dir.path().join("index");
+    let small = write_jsonl(dir.path(), "small.jsonl", &[GOOD]);
+    assert!(build(&[&small], &out, &[]).status.success());
+    for share in moments {
+        build_killed_after(&dev, &out, full.mul_f64(share));
+        assert!(is_complete_index(&out), "rebuild killed at {share} of its run: the index is incomplete");
+        assert!(search_json(&out, &[], "border")["total"].as_u64().unwrap() >= 1);
+    }
+    for (n, share) in moments.into_iter().enumerate() {
+        let fresh = dir.path().join(format!("fresh-{n}"));
+        build_killed_after(&dev, &fresh, full.mul_f64(share));
+        assert!(!fresh.exists() || is_complete_index(&fresh), "fresh build killed at {share}: half-written");
+    }
+    // The next build sweeps up what killed fresh builds left beside their output.
+    assert!(build(&[&small], &dir.path().join("fresh-0"), &[]).status.success());
+    let leftovers: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".fresh-0."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
