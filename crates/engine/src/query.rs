@@ -76,6 +76,11 @@ impl Query {
                 query.excluded.push(QueryWord::from_token(input, token, false));
                 continue;
             }
+            // A repeated word adds nothing to an AND (a pasted page repeats many).
+            let repeated = in_quote.is_none() && query.words.iter().any(|w| w.key == token.key && w.prefix == prefix);
+            if repeated {
+                continue;
+            }
             if query.words.len() == MAX_QUERY_WORDS {
                 break;
             }
@@ -172,9 +177,15 @@ mod tests {
     }
 
     #[test]
+    fn repeated_words_count_once_outside_phrases() {
+        assert_eq!(keys(&Query::parse("visa Visa VISA news ").words), ["visa", "news"]);
+        assert_eq!(Query::parse(r#""bora bora""#).words.len(), 2);
+    }
+
+    #[test]
     fn huge_input_is_bounded() {
-        let q = Query::parse(&"слово ".repeat(5_000));
-        assert_eq!(q.words.len(), MAX_QUERY_WORDS);
+        let many: String = (0..5_000).map(|i| format!("слово{i} ")).collect();
+        assert_eq!(Query::parse(&many).words.len(), MAX_QUERY_WORDS);
         let q = Query::parse(&"ж".repeat(10_000));
         assert_eq!(q.words.len(), 1);
     }

@@ -16,6 +16,10 @@ pub struct WordMatcher {
     pub prefix: Option<String>,
 }
 
+/// Leading characters a word shares with its stems (Snowball may rewrite
+/// the end of a stem, never its start).
+const STEM_HEAD_CHARS: usize = 2;
+
 /// The matchers of every query word, in query order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Matcher {
@@ -32,7 +36,14 @@ impl Matcher {
                 || w.prefix.as_ref().is_some_and(|p| token.key.starts_with(p.as_str()))
         });
         direct.or_else(|| {
-            if self.words.iter().all(|w| w.stems.is_empty()) {
+            // Stemming every word of an article is the costly part of an
+            // excerpt; a stem shares its first letters with its word, so
+            // only a word that starts like a wanted stem can stem to it.
+            let may_stem = |stem: &String| {
+                let head = stem.char_indices().nth(STEM_HEAD_CHARS).map_or(stem.as_str(), |(at, _)| &stem[..at]);
+                token.key.starts_with(head)
+            };
+            if !self.words.iter().any(|w| w.stems.iter().any(may_stem)) {
                 return None;
             }
             let stems = stems_of(&token.folded, &token.key, lang);
