@@ -12,11 +12,13 @@ after(() => rmTemp(temp));
 const pages = path.join(temp, 'pages');
 const flaky = path.join(temp, 'flaky'); // empty until a test copies the index in
 const corrupt = path.join(temp, 'corrupt');
+const newer = path.join(temp, 'newer');
+const truncated = path.join(temp, 'truncated');
 
 const env = setUp(() => {
   mkdirSync(pages);
   mkdirSync(flaky);
-  for (const name of ['missing', 'flaky', 'corrupt']) {
+  for (const name of ['missing', 'flaky', 'corrupt', 'newer', 'truncated']) {
     writeFileSync(path.join(pages, `${name}.html`), testPage({ index: `/${name}/` }));
   }
   // The real index with one byte of its term dictionary flipped.
@@ -26,7 +28,18 @@ const env = setUp(() => {
   const bytes = readFileSync(file);
   bytes[bytes.length >> 1] ^= 0xff;
   writeFileSync(file, bytes);
-  return { mounts: { '/pages/': pages, '/flaky/': flaky, '/corrupt/': corrupt } };
+  // An index from a future qidiruv: the manifest names a format version this widget does not read.
+  cpSync(path.join(DIST, 'search'), newer, { recursive: true });
+  const manifest = JSON.parse(readFileSync(path.join(newer, 'qidiruv.json'), 'utf8'));
+  writeFileSync(path.join(newer, 'qidiruv.json'), JSON.stringify({ ...manifest, version: manifest.version + 1 }));
+  // An upload cut short: the postings part lost its second half.
+  cpSync(path.join(DIST, 'search'), truncated, { recursive: true });
+  const postings = path.join(truncated, readdirSync(truncated).find((f) => f.startsWith('postings.')));
+  const whole = readFileSync(postings);
+  writeFileSync(postings, whole.subarray(0, whole.length >> 1));
+  return {
+    mounts: { '/pages/': pages, '/flaky/': flaky, '/corrupt/': corrupt, '/newer/': newer, '/truncated/': truncated },
+  };
 });
 
 const qidiruvLines = (page) => page.log.console.filter((m) => m.text.startsWith('qidiruv:'));
@@ -95,3 +108,21 @@ test('a corrupted index part shows the same error state', async (t) => {
   assert.match(lines[0].text, /^qidiruv: .*\/corrupt\/.*terms\./, 'the line names the broken part');
   assert.deepEqual(page.log.pageErrors, [], 'no uncaught exceptions');
 });
+
+for (const [name, says] of [
+  ['newer', /^qidiruv: .*\/newer\/qidiruv\.json: unsupported index format "qidiruv-index" version \d+; .*rebuild the index/],
+  ['truncated', /^qidiruv: .*\/truncated\/: index part postings\.[0-9a-f]+\.bin is corrupt or truncated/],
+]) {
+  test(`an index that is ${name === 'newer' ? 'of a newer format' : 'truncated'} is refused with a clear line`, async (t) => {
+    const page = await openPage(env, t, `/pages/${name}.html`);
+    const box = await activate(page);
+    await box.fill('visa');
+    const failed = await waitForFailure(page);
+    assert.equal(failed.options.length, 0);
+    await waitUntil(() => qidiruvLines(page).length, (n) => n >= 1, 'the failure was logged');
+    const lines = qidiruvLines(page);
+    assert.equal(lines.length, 1, JSON.stringify(lines));
+    assert.match(lines[0].text, says);
+    assert.deepEqual(page.log.pageErrors, [], 'no uncaught exceptions');
+  });
+}
