@@ -214,3 +214,14 @@ proptest! {
         }
     }
 }
+
+/// Found by `cargo fuzz run index_reader`: a dictionary whose bytes hash to
+/// its name but whose node addresses point outside it made fst panic.
+#[test]
+fn a_dictionary_with_bad_node_addresses_is_an_error() {
+    let bytes = include_bytes!("regressions/fst-bad-address.bin")[1..].to_vec();
+    let mut built = sample();
+    built.manifest.parts.terms = qidiruv_engine::index::part_name("terms", "fst", &bytes);
+    built.parts[0] = (built.manifest.parts.terms.clone(), bytes);
+    assert!(matches!(open(&built), Err(IndexError::Corrupt { .. })));
+}

@@ -91,7 +91,10 @@ impl Searcher {
         crate::index::verify_part(&manifest.parts.terms, &terms)?;
         crate::index::verify_part(&manifest.parts.postings, &postings)?;
         let table: DocTable = crate::index::part::decode(&manifest.parts.docs, &docs)?;
+        // fst trusts the addresses inside a map and panics on bad ones, and a
+        // panic kills the widget: check the map's own checksum before use.
         let dictionary = fst::Map::new(terms)
+            .and_then(|map| map.as_fst().verify().map(|()| map))
             .map_err(|e| IndexError::Corrupt { part: manifest.parts.terms.clone(), detail: e.to_string() })?;
         let store_capacity = manifest.parts.store.len() as u64 * u64::from(manifest.store_chunk_docs);
         let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len());
