@@ -11,6 +11,7 @@ pub fn sample_index() -> BuiltIndex {
         title: title.into(),
         date: Some(Date::parse("2024-05-01").unwrap()),
         body: body.into(),
+        group: None,
     };
     let mut builder = IndexBuilder::new();
     builder.add(doc("en", Lang::En, "State border security talks", "Talks in Tashkent on the state border."));

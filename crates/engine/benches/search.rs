@@ -42,6 +42,7 @@ fn corpus() -> Option<Vec<Document>> {
                 title: field("title"),
                 date: v["date"].as_str().map(|d| Date::parse(d).expect("valid date")),
                 body: field("body"),
+                group: None,
             }
         })
         .collect();

@@ -70,6 +70,22 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The date `days` after 1970-01-01 (the inverse of [`Date::days_since_epoch`]).
+    pub fn from_days(days: i32) -> Date {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        Date { year: yoe + era * 400 + i32::from(month <= 2), month, day }
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -158,6 +174,13 @@ mod tests {
     fn refuses_other_shapes() {
         for bad in ["2020-1-5", "20-01-05", "2020/01/05", "yesterday", "", "2020-01-05T", "2020-01-05T10:00+5"] {
             assert!(Date::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn days_round_trip(days in -1_000_000i32..1_000_000) {
+            proptest::prop_assert_eq!(Date::from_days(days).days_since_epoch(), days);
         }
     }
 

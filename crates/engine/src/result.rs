@@ -3,9 +3,9 @@
 
 use crate::analysis::tokenize;
 use crate::excerpt::{excerpt, highlight, Excerpt};
-use crate::index::{DocId, StoredDoc};
+use crate::index::{DocId, StoredDoc, Translation};
 use crate::query::Query;
-use crate::search::{Hit, Matcher, SearchResults};
+use crate::search::{Facets, Hit, Matcher, SearchResults};
 use crate::Lang;
 
 /// What the CLI prints and the widget renders for one hit.
@@ -22,6 +22,8 @@ pub struct ResultItem {
     pub title: Excerpt,
     /// The densest window of the body with its matches marked.
     pub excerpt: Excerpt,
+    /// The same story in other languages.
+    pub translations: Vec<Translation>,
 }
 
 impl ResultItem {
@@ -36,6 +38,7 @@ impl ResultItem {
             related: hit.related,
             title: highlight(&doc.title, matcher, lang.as_ref()),
             excerpt: excerpt(&doc.text, matcher, lang.as_ref()),
+            translations: doc.translations.clone(),
         }
     }
 }
@@ -47,6 +50,8 @@ pub struct Presented {
     pub total: usize,
     /// Articles missing one word, shown after the matches.
     pub related: usize,
+    /// Matches per language and year, for filters.
+    pub facets: Facets,
     pub partial: bool,
     /// The query as corrected, when some word matched only through a typo
     /// or keyboard-layout correction ("Showing results for …").
@@ -81,7 +86,7 @@ pub fn present<'a>(
     }
     let (total, related) = if found.phrase_check { (matched, related) } else { (found.total, found.related) };
     let corrected = correction(query, found, &items);
-    Presented { total, related, partial: found.partial, corrected, items }
+    Presented { total, related, partial: found.partial, corrected, items, facets: found.facets.clone() }
 }
 
 /// Whether every phrase's words stand side by side, in order, in the title or text.

@@ -12,6 +12,7 @@ fn doc(id: &str, lang: Lang, title: &str, body: &str, date: Option<&str>) -> Doc
         title: title.into(),
         date: date.map(|d| Date::parse(d).unwrap()),
         body: body.into(),
+        group: None,
     }
 }
 
@@ -224,4 +225,43 @@ fn a_dictionary_with_bad_node_addresses_is_an_error() {
     built.manifest.parts.terms = qidiruv_engine::index::part_name("terms", "fst", &bytes);
     built.parts[0] = (built.manifest.parts.terms.clone(), bytes);
     assert!(matches!(open(&built), Err(IndexError::Corrupt { .. })));
+}
+
+#[test]
+fn facets_count_every_language_and_year_before_filters() {
+    let built = sample();
+    let searcher = open(&built).unwrap();
+    let ru_only = SearchOptions { lang: Some("ru".into()), ..Default::default() };
+    let found = searcher.search(&Query::parse("tashkent "), &ru_only).unwrap();
+    assert_eq!(found.total, 1);
+    assert_eq!(found.facets.languages, [("en".to_string(), 1), ("ru".to_string(), 1)]);
+    assert_eq!(found.facets.years, [(2025, 2)]);
+}
+
+#[test]
+fn a_date_range_keeps_dated_articles_inside_it() {
+    let built = sample();
+    let searcher = open(&built).unwrap();
+    let january = SearchOptions {
+        from: Some(Date::parse("2025-01-01").unwrap()),
+        to: Some(Date::parse("2025-01-31").unwrap()),
+        ..Default::default()
+    };
+    assert_eq!(ids(&built, &searcher, "tashkent ", &january), ["visit"]);
+}
+
+#[test]
+fn translations_link_the_same_story_across_languages() {
+    let mut en = doc("visit-en", Lang::En, "Visit to Tashkent", "Talks.", None);
+    en.group = Some("visit".into());
+    let mut ru = doc("visit-ru", Lang::Ru, "Визит в Ташкент", "Переговоры.", None);
+    ru.group = Some("visit".into());
+    let alone = doc("alone", Lang::En, "Tashkent notes", "Other.", None);
+    let built = build(vec![en, ru, alone]);
+    let chunk = StoreChunk::decode(&built.parts[3].0, &built.parts[3].1).unwrap();
+    let langs = |doc: u32| chunk.get(doc).unwrap().translations.iter().map(|t| t.lang.clone()).collect::<Vec<_>>();
+    assert_eq!(langs(0), ["ru"]);
+    assert_eq!(langs(1), ["en"]);
+    assert!(langs(2).is_empty());
+    assert_eq!(chunk.get(0).unwrap().translations[0].url, "/news/visit-ru/");
 }

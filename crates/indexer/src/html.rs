@@ -95,7 +95,8 @@ pub fn read_page(
     match (lang, date, url) {
         (Some(lang), Some(date), Some(url)) if report.is_empty() => {
             report.extend(warnings.into_iter().map(|w| Diagnostic::warning(file, 1, w)));
-            let doc = Document { id: url.clone(), url, lang, title, date, body };
+            // Pages carry no translation group yet; `<link rel=alternate hreflang>` could give one.
+            let doc = Document { id: url.clone(), url, lang, title, date, body, group: None };
             (Some(doc), report)
         }
         _ => (None, report),

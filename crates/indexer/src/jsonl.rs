@@ -121,6 +121,7 @@ fn parse_record(text: &str, options: &ReadOptions) -> Result<(Document, Vec<Stri
                 title: title.to_string(),
                 date,
                 body: body.into_owned(),
+                group: record.get("translation_of").and_then(Value::as_str).filter(|g| !g.is_empty()).map(String::from),
             };
             Ok((doc, warnings))
         }

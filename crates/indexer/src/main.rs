@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use qidiruv::{build_cmd, checks, search_cmd};
-use qidiruv_engine::Lang;
+use qidiruv_engine::{Date, Lang};
 
 #[derive(Parser)]
 #[command(name = "qidiruv", version, about = "Instant client-side search for multilingual news sites")]
@@ -44,6 +44,12 @@ enum Command {
         /// Only articles in this language (en, ru, uz-Latn/uz, uz-Cyrl/oz, ...).
         #[arg(long, value_parser = parse_lang)]
         lang: Option<String>,
+        /// Only articles dated on or after this day (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        from: Option<Date>,
+        /// Only articles dated on or before this day (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        to: Option<Date>,
         /// Rank articles in this language higher, as the widget does for its page's language.
         #[arg(long, value_parser = parse_lang)]
         prefer_lang: Option<String>,
@@ -59,6 +65,10 @@ enum Command {
     },
 }
 
+fn parse_date(date: &str) -> Result<Date, String> {
+    Date::parse(date).map_err(|e| e.to_string())
+}
+
 fn parse_lang(tag: &str) -> Result<String, String> {
     Lang::parse(tag).map(|lang| lang.tag().to_string()).map_err(|e| e.to_string())
 }
@@ -72,10 +82,12 @@ fn main() -> ExitCode {
             read: checks::ReadOptions { max_body_bytes },
             report,
         }),
-        Command::Search { index, lang, prefer_lang, limit, json, query } => {
+        Command::Search { index, lang, from, to, prefer_lang, limit, json, query } => {
             search_cmd::search(&search_cmd::SearchArgs {
                 index,
                 lang,
+                from,
+                to,
                 prefer_lang,
                 limit,
                 json,

@@ -1,11 +1,11 @@
 //! `qidiruv search`: query an index directory, as the widget would.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::PathBuf;
 
 use qidiruv_engine::index::StoreChunk;
-use qidiruv_engine::{present, Excerpt, Presented, Query, ResultItem, SearchOptions};
+use qidiruv_engine::{present, Date, Excerpt, Presented, Query, ResultItem, SearchOptions};
 use serde::Serialize;
 
 use crate::index_dir::IndexDir;
@@ -13,6 +13,8 @@ use crate::index_dir::IndexDir;
 pub struct SearchArgs {
     pub index: PathBuf,
     pub lang: Option<String>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
     pub prefer_lang: Option<String>,
     pub limit: usize,
     pub json: bool,
@@ -28,6 +30,9 @@ struct JsonOutput<'a> {
     related: usize,
     partial: bool,
     corrected: Option<String>,
+    /// Matches per language and per year, before the --lang, --from and --to filters.
+    languages: BTreeMap<String, usize>,
+    years: BTreeMap<i32, usize>,
     results: Vec<JsonResult>,
 }
 
@@ -44,12 +49,20 @@ struct JsonResult {
     excerpt: String,
     /// `[start, end)` character offsets of the matches in `excerpt`.
     highlights: Vec<(usize, usize)>,
+    /// The same story in other languages: language tag → url.
+    translations: BTreeMap<String, String>,
 }
 
 pub fn search(args: &SearchArgs) -> Result<(), String> {
     let index = IndexDir::open(&args.index)?;
     let query = Query::parse(&args.query);
-    let options = SearchOptions { lang: args.lang.clone(), prefer_lang: args.prefer_lang.clone(), limit: args.limit };
+    let options = SearchOptions {
+        lang: args.lang.clone(),
+        from: args.from,
+        to: args.to,
+        prefer_lang: args.prefer_lang.clone(),
+        limit: args.limit,
+    };
     let found = index.searcher.search(&query, &options).map_err(|e| e.to_string())?;
 
     let manifest = index.searcher.manifest();
@@ -69,6 +82,8 @@ pub fn search(args: &SearchArgs) -> Result<(), String> {
             related: shown.related,
             partial: shown.partial,
             corrected: shown.corrected,
+            languages: shown.facets.languages.into_iter().collect(),
+            years: shown.facets.years.into_iter().collect(),
             results: shown.items.into_iter().map(json_result).collect(),
         };
         let text = serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?;
@@ -89,6 +104,7 @@ fn print_out(text: &str) -> Result<(), String> {
 fn json_result(item: ResultItem) -> JsonResult {
     JsonResult {
         highlights: item.excerpt.char_highlights(),
+        translations: item.translations.into_iter().map(|t| (t.lang, t.url)).collect(),
         id: item.id,
         url: item.url,
         title: item.title.text,

@@ -57,7 +57,7 @@ pub fn search_box(config: &Config) -> Html {
             let (dispatcher, latest_seq) = (dispatcher.clone(), latest_seq.clone());
             let (base, limit, ui) = (config.index.clone(), config.limit, config.ui);
             wasm_bindgen_futures::spawn_local(async move {
-                let options = SearchOptions { lang: None, prefer_lang: Some(ui.tag().into()), limit };
+                let options = SearchOptions { prefer_lang: Some(ui.tag().into()), limit, ..Default::default() };
                 let result = match index_at(&base).await {
                     Ok(index) => index.search(&Query::parse(&query), &options).await,
                     Err(message) => Err(message),

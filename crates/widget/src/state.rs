@@ -134,6 +134,7 @@ mod tests {
             related: false,
             title: Default::default(),
             excerpt: Default::default(),
+            translations: Vec::new(),
         }];
         let answer = Presented { total: 1, items, ..Presented::default() };
         let state = state.reduce(Action::Answered { seq: 1, answer }).reduce(Action::Close);

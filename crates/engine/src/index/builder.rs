@@ -6,7 +6,7 @@ use super::doc_table::{DocStats, DocTable};
 use super::manifest::{Manifest, Parts, FORMAT_NAME, FORMAT_VERSION};
 use super::part::{encode, part_name};
 use super::postings::{encode_list, Posting};
-use super::store::{stored_text, StoreChunk, StoredDoc};
+use super::store::{stored_text, StoreChunk, StoredDoc, Translation};
 use super::DocId;
 use crate::analysis::{stems_of, tokenize};
 use crate::index::stem_key;
@@ -26,6 +26,9 @@ pub struct Document {
     pub date: Option<Date>,
     /// Plain text.
     pub body: String,
+    /// The translation group: documents sharing it (or whose id it is) tell
+    /// the same story in other languages (`translation_of` in the corpus).
+    pub group: Option<String>,
 }
 
 /// Accumulates documents; [`IndexBuilder::finish`] writes the parts.
@@ -34,6 +37,8 @@ pub struct IndexBuilder {
     postings: HashMap<String, Vec<Posting>>,
     stats: Vec<(DocStats, Lang)>,
     stored: Vec<StoredDoc>,
+    /// Each document's translation group key.
+    groups: Vec<String>,
     /// Stem keys of each (folded word, language) seen: stemming is the
     /// costly step, and a corpus repeats its vocabulary endlessly.
     stems: HashMap<(String, Lang), Vec<String>>,
@@ -54,6 +59,7 @@ impl IndexBuilder {
     /// Adds a document; ids are assigned in the order documents are added.
     pub fn add(&mut self, doc: Document) -> DocId {
         let id = self.stats.len() as DocId;
+        self.groups.push(doc.group.clone().unwrap_or_else(|| doc.id.clone()));
         let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
         let title_tokens = tokenize(&doc.title);
         let body_tokens = tokenize(&doc.body);
@@ -89,13 +95,15 @@ impl IndexBuilder {
             lang: doc.lang.tag().to_string(),
             date: doc.date.map(|d| d.to_string()),
             text: stored_text(&doc.body),
+            translations: Vec::new(),
         });
         id
     }
 
     /// Encodes every part. The output depends only on the documents and
     /// their order, so equal input gives byte-identical parts.
-    pub fn finish(self) -> BuiltIndex {
+    pub fn finish(mut self) -> BuiltIndex {
+        link_translations(&mut self.stored, &self.groups);
         let (terms, postings, term_count) = encode_terms(self.postings);
         let (table, languages) = encode_table(self.stats);
         let mut parts = vec![
@@ -126,6 +134,27 @@ impl IndexBuilder {
             },
         };
         BuiltIndex { manifest, parts }
+    }
+}
+
+/// Gives every document the languages and urls of the others in its group.
+fn link_translations(stored: &mut [StoredDoc], groups: &[String]) {
+    let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (doc, group) in groups.iter().enumerate() {
+        members.entry(group).or_default().push(doc);
+    }
+    for docs in members.values().filter(|docs| docs.len() > 1) {
+        for &doc in docs {
+            let mut translations: Vec<Translation> = docs
+                .iter()
+                .filter(|&&other| {
+                    other != doc && !stored[other].url.is_empty() && stored[other].lang != stored[doc].lang
+                })
+                .map(|&other| Translation { lang: stored[other].lang.clone(), url: stored[other].url.clone() })
+                .collect();
+            translations.sort_by(|a, b| a.lang.cmp(&b.lang).then_with(|| a.url.cmp(&b.url)));
+            stored[doc].translations = translations;
+        }
     }
 }
 

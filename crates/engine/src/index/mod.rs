@@ -32,7 +32,7 @@ pub use doc_table::{DocStats, DocTable};
 pub use error::IndexError;
 pub use manifest::{Manifest, Parts, FORMAT_NAME, FORMAT_VERSION, MANIFEST_NAME};
 pub use part::{part_name, verify_part};
-pub use store::{StoreChunk, StoredDoc};
+pub use store::{StoreChunk, StoredDoc, Translation};
 
 /// A document's position in the index (0-based, in input order).
 pub type DocId = u32;

@@ -20,6 +20,15 @@ pub struct StoredDoc {
     pub date: Option<String>,
     /// The body with white space collapsed, cut to [`MAX_STORED_TEXT_BYTES`].
     pub text: String,
+    /// The same story in other languages, by language tag.
+    pub translations: Vec<Translation>,
+}
+
+/// Where the same story stands in another language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Translation {
+    pub lang: String,
+    pub url: String,
 }
 
 /// A run of consecutive documents starting at `first_doc`.

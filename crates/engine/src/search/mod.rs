@@ -4,10 +4,11 @@ mod expand;
 mod matcher;
 mod ranking;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::index::{postings, DocId, DocTable, IndexError, Manifest};
+use crate::index::{postings, DocId, DocStats, DocTable, IndexError, Manifest};
 use crate::query::{Query, QueryWord};
+use crate::Date;
 pub use expand::{typo_budget, Expansion, WordMatch};
 pub use matcher::{Matcher, WordMatcher};
 use ranking::Ranker;
@@ -17,6 +18,10 @@ use ranking::Ranker;
 pub struct SearchOptions {
     /// Only documents in this language (a canonical tag, as [`crate::Lang::tag`]).
     pub lang: Option<String>,
+    /// Only documents dated on or after this day.
+    pub from: Option<Date>,
+    /// Only documents dated on or before this day.
+    pub to: Option<Date>,
     /// Rank documents in this language (the page's) a little higher.
     pub prefer_lang: Option<String>,
     /// How many hits to return; `total` still counts them all.
@@ -25,7 +30,7 @@ pub struct SearchOptions {
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions { lang: None, prefer_lang: None, limit: 10 }
+        SearchOptions { lang: None, from: None, to: None, prefer_lang: None, limit: 10 }
     }
 }
 
@@ -70,6 +75,17 @@ pub struct SearchResults {
     pub corrected: Vec<bool>,
     /// Per query word: the keyboard-layout switched form, when that matched.
     pub layout: Vec<Option<String>>,
+    /// Matches per language and year, before the language and date filters.
+    pub facets: Facets,
+}
+
+/// How many matches each language and each year holds, for filter menus.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// `(language tag, matches)`, by tag.
+    pub languages: Vec<(String, usize)>,
+    /// `(year, matches)`, newest first; undated documents are in no year.
+    pub years: Vec<(i32, usize)>,
 }
 
 /// The loaded dictionary, postings and document table: everything a query
@@ -128,24 +144,14 @@ impl Searcher {
     /// Ranks the documents matching every required word of `query` and no
     /// excluded one; when none does, those matching the most, flagged `partial`.
     pub fn search(&self, query: &Query, options: &SearchOptions) -> Result<SearchResults, IndexError> {
-        let lang = match &options.lang {
-            Some(tag) => match self.table.lang_index(tag) {
-                Some(index) => Some(index),
-                None => return Ok(SearchResults::default()),
-            },
-            None => None,
-        };
-        let preferred = options.prefer_lang.as_deref().and_then(|tag| self.table.lang_index(tag));
-
         let mut results = SearchResults::default();
         let mut per_word = Vec::with_capacity(query.words.len());
         for word in &query.words {
             let matched = expand::expand(&self.dictionary, &self.postings, word)?;
-            let scored = self.score_word(word, &matched, lang)?;
+            per_word.push(self.score_word(word, &matched)?);
             results.matcher.words.push(word_matcher(word, &matched));
             results.corrected.push(matched.corrected);
             results.layout.push(matched.layout.map(|w| w.text));
-            per_word.push(scored);
         }
         let excluded = self.excluded_docs(&query.excluded)?;
 
@@ -161,7 +167,13 @@ impl Searcher {
                 entry.score += score;
             }
         }
-        combined.retain(|doc, _| !excluded.contains(doc));
+        combined.retain(|doc, c| c.required > 0 && !excluded.contains(doc));
+        // Facets count the matches in every language and year, so a filter
+        // can show what choosing another value would give.
+        results.facets = self.facets(&combined);
+        let filter = self.filter(options);
+        combined.retain(|&doc, _| filter.admits(&self.table.docs[doc as usize]));
+
         let best_count = combined.values().map(|c| c.required).max().unwrap_or(0);
         let full = combined.values().filter(|c| c.required == best_count).count();
         // Too few articles with every word: add those missing one word, after
@@ -171,10 +183,10 @@ impl Searcher {
         let words = query.words.len().max(1) as f32;
         let mut ranked: Vec<(usize, Hit)> = combined
             .into_iter()
-            .filter(|(_, c)| c.required >= floor && c.required > 0)
+            .filter(|(_, c)| c.required >= floor)
             .map(|(doc, c)| {
                 let stats = &self.table.docs[doc as usize];
-                let preference = if preferred == Some(stats.lang) { ranking::PREFERRED_LANGUAGE } else { 1.0 };
+                let preference = if filter.preferred == Some(stats.lang) { ranking::PREFERRED_LANGUAGE } else { 1.0 };
                 let title = ranking::title_coverage(c.in_title as f32 / words);
                 let score = c.score * title * self.ranker.recency(stats) * preference;
                 (c.required, Hit { doc, score, related: c.required < best_count })
@@ -191,9 +203,38 @@ impl Searcher {
         Ok(results)
     }
 
+    /// Matches per language and per year, over the documents with the most words.
+    fn facets(&self, combined: &HashMap<DocId, Combined>) -> Facets {
+        let best = combined.values().map(|c| c.required).max().unwrap_or(0);
+        let mut languages: BTreeMap<String, usize> = BTreeMap::new();
+        let mut years: BTreeMap<i32, usize> = BTreeMap::new();
+        for (&doc, c) in combined {
+            if c.required < best {
+                continue;
+            }
+            let stats = &self.table.docs[doc as usize];
+            *languages.entry(self.table.langs[usize::from(stats.lang)].clone()).or_default() += 1;
+            if let Some(day) = stats.day {
+                *years.entry(Date::from_days(day).year).or_default() += 1;
+            }
+        }
+        Facets { languages: languages.into_iter().collect(), years: years.into_iter().rev().collect() }
+    }
+
+    fn filter(&self, options: &SearchOptions) -> Filter {
+        let lang = options.lang.as_deref().map(|tag| self.table.lang_index(tag));
+        Filter {
+            // A language the index does not hold admits nothing.
+            lang: lang.map(|index| index.unwrap_or(u16::MAX)),
+            preferred: options.prefer_lang.as_deref().and_then(|tag| self.table.lang_index(tag)),
+            from_day: options.from.map(Date::days_since_epoch),
+            to_day: options.to.map(Date::days_since_epoch),
+        }
+    }
+
     /// Each matching document's best score for one query word, over all the
     /// keys the word expanded to, and whether the word is common.
-    fn score_word(&self, word: &QueryWord, matched: &WordMatch, lang: Option<u16>) -> Result<WordScores, IndexError> {
+    fn score_word(&self, word: &QueryWord, matched: &WordMatch) -> Result<WordScores, IndexError> {
         let mut scores: HashMap<DocId, (f32, bool)> = HashMap::new();
         let mut common = false;
         // A layout-switched word is scored in the script it was meant in.
@@ -205,9 +246,6 @@ impl Searcher {
             for posting in list {
                 let stats = &self.table.docs[posting.doc as usize];
                 per_lang[usize::from(stats.lang)] += 1;
-                if lang.is_some_and(|l| l != stats.lang) {
-                    continue;
-                }
                 let script = ranking::script_factor(typed.script, &self.table.langs[usize::from(stats.lang)]);
                 let score =
                     expansion.quality * script * self.ranker.term_score(idf, posting.title_tf, posting.body_tf, stats);
@@ -246,6 +284,26 @@ struct WordScores {
     /// Per document: the best score, and whether the word is in the title.
     scores: HashMap<DocId, (f32, bool)>,
     common: bool,
+}
+
+/// The documents a query's options admit, and the language it prefers.
+struct Filter {
+    lang: Option<u16>,
+    preferred: Option<u16>,
+    from_day: Option<i32>,
+    to_day: Option<i32>,
+}
+
+impl Filter {
+    /// Undated documents fall outside any date range.
+    fn admits(&self, doc: &DocStats) -> bool {
+        let in_range = |day: Option<i32>| match (self.from_day, self.to_day, day) {
+            (None, None, _) => true,
+            (_, _, None) => false,
+            (from, to, Some(day)) => from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t),
+        };
+        self.lang.is_none_or(|l| l == doc.lang) && in_range(doc.day)
+    }
 }
 
 /// One document's tally over the query words.
