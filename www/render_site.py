@@ -377,8 +377,11 @@ def layout() -> Template:
 
 
 def render_page(lang: Lang, title: str, main: str, *, switch_targets: dict[str, str],
-                current: Lang | None, on_home: bool = False, brand_href: str | None = None) -> str:
+                current: Lang | None, on_home: bool = False, brand_href: str | None = None,
+                is_article: bool = False) -> str:
     return layout().substitute(
+        # Listing and landing pages are not articles: `qidiruv build` leaves them out.
+        body_attrs="" if is_article else " data-qidiruv-ignore",
         html_lang=lang.code,
         title=esc(title),
         skip_label=esc(lang.skip_label),
@@ -447,16 +450,17 @@ def render_article(article: Article, translations: list[Article]) -> str:
     lang = article.lang
     # Single newlines inside a paragraph are deliberate line breaks (e.g. in addresses).
     body = "\n".join(f"<p>{esc(para).replace(NL, '<br>' + NL)}</p>" for para in paragraphs(article.body))
-    parts = [f'<p class="back"><a href="{lang.home}">← {esc(lang.all_news)}</a></p>']
+    # Navigation and labels inside <article> are marked so `qidiruv build` skips them.
+    parts = [f'<p class="back" data-qidiruv-ignore><a href="{lang.home}">← {esc(lang.all_news)}</a></p>']
     if article.section:
-        parts.append(f'<p class="kicker">{esc(article.section)}</p>')
+        parts.append(f'<p class="kicker" data-qidiruv-ignore>{esc(article.section)}</p>')
     parts.append(f'<h1 class="article-title">{esc(article.title)}</h1>')
     if article.published:
         parts.append(f'<p class="meta">{time_html(article)}</p>')
     parts.append(f'<div class="article-body">\n{body}\n</div>')
     if article.tags:
         tags = "".join(f"<li>{esc(tag)}</li>" for tag in article.tags)
-        parts.append(f'<ul class="tags" aria-label="{esc(lang.tags_label)}">{tags}</ul>')
+        parts.append(f'<ul class="tags" data-qidiruv-ignore aria-label="{esc(lang.tags_label)}">{tags}</ul>')
     main = ('<div class="article-layout">\n<article class="article">\n'
             + "\n".join(parts) + "\n</article>\n" + also_in_html(lang, translations) + "</div>")
     # The switcher leads to this story's translation where there is one.
@@ -464,7 +468,7 @@ def render_article(article: Article, translations: list[Article]) -> str:
     for other in translations:
         story_urls.setdefault(other.lang.code, other.url)
     switch_targets = HOME_TARGETS | story_urls
-    return render_page(lang, f"{article.title} — {lang.ministry}", main,
+    return render_page(lang, f"{article.title} — {lang.ministry}", main, is_article=True,
                        switch_targets=switch_targets, current=lang)
 
 
