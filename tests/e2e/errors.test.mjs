@@ -21,22 +21,24 @@ const env = setUp(() => {
   for (const name of ['missing', 'flaky', 'corrupt', 'newer', 'truncated']) {
     writeFileSync(path.join(pages, `${name}.html`), testPage({ index: `/${name}/` }));
   }
-  // The real index with one byte of its term dictionary flipped.
+  // The real index with one byte flipped in every shard of its term dictionary.
   cpSync(path.join(DIST, 'search'), corrupt, { recursive: true });
-  const terms = readdirSync(corrupt).find((f) => f.startsWith('terms.') && f.endsWith('.fst'));
-  const file = path.join(corrupt, terms);
-  const bytes = readFileSync(file);
-  bytes[bytes.length >> 1] ^= 0xff;
-  writeFileSync(file, bytes);
+  for (const shard of readdirSync(corrupt).filter((f) => f.startsWith('dict-'))) {
+    const file = path.join(corrupt, shard);
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(file, bytes);
+  }
   // An index from a future qidiruv: the manifest names a format version this widget does not read.
   cpSync(path.join(DIST, 'search'), newer, { recursive: true });
   const manifest = JSON.parse(readFileSync(path.join(newer, 'qidiruv.json'), 'utf8'));
   writeFileSync(path.join(newer, 'qidiruv.json'), JSON.stringify({ ...manifest, version: manifest.version + 1 }));
-  // An upload cut short: the postings part lost its second half.
+  // An upload cut short: every postings chunk lost its second half.
   cpSync(path.join(DIST, 'search'), truncated, { recursive: true });
-  const postings = path.join(truncated, readdirSync(truncated).find((f) => f.startsWith('postings.')));
-  const whole = readFileSync(postings);
-  writeFileSync(postings, whole.subarray(0, whole.length >> 1));
+  for (const chunk of readdirSync(truncated).filter((f) => f.startsWith('postings-'))) {
+    const whole = readFileSync(path.join(truncated, chunk));
+    writeFileSync(path.join(truncated, chunk), whole.subarray(0, whole.length >> 1));
+  }
   return {
     mounts: { '/pages/': pages, '/flaky/': flaky, '/corrupt/': corrupt, '/newer/': newer, '/truncated/': truncated },
   };
@@ -105,13 +107,13 @@ test('a corrupted index part shows the same error state', async (t) => {
   await waitUntil(() => qidiruvLines(page).length, (n) => n >= 1, 'the failure was logged');
   const lines = qidiruvLines(page);
   assert.equal(lines.length, 1, `one line for one attempt: ${JSON.stringify(lines)}`);
-  assert.match(lines[0].text, /^qidiruv: .*\/corrupt\/.*terms\./, 'the line names the broken part');
+  assert.match(lines[0].text, /^qidiruv: .*\/corrupt\/.*dict-\d+\./, 'the line names the broken part');
   assert.deepEqual(page.log.pageErrors, [], 'no uncaught exceptions');
 });
 
 for (const [name, says] of [
   ['newer', /^qidiruv: .*\/newer\/qidiruv\.json: unsupported index format "qidiruv-index" version \d+; .*rebuild the index/],
-  ['truncated', /^qidiruv: .*\/truncated\/: index part postings\.[0-9a-f]+\.bin is corrupt or truncated/],
+  ['truncated', /^qidiruv: .*\/truncated\/: index part postings-\d+\.[0-9a-f]+\.bin is corrupt or truncated/],
 ]) {
   test(`an index that is ${name === 'newer' ? 'of a newer format' : 'truncated'} is refused with a clear line`, async (t) => {
     const page = await openPage(env, t, `/pages/${name}.html`);

@@ -228,9 +228,25 @@ export async function startServer({ root = DIST, mounts = {}, headers = {} } = {
         }
         target = path.join(target, 'index.html');
       }
-      const body = await readFile(target);
+      const whole = await readFile(target);
       const type = MIME[path.extname(target).toLowerCase()] ?? 'application/octet-stream';
-      res.writeHead(200, { ...extra, 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+      // One byte range, as static hosts serve it (the widget reads store slots so).
+      const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+      const [start, end] = range ? [Number(range[1]), Math.min(Number(range[2]) + 1, whole.length)] : [0, whole.length];
+      if (range && start >= end) {
+        res.writeHead(416, { ...extra, 'Content-Range': `bytes */${whole.length}` }).end();
+        return;
+      }
+      const body = whole.subarray(start, end);
+      const partial = range ? { 'Content-Range': `bytes ${start}-${end - 1}/${whole.length}` } : {};
+      res.writeHead(range ? 206 : 200, {
+        ...extra,
+        ...partial,
+        'Accept-Ranges': 'bytes',
+        'Content-Type': type,
+        'Content-Length': body.length,
+        'Cache-Control': 'no-store',
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
       notFound(res, extra);

@@ -2,8 +2,10 @@
 // the search box, never on page load.
 
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
-import { activate, openPage, searchBox, setUp, waitUntil } from './harness.mjs';
+import { activate, DIST, openPage, searchBox, setUp, waitUntil } from './harness.mjs';
 
 const env = setUp();
 
@@ -38,10 +40,15 @@ test('focusing the box fetches the wasm widget, and the first keystroke the inde
   await box.press('v');
   const indexFiles = await waitUntil(
     () => page.log.requests.filter(isIndex).map(pathOf),
-    (paths) => ['qidiruv.json', 'terms.', 'postings.', 'docs.'].every((part) => paths.some((p) => p.includes(part))),
-    'the manifest and the terms, postings and docs parts were fetched after typing',
+    (paths) => ['qidiruv.json', 'docs.', 'dict-', 'postings-', 'store-'].every((part) => paths.some((p) => p.includes(part))),
+    'the manifest, document table, a dictionary shard, postings and store chunks were fetched after typing',
   );
   assert.equal(indexFiles.filter((p) => p.endsWith('/qidiruv.json')).length, 1, 'the manifest was fetched once');
+  const whole = indexFiles.filter((p) => !p.includes('/store-'));
+  assert.equal(new Set(whole).size, whole.length, 'no part was fetched twice');
+  const chunks = readdirSync(path.join(DIST, 'search')).filter((f) => f.startsWith('postings-')).length;
+  const fetched = new Set(indexFiles.filter((p) => p.includes('/postings-'))).size;
+  assert.ok(fetched < chunks, `a one-letter query fetched ${fetched} of ${chunks} postings chunks`);
 });
 
 test('pointing at the box preloads the wasm before it is focused', async (t) => {

@@ -6,8 +6,7 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use qidiruv_engine::index::StoreChunk;
-use qidiruv_engine::{present, Date, Document, IndexBuilder, Lang, Query, SearchOptions, Searcher};
+use qidiruv_engine::{Date, Document, IndexBuilder, Lang, Query, SearchOptions};
 
 /// What a visitor types, and what a hostile or careless one pastes.
 fn queries() -> Vec<(&'static str, String)> {
@@ -59,19 +58,15 @@ fn bench(c: &mut Criterion) {
         builder.add(doc);
     }
     let built = builder.finish();
-    let part = |name: &str| built.parts.iter().find(|(n, _)| n == name).unwrap().1.clone();
-    let m = &built.manifest;
-    let searcher =
-        Searcher::open(m.clone(), part(&m.parts.terms), part(&m.parts.postings), part(&m.parts.docs)).unwrap();
-    let chunks: Vec<StoreChunk> = m.parts.store.iter().map(|n| StoreChunk::decode(n, &part(n)).unwrap()).collect();
+    let mut searcher = built.searcher().unwrap();
+    let options = SearchOptions { limit: 8, ..Default::default() };
 
     let mut group = c.benchmark_group("query (parse, rank, present 8 results)");
     for (name, text) in queries() {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let query = Query::parse(&text);
-                let found = searcher.search(&query, &SearchOptions { limit: 8, ..Default::default() }).unwrap();
-                present(&query, &found, 8, |doc| chunks[m.store_chunk_of(doc)?].get(doc))
+                searcher.run(&query, &options, |part| panic!("{part:?} is not loaded")).unwrap()
             })
         });
     }

@@ -23,4 +23,4 @@ pub use index::{DocId, Document, IndexBuilder, IndexError, Manifest, StoredDoc};
 pub use lang::Lang;
 pub use query::Query;
 pub use result::{present, Presented, ResultItem};
-pub use search::{Facets, Hit, Matcher, SearchOptions, SearchResults, Searcher};
+pub use search::{Facets, Hit, Matcher, PartRequest, SearchOptions, SearchResults, Searcher, Step};

@@ -90,7 +90,7 @@ pub fn present<'a>(
 }
 
 /// Whether every phrase's words stand side by side, in order, in the title or text.
-fn has_phrases(query: &Query, matcher: &Matcher, doc: &StoredDoc) -> bool {
+pub(crate) fn has_phrases(query: &Query, matcher: &Matcher, doc: &StoredDoc) -> bool {
     let lang = Lang::parse(&doc.lang).ok();
     [&doc.title, &doc.text].iter().any(|text| {
         let words: Vec<Option<usize>> = tokenize(text).iter().map(|t| matcher.word_of(t, lang.as_ref())).collect();

@@ -1,8 +1,11 @@
 //! The index format end to end: documents in, parts out, parts read back.
 
 use proptest::prelude::*;
-use qidiruv_engine::index::{BuiltIndex, StoreChunk};
-use qidiruv_engine::{present, Date, Document, IndexBuilder, IndexError, Lang, Query, SearchOptions, Searcher};
+use qidiruv_engine::index::dictionary::ShardPart;
+use qidiruv_engine::index::store::decode_slot;
+use qidiruv_engine::index::{part_name, BuiltIndex};
+use qidiruv_engine::search::Step;
+use qidiruv_engine::{Date, Document, IndexBuilder, IndexError, Lang, Query, SearchOptions, SearchResults, Searcher};
 
 fn doc(id: &str, lang: Lang, title: &str, body: &str, date: Option<&str>) -> Document {
     Document {
@@ -24,23 +27,26 @@ fn build(docs: Vec<Document>) -> BuiltIndex {
     builder.finish()
 }
 
-fn open(built: &BuiltIndex) -> Result<Searcher, IndexError> {
-    let part = |name: &str| built.parts.iter().find(|(n, _)| n == name).unwrap().1.clone();
-    let m = &built.manifest;
-    Searcher::open(m.clone(), part(&m.parts.terms), part(&m.parts.postings), part(&m.parts.docs))
+fn part<'a>(built: &'a BuiltIndex, name: &str) -> &'a [u8] {
+    &built.parts.iter().find(|(n, _)| n == name).unwrap().1
 }
 
-fn ids(built: &BuiltIndex, searcher: &Searcher, query: &str, options: &SearchOptions) -> Vec<String> {
-    let query = Query::parse(query);
-    let found = searcher.search(&query, options).unwrap();
-    let chunks: Vec<StoreChunk> = built
-        .manifest
-        .parts
-        .store
-        .iter()
-        .map(|name| StoreChunk::decode(name, &built.parts.iter().find(|(n, _)| n == name).unwrap().1).unwrap())
-        .collect();
-    let shown = present(&query, &found, options.limit, |doc| chunks[built.manifest.store_chunk_of(doc)?].get(doc));
+fn open(built: &BuiltIndex) -> Result<Searcher, IndexError> {
+    built.searcher()
+}
+
+fn found(searcher: &Searcher, query: &str, options: &SearchOptions) -> SearchResults {
+    match searcher.search(&Query::parse(query), options).unwrap() {
+        Step::Ready(found) => found,
+        Step::Need(parts) => panic!("every part is loaded, yet {parts:?} are missing"),
+    }
+}
+
+fn ids(_built: &BuiltIndex, searcher: &Searcher, query: &str, options: &SearchOptions) -> Vec<String> {
+    let found = found(searcher, query, options);
+    let Step::Ready(shown) = searcher.present(&Query::parse(query), &found, options.limit) else {
+        panic!("every store chunk is loaded");
+    };
     shown.items.into_iter().map(|item| item.id).collect()
 }
 
@@ -90,7 +96,7 @@ fn apostrophe_and_yo_variants_find_the_same_article() {
 fn when_no_article_has_every_word_the_best_partial_matches_show() {
     let built = sample();
     let searcher = open(&built).unwrap();
-    let found = searcher.search(&Query::parse("border zzzz "), &SearchOptions::default()).unwrap();
+    let found = found(&searcher, "border zzzz ", &SearchOptions::default());
     assert!(found.partial);
     assert_eq!(found.total, 1);
 }
@@ -129,8 +135,7 @@ fn typos_and_keyboard_layouts_are_corrected_and_said() {
     let built = sample();
     let searcher = open(&built).unwrap();
     assert_eq!(ids(&built, &searcher, "securty ", &SearchOptions::default()), ["border"]);
-    let query = Query::parse("gthtujdjhs ");
-    let found = searcher.search(&query, &SearchOptions::default()).unwrap();
+    let found = found(&searcher, "gthtujdjhs ", &SearchOptions::default());
     assert_eq!(found.layout[0].as_deref(), Some("переговоры"));
     assert_eq!(found.total, 1);
 }
@@ -202,17 +207,17 @@ proptest! {
     }
 
     #[test]
-    fn any_flipped_byte_in_any_part_is_an_error_not_a_panic(part in 0usize..4, at in any::<prop::sample::Index>(), flip in 1u8..=255) {
+    fn any_flipped_byte_in_any_part_is_an_error_not_a_panic(
+        part in any::<prop::sample::Index>(),
+        at in any::<prop::sample::Index>(),
+        flip in 1u8..=255,
+    ) {
         let mut built = sample();
+        let part = part.index(built.parts.len());
         let bytes = &mut built.parts[part].1;
         let at = at.index(bytes.len());
         bytes[at] ^= flip;
-        if part < 3 {
-            prop_assert!(open(&built).is_err());
-        } else {
-            let (name, bytes) = &built.parts[part];
-            prop_assert!(StoreChunk::decode(name, bytes).is_err());
-        }
+        prop_assert!(open(&built).is_err());
     }
 }
 
@@ -220,10 +225,13 @@ proptest! {
 /// its name but whose node addresses point outside it made fst panic.
 #[test]
 fn a_dictionary_with_bad_node_addresses_is_an_error() {
-    let bytes = include_bytes!("regressions/fst-bad-address.bin")[1..].to_vec();
+    let fst = include_bytes!("regressions/fst-bad-address.bin")[1..].to_vec();
+    let bytes = postcard::to_allocvec(&ShardPart { first_ordinal: 0, df_classes: vec![0; 3], fst }).unwrap();
     let mut built = sample();
-    built.manifest.parts.terms = qidiruv_engine::index::part_name("terms", "fst", &bytes);
-    built.parts[0] = (built.manifest.parts.terms.clone(), bytes);
+    let name = part_name("dict-0", "bin", &bytes);
+    let old = std::mem::replace(&mut built.manifest.parts.dictionary[0].1, name.clone());
+    built.parts.retain(|(n, _)| *n != old);
+    built.parts.push((name, bytes));
     assert!(matches!(open(&built), Err(IndexError::Corrupt { .. })));
 }
 
@@ -232,7 +240,7 @@ fn facets_count_every_language_and_year_before_filters() {
     let built = sample();
     let searcher = open(&built).unwrap();
     let ru_only = SearchOptions { lang: Some("ru".into()), ..Default::default() };
-    let found = searcher.search(&Query::parse("tashkent "), &ru_only).unwrap();
+    let found = found(&searcher, "tashkent ", &ru_only);
     assert_eq!(found.total, 1);
     assert_eq!(found.facets.languages, [("en".to_string(), 1), ("ru".to_string(), 1)]);
     assert_eq!(found.facets.years, [(2025, 2)]);
@@ -258,10 +266,14 @@ fn translations_link_the_same_story_across_languages() {
     ru.group = Some("visit".into());
     let alone = doc("alone", Lang::En, "Tashkent notes", "Other.", None);
     let built = build(vec![en, ru, alone]);
-    let chunk = StoreChunk::decode(&built.parts[3].0, &built.parts[3].1).unwrap();
-    let langs = |doc: u32| chunk.get(doc).unwrap().translations.iter().map(|t| t.lang.clone()).collect::<Vec<_>>();
+    let store = part(&built, &built.manifest.parts.store[0]);
+    let slot = |doc: u32| {
+        let (_, range) = built.manifest.store_slot_of(doc).unwrap();
+        decode_slot(&store[range.start as usize..range.end as usize], "test").unwrap()
+    };
+    let langs = |doc: u32| slot(doc).translations.iter().map(|t| t.lang.clone()).collect::<Vec<_>>();
     assert_eq!(langs(0), ["ru"]);
     assert_eq!(langs(1), ["en"]);
     assert!(langs(2).is_empty());
-    assert_eq!(chunk.get(0).unwrap().translations[0].url, "/news/visit-ru/");
+    assert_eq!(slot(0).translations[0].url, "/news/visit-ru/");
 }

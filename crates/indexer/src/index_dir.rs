@@ -3,13 +3,15 @@
 use std::fs;
 use std::path::Path;
 
-use qidiruv_engine::index::{Manifest, StoreChunk, MANIFEST_NAME};
-use qidiruv_engine::{DocId, Searcher};
+use qidiruv_engine::index::{Manifest, MANIFEST_NAME};
+use qidiruv_engine::{IndexError, PartRequest, Presented, Query, SearchOptions, Searcher};
 
-/// A searcher plus the directory its store chunks are read from.
+/// A searcher plus the directory its parts are read from, as each query needs them.
 pub struct IndexDir<'a> {
     dir: &'a Path,
-    pub searcher: Searcher,
+    searcher: Searcher,
+    /// What queries have read so far, with sizes, in order.
+    fetched: Vec<(PartRequest, usize)>,
 }
 
 impl<'a> IndexDir<'a> {
@@ -19,23 +21,41 @@ impl<'a> IndexDir<'a> {
         let manifest: Manifest = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a Qidiruv manifest: {e}", manifest_path.display()))?;
         manifest.check_version().map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-        let read = |name: &str| fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()));
-        let terms = read(&manifest.parts.terms)?;
-        let postings = read(&manifest.parts.postings)?;
-        let docs = read(&manifest.parts.docs)?;
-        let searcher =
-            Searcher::open(manifest, terms, postings, docs).map_err(|e| format!("{}: {e}", dir.display()))?;
-        Ok(IndexDir { dir, searcher })
+        let docs = fs::read(dir.join(&manifest.parts.docs))
+            .map_err(|e| format!("{}: {e}", dir.join(&manifest.parts.docs).display()))?;
+        let searcher = Searcher::open(manifest, &docs).map_err(|e| format!("{}: {e}", dir.display()))?;
+        Ok(IndexDir { dir, searcher, fetched: Vec::new() })
     }
 
-    /// Reads the store chunk holding `doc`.
-    pub fn chunk_for(&self, doc: DocId) -> Result<StoreChunk, String> {
-        let manifest = self.searcher.manifest();
-        let name = manifest
-            .store_chunk_of(doc)
-            .map(|n| &manifest.parts.store[n])
-            .ok_or_else(|| format!("{}: document {doc} is not in the store", self.dir.display()))?;
-        let bytes = fs::read(self.dir.join(name)).map_err(|e| format!("{}: {e}", self.dir.join(name).display()))?;
-        StoreChunk::decode(name, &bytes).map_err(|e| format!("{}: {e}", self.dir.display()))
+    /// Runs a query, reading the parts it needs.
+    pub fn search(&mut self, query: &Query, options: &SearchOptions) -> Result<Presented, String> {
+        let (dir, fetched) = (self.dir, &mut self.fetched);
+        self.searcher
+            .run(query, options, |request| {
+                let bytes = read(dir, request)?;
+                fetched.push((request.clone(), bytes.len()));
+                Ok(bytes)
+            })
+            .map_err(|e| format!("{}: {e}", dir.display()))
+    }
+
+    /// The parts read so far (the document table is read on open).
+    pub fn fetched(&self) -> &[(PartRequest, usize)] {
+        &self.fetched
+    }
+}
+
+/// The bytes a request asks for: a whole file, or a range of it.
+fn read(dir: &Path, request: &PartRequest) -> Result<Vec<u8>, IndexError> {
+    let unreadable = |detail: String| IndexError::Unreadable { part: request.name.clone(), detail };
+    let bytes = fs::read(dir.join(&request.name)).map_err(|e| unreadable(e.to_string()))?;
+    match &request.range {
+        None => Ok(bytes),
+        Some(range) => usize::try_from(range.start)
+            .ok()
+            .zip(usize::try_from(range.end).ok())
+            .and_then(|(start, end)| bytes.get(start..end))
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| unreadable(format!("bytes {range:?} are past its end ({} bytes)", bytes.len()))),
     }
 }

@@ -59,6 +59,9 @@ enum Command {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        /// Also list on stderr the index parts the query read, as the widget would fetch them.
+        #[arg(long)]
+        fetches: bool,
         /// The query; several words are joined with spaces.
         #[arg(required = true)]
         query: Vec<String>,
@@ -82,7 +85,7 @@ fn main() -> ExitCode {
             read: checks::ReadOptions { max_body_bytes },
             report,
         }),
-        Command::Search { index, lang, from, to, prefer_lang, limit, json, query } => {
+        Command::Search { index, lang, from, to, prefer_lang, limit, json, fetches, query } => {
             search_cmd::search(&search_cmd::SearchArgs {
                 index,
                 lang,
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
                 prefer_lang,
                 limit,
                 json,
+                fetches,
                 query: query.join(" "),
             })
         }

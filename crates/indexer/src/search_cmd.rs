@@ -1,11 +1,10 @@
 //! `qidiruv search`: query an index directory, as the widget would.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
-use qidiruv_engine::index::StoreChunk;
-use qidiruv_engine::{present, Date, Excerpt, Presented, Query, ResultItem, SearchOptions};
+use qidiruv_engine::{Date, Excerpt, PartRequest, Presented, Query, ResultItem, SearchOptions};
 use serde::Serialize;
 
 use crate::index_dir::IndexDir;
@@ -18,6 +17,7 @@ pub struct SearchArgs {
     pub prefer_lang: Option<String>,
     pub limit: usize,
     pub json: bool,
+    pub fetches: bool,
     pub query: String,
 }
 
@@ -54,7 +54,7 @@ struct JsonResult {
 }
 
 pub fn search(args: &SearchArgs) -> Result<(), String> {
-    let index = IndexDir::open(&args.index)?;
+    let mut index = IndexDir::open(&args.index)?;
     let query = Query::parse(&args.query);
     let options = SearchOptions {
         lang: args.lang.clone(),
@@ -63,17 +63,10 @@ pub fn search(args: &SearchArgs) -> Result<(), String> {
         prefer_lang: args.prefer_lang.clone(),
         limit: args.limit,
     };
-    let found = index.searcher.search(&query, &options).map_err(|e| e.to_string())?;
-
-    let manifest = index.searcher.manifest();
-    let mut chunks: HashMap<usize, StoreChunk> = HashMap::new();
-    for hit in &found.hits {
-        let n = manifest.store_chunk_of(hit.doc).ok_or("a hit lies outside the store")?;
-        if let std::collections::hash_map::Entry::Vacant(slot) = chunks.entry(n) {
-            slot.insert(index.chunk_for(hit.doc)?);
-        }
+    let shown = index.search(&query, &options)?;
+    if args.fetches {
+        eprint!("{}", fetch_list(index.fetched()));
     }
-    let shown = present(&query, &found, args.limit, |doc| chunks.get(&manifest.store_chunk_of(doc)?)?.get(doc));
 
     if args.json {
         let output = JsonOutput {
@@ -91,6 +84,18 @@ pub fn search(args: &SearchArgs) -> Result<(), String> {
     } else {
         print_out(&human(&args.query, &shown))
     }
+}
+
+/// The parts a query read, one line each, and their total.
+fn fetch_list(fetched: &[(PartRequest, usize)]) -> String {
+    let mut out = String::new();
+    for (request, bytes) in fetched {
+        let range = request.range.as_ref().map(|r| format!(" bytes {}-{}", r.start, r.end - 1)).unwrap_or_default();
+        out.push_str(&format!("fetch {}{range}: {bytes} B\n", request.name));
+    }
+    let total: usize = fetched.iter().map(|(_, bytes)| bytes).sum();
+    out.push_str(&format!("fetched {} parts, {total} B\n", fetched.len()));
+    out
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is the reader's choice, not an error.

@@ -233,7 +233,7 @@ fn a_corrupted_part_is_reported_not_searched() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("index");
     assert!(build(&[&write_jsonl(dir.path(), "in.jsonl", &[GOOD])], &out, &[]).status.success());
-    let terms = snapshot(&out).into_iter().find(|(name, _)| name.starts_with("terms.")).unwrap();
+    let terms = snapshot(&out).into_iter().find(|(name, _)| name.starts_with("dict-0.")).unwrap();
     let mut bytes = terms.1;
     bytes[10] ^= 0x55;
     fs::write(out.join(&terms.0), bytes).unwrap();

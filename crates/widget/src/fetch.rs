@@ -1,8 +1,10 @@
 //! Fetching index files over HTTP.
 
+use std::ops::Range;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestCache, RequestInit, Response};
+
+use web_sys::{Headers, RequestCache, RequestInit, Response};
 
 /// How a file is fetched: the manifest is revalidated on every load, the
 /// content-hashed parts may come from any cache.
@@ -12,12 +14,20 @@ pub enum Freshness {
     Immutable,
 }
 
-/// The bytes at `url`, or a message naming the url and what went wrong.
-pub async fn fetch_bytes(url: &str, freshness: Freshness) -> Result<Vec<u8>, String> {
+/// The bytes at `url` (only `range` of them, when given), or a message
+/// naming the url and what went wrong.
+pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u64>>) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = RequestInit::new();
     if freshness == Freshness::Revalidate {
         init.set_cache(RequestCache::NoCache);
+    }
+    if let Some(range) = &range {
+        let headers = Headers::new().map_err(|e| describe(&e))?;
+        headers
+            .set("Range", &format!("bytes={}-{}", range.start, range.end.saturating_sub(1)))
+            .map_err(|e| describe(&e))?;
+        init.set_headers(&headers);
     }
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
@@ -28,7 +38,15 @@ pub async fn fetch_bytes(url: &str, freshness: Freshness) -> Result<Vec<u8>, Str
     }
     let promise = response.array_buffer().map_err(|e| format!("{url}: {}", describe(&e)))?;
     let buffer = JsFuture::from(promise).await.map_err(|e| format!("{url}: download failed ({})", describe(&e)))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    let bytes = js_sys::Uint8Array::new(&buffer);
+    match range {
+        // A server without range support sends the whole file: take the part asked for.
+        Some(range) if response.status() == 200 => {
+            let end = range.end.min(u64::from(bytes.length())) as u32;
+            Ok(bytes.subarray(range.start.min(u64::from(end)) as u32, end).to_vec())
+        }
+        _ => Ok(bytes.to_vec()),
+    }
 }
 
 fn describe(error: &wasm_bindgen::JsValue) -> String {

@@ -1,38 +1,39 @@
-//! The index as the browser sees it: parts fetched lazily, then cached for
-//! the page's lifetime and shared by every widget using the same index.
+//! The index as the browser sees it: the manifest and document table on
+//! first use, then the parts each query needs, fetched in parallel and kept
+//! for the page's lifetime, shared by every widget using the same index.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use futures::future::{join_all, try_join3, FutureExt, LocalBoxFuture, Shared};
-use qidiruv_engine::index::{Manifest, StoreChunk, MANIFEST_NAME};
-use qidiruv_engine::{present, Presented, Query, SearchOptions, Searcher};
+use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
+use qidiruv_engine::index::{Manifest, MANIFEST_NAME};
+use qidiruv_engine::{PartRequest, Presented, Query, SearchOptions, Searcher, Step};
 
 use crate::fetch::{fetch_bytes, Freshness};
 
-/// A loaded dictionary, postings and document table, plus the store chunks
-/// fetched so far.
+type Fetch<T> = Shared<LocalBoxFuture<'static, Result<T, String>>>;
+
+/// An open index and the parts loaded or loading so far.
 pub struct LoadedIndex {
     base: String,
-    searcher: Searcher,
-    chunks: RefCell<HashMap<usize, Rc<StoreChunk>>>,
+    searcher: RefCell<Searcher>,
+    /// Parts on their way: a part two keystrokes both need is fetched once.
+    fetching: RefCell<HashMap<PartRequest, Fetch<Rc<Vec<u8>>>>>,
 }
-
-type Loading = Shared<LocalBoxFuture<'static, Result<Rc<LoadedIndex>, String>>>;
 
 thread_local! {
-    static INDEXES: RefCell<HashMap<String, Loading>> = RefCell::new(HashMap::new());
+    static INDEXES: RefCell<HashMap<String, Fetch<Rc<LoadedIndex>>>> = RefCell::new(HashMap::new());
 }
 
-/// The index at `base` (a URL ending in `/`), loading it on first use. A
-/// failed load is forgotten, so the next call tries again.
+/// The index at `base` (a URL ending in `/`), opening it on first use. A
+/// failed open is forgotten, so the next call tries again.
 pub async fn index_at(base: &str) -> Result<Rc<LoadedIndex>, String> {
     let loading = INDEXES.with(|cache| {
         cache
             .borrow_mut()
             .entry(base.to_string())
-            .or_insert_with(|| load(base.to_string()).boxed_local().shared())
+            .or_insert_with(|| open(base.to_string()).boxed_local().shared())
             .clone()
     });
     let result = loading.await;
@@ -42,19 +43,14 @@ pub async fn index_at(base: &str) -> Result<Rc<LoadedIndex>, String> {
     result
 }
 
-/// Manifest first (one round trip), then the three up-front parts in parallel (a second).
-async fn load(base: String) -> Result<Rc<LoadedIndex>, String> {
+/// The manifest, then the document table: the two fetches a focus prefetches.
+async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
     let manifest_url = format!("{base}{MANIFEST_NAME}");
-    let bytes = fetch_bytes(&manifest_url, Freshness::Revalidate).await?;
+    let bytes = fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?;
     let manifest = parse_manifest(&bytes).map_err(|e| format!("{manifest_url}: {e}"))?;
-    let part = |name: &str| {
-        let url = format!("{base}{name}");
-        async move { fetch_bytes(&url, Freshness::Immutable).await }
-    };
-    let (terms, postings, docs) =
-        try_join3(part(&manifest.parts.terms), part(&manifest.parts.postings), part(&manifest.parts.docs)).await?;
-    let searcher = Searcher::open(manifest, terms, postings, docs).map_err(|e| format!("{base}: {e}"))?;
-    Ok(Rc::new(LoadedIndex { base, searcher, chunks: RefCell::default() }))
+    let docs = fetch_bytes(&format!("{base}{}", manifest.parts.docs), Freshness::Immutable, None).await?;
+    let searcher = Searcher::open(manifest, &docs).map_err(|e| format!("{base}: {e}"))?;
+    Ok(Rc::new(LoadedIndex { base, searcher: RefCell::new(searcher), fetching: RefCell::default() }))
 }
 
 fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
@@ -67,31 +63,49 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
 }
 
 impl LoadedIndex {
-    /// Ranks the query, fetches the store chunks the shown hits need (in
-    /// parallel, each once per page), and cuts their excerpts.
+    /// Ranks the query and cuts the shown results' excerpts, fetching what
+    /// each step needs: dictionary shards, then postings, then store chunks.
     pub async fn search(&self, query: &Query, options: &SearchOptions) -> Result<Presented, String> {
-        let found = self.searcher.search(query, options).map_err(|e| e.to_string())?;
-        let manifest = self.searcher.manifest();
-        let mut needed: Vec<usize> = found.hits.iter().filter_map(|h| manifest.store_chunk_of(h.doc)).collect();
-        needed.sort_unstable();
-        needed.dedup();
-        needed.retain(|n| !self.chunks.borrow().contains_key(n));
-        let fetched = join_all(needed.into_iter().map(|n| self.fetch_chunk(n))).await;
-        for chunk in fetched {
-            let (n, chunk) = chunk?;
-            self.chunks.borrow_mut().insert(n, Rc::new(chunk));
+        let found = loop {
+            let step = self.searcher.borrow().search(query, options).map_err(|e| format!("{}: {e}", self.base))?;
+            match step {
+                Step::Ready(found) => break found,
+                Step::Need(parts) => self.fetch_all(parts).await?,
+            }
+        };
+        loop {
+            let step = self.searcher.borrow().present(query, &found, options.limit);
+            match step {
+                Step::Ready(shown) => return Ok(shown),
+                Step::Need(parts) => self.fetch_all(parts).await?,
+            }
         }
-        let chunks = self.chunks.borrow();
-        Ok(present(query, &found, options.limit, |doc| {
-            chunks.get(&manifest.store_chunk_of(doc)?).and_then(|chunk| chunk.get(doc))
-        }))
     }
 
-    async fn fetch_chunk(&self, n: usize) -> Result<(usize, StoreChunk), String> {
-        let name = &self.searcher.manifest().parts.store[n];
-        let url = format!("{}{name}", self.base);
-        let bytes = fetch_bytes(&url, Freshness::Immutable).await?;
-        let chunk = StoreChunk::decode(name, &bytes).map_err(|e| format!("{url}: {e}"))?;
-        Ok((n, chunk))
+    /// Fetches the parts in parallel and hands them to the searcher.
+    async fn fetch_all(&self, requests: Vec<PartRequest>) -> Result<(), String> {
+        let fetches: Vec<_> = requests.iter().map(|request| self.fetch(request)).collect();
+        let fetched = join_all(fetches).await;
+        let mut result = Ok(());
+        for (request, bytes) in requests.iter().zip(fetched) {
+            self.fetching.borrow_mut().remove(request);
+            let added = bytes.and_then(|bytes| {
+                self.searcher.borrow_mut().add_part(request, &bytes).map_err(|e| format!("{}: {e}", self.base))
+            });
+            result = result.and(added);
+        }
+        result
+    }
+
+    fn fetch(&self, request: &PartRequest) -> Fetch<Rc<Vec<u8>>> {
+        let url = format!("{}{}", self.base, request.name);
+        let range = request.range.clone();
+        self.fetching
+            .borrow_mut()
+            .entry(request.clone())
+            .or_insert_with(|| {
+                async move { fetch_bytes(&url, Freshness::Immutable, range).await.map(Rc::new) }.boxed_local().shared()
+            })
+            .clone()
     }
 }

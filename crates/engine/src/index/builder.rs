@@ -2,19 +2,28 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::doc_table::{DocStats, DocTable};
+use super::dictionary::{df_class, ShardPart};
+use super::doc_table::{DocInfo, DocTable};
 use super::manifest::{Manifest, Parts, FORMAT_NAME, FORMAT_VERSION};
 use super::part::{encode, part_name};
-use super::postings::{encode_list, Posting};
-use super::store::{stored_text, StoreChunk, StoredDoc, Translation};
-use super::DocId;
+use super::postings::{encode_list, Impact, Posting, PostingsChunk};
+use super::store::{compress, encode_slot, slot_bytes_for, stored_text, StoredDoc, Translation, MAX_STORE_FILE_BYTES};
+use super::{DocId, IndexError};
 use crate::analysis::{stems_of, tokenize};
 use crate::index::stem_key;
+use crate::search::TermWeights;
 use crate::{Date, Lang};
 
-/// Documents per store chunk: a result page needs few chunks, and a chunk
-/// stays a few dozen kilobytes.
-pub const STORE_CHUNK_DOCS: u32 = 64;
+/// Key bytes per dictionary shard: a shard is about 5 kB compressed, so a
+/// query word costs two small downloads (its key and its stem) however
+/// large the vocabulary.
+const SHARD_KEY_BYTES: usize = 12 * 1024;
+/// Postings are cut into about this many chunks (within the bounds below),
+/// so a large site stays at a few thousand files and a small one still
+/// fetches little per query.
+const POSTINGS_CHUNKS: usize = 1000;
+const MIN_CHUNK_BYTES: usize = 4 * 1024;
+const MAX_CHUNK_BYTES: usize = 256 * 1024;
 
 /// A validated article, ready to index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,8 +43,9 @@ pub struct Document {
 /// Accumulates documents; [`IndexBuilder::finish`] writes the parts.
 #[derive(Default)]
 pub struct IndexBuilder {
-    postings: HashMap<String, Vec<Posting>>,
-    stats: Vec<(DocStats, Lang)>,
+    postings: HashMap<String, Vec<Counts>>,
+    /// Per document: title and body lengths in words, day, language.
+    stats: Vec<(u32, u32, Option<i32>, Lang)>,
     stored: Vec<StoredDoc>,
     /// Each document's translation group key.
     groups: Vec<String>,
@@ -44,11 +54,35 @@ pub struct IndexBuilder {
     stems: HashMap<(String, Lang), Vec<String>>,
 }
 
+/// A term's occurrences in one document, before weighting.
+struct Counts {
+    doc: DocId,
+    title_tf: u32,
+    body_tf: u32,
+}
+
 /// A finished index: the manifest and every part's name and bytes.
+#[derive(Clone)]
 pub struct BuiltIndex {
     pub manifest: Manifest,
     /// `(file name, bytes)`, in the manifest's part order.
     pub parts: Vec<(String, Vec<u8>)>,
+}
+
+impl BuiltIndex {
+    /// A searcher over this index with every part loaded (tests, benches,
+    /// and tools that hold a whole index in memory anyway).
+    pub fn searcher(&self) -> Result<crate::Searcher, IndexError> {
+        let docs = &self.manifest.parts.docs;
+        let table = self.parts.iter().find(|(name, _)| name == docs).map_or(&[][..], |(_, bytes)| bytes);
+        let mut searcher = crate::Searcher::open(self.manifest.clone(), table)?;
+        for (name, bytes) in self.parts.iter().filter(|(name, _)| name != docs) {
+            // Store files are read as one range of all their slots.
+            let range = self.manifest.parts.store.contains(name).then_some(0..bytes.len() as u64);
+            searcher.add_part(&crate::PartRequest { name: name.clone(), range }, bytes)?;
+        }
+        Ok(searcher)
+    }
 }
 
 impl IndexBuilder {
@@ -79,15 +113,10 @@ impl IndexBuilder {
             }
         }
         for (term, (title_tf, body_tf)) in counts {
-            self.postings.entry(term).or_default().push(Posting { doc: id, title_tf, body_tf });
+            self.postings.entry(term).or_default().push(Counts { doc: id, title_tf, body_tf });
         }
-        let stats = DocStats {
-            title_len: title_tokens.len() as u32,
-            body_len: body_tokens.len() as u32,
-            day: doc.date.map(Date::days_since_epoch),
-            lang: 0,
-        };
-        self.stats.push((stats, doc.lang.clone()));
+        let day = doc.date.map(Date::days_since_epoch);
+        self.stats.push((title_tokens.len() as u32, body_tokens.len() as u32, day, doc.lang.clone()));
         self.stored.push(StoredDoc {
             id: doc.id,
             url: doc.url,
@@ -104,37 +133,128 @@ impl IndexBuilder {
     /// their order, so equal input gives byte-identical parts.
     pub fn finish(mut self) -> BuiltIndex {
         link_translations(&mut self.stored, &self.groups);
-        let (terms, postings, term_count) = encode_terms(self.postings);
-        let (table, languages) = encode_table(self.stats);
-        let mut parts = vec![
-            (part_name("terms", "fst", &terms), terms),
-            (part_name("postings", "bin", &postings), postings),
-            (part_name("docs", "bin", &table), table),
-        ];
-        let mut first_doc = 0;
-        for (n, docs) in self.stored.chunks(STORE_CHUNK_DOCS as usize).enumerate() {
-            let chunk = encode(&StoreChunk { first_doc, docs: docs.to_vec() });
-            first_doc += docs.len() as DocId;
-            parts.push((part_name(&format!("store-{n}"), "bin", &chunk), chunk));
+        let (table, languages) = doc_table(&self.stats);
+        let lengths: Vec<(u32, u32, u16)> =
+            self.stats.iter().zip(&table.docs).map(|(&(title, body, ..), info)| (title, body, info.lang)).collect();
+        let weights = TermWeights::new(&lengths, table.langs.len());
+        let terms = weighted_terms(self.postings, &weights, &lengths);
+
+        let mut parts = vec![(part_name("docs", "bin", &encode(&table)), encode(&table))];
+        let mut dictionary = Vec::new();
+        for (n, (first_key, shard)) in shards(&terms).into_iter().enumerate() {
+            let bytes = encode(&shard);
+            let name = part_name(&format!("dict-{n}"), "bin", &bytes);
+            dictionary.push((first_key, name.clone()));
+            parts.push((name, bytes));
         }
-        let names: Vec<String> = parts.iter().map(|(name, _)| name.clone()).collect();
+        let mut postings = Vec::new();
+        for (n, chunk) in postings_chunks(&terms).into_iter().enumerate() {
+            let bytes = encode(&chunk);
+            let name = part_name(&format!("postings-{n}"), "bin", &bytes);
+            postings.push((chunk.first_term, name.clone()));
+            parts.push((name, bytes));
+        }
+        let slot_bytes = slot_bytes_for(&self.stored.iter().map(|doc| compress(doc).len()).collect::<Vec<_>>());
+        let file_docs = (MAX_STORE_FILE_BYTES / slot_bytes).max(1);
+        let mut store = Vec::new();
+        for (n, docs) in self.stored.chunks(file_docs).enumerate() {
+            let bytes: Vec<u8> = docs.iter().flat_map(|doc| encode_slot(doc, slot_bytes)).collect();
+            let name = part_name(&format!("store-{n}"), "bin", &bytes);
+            store.push(name.clone());
+            parts.push((name, bytes));
+        }
+        let names: Vec<&str> = parts.iter().map(|(name, _)| name.as_str()).collect();
         let manifest = Manifest {
             format: FORMAT_NAME.to_string(),
             version: FORMAT_VERSION,
             build_id: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(names.join("\n").as_bytes())),
-            documents: first_doc,
-            terms: term_count,
+            documents: self.stored.len() as DocId,
+            terms: terms.len() as u64,
             languages,
-            store_chunk_docs: STORE_CHUNK_DOCS,
-            parts: Parts {
-                terms: names[0].clone(),
-                postings: names[1].clone(),
-                docs: names[2].clone(),
-                store: names[3..].to_vec(),
-            },
+            store_slot_bytes: slot_bytes as u32,
+            store_file_docs: file_docs as u32,
+            parts: Parts { dictionary, postings, docs: parts[0].0.clone(), store },
         };
         BuiltIndex { manifest, parts }
     }
+}
+
+/// A term, how many documents hold it, and its encoded postings list.
+struct EncodedTerm {
+    key: String,
+    df: usize,
+    list: Vec<u8>,
+}
+
+/// Every term in key order, its counts turned into impacts.
+fn weighted_terms(
+    postings: HashMap<String, Vec<Counts>>,
+    weights: &TermWeights,
+    lengths: &[(u32, u32, u16)],
+) -> Vec<EncodedTerm> {
+    let sorted: BTreeMap<String, Vec<Counts>> = postings.into_iter().collect();
+    sorted
+        .into_iter()
+        .map(|(key, counts)| {
+            let list: Vec<Posting> = counts
+                .iter()
+                .map(|c| {
+                    let weight = weights.weight((c.title_tf, c.body_tf), lengths[c.doc as usize]);
+                    Posting { doc: c.doc, impact: Impact::new(weight, c.title_tf > 0) }
+                })
+                .collect();
+            let mut bytes = Vec::new();
+            encode_list(&list, &mut bytes);
+            EncodedTerm { key, df: list.len(), list: bytes }
+        })
+        .collect()
+}
+
+/// The dictionary in key-range shards, each with its first key (the first
+/// shard's empty, so that every key falls in some shard).
+fn shards(terms: &[EncodedTerm]) -> Vec<(String, ShardPart)> {
+    let mut shards = Vec::new();
+    let mut start = 0;
+    while start < terms.len() || shards.is_empty() {
+        let mut end = start;
+        let mut key_bytes = 0;
+        while end < terms.len() && (end == start || key_bytes < SHARD_KEY_BYTES) {
+            key_bytes += terms[end].key.len();
+            end += 1;
+        }
+        let mut map = fst::MapBuilder::memory();
+        for (local, term) in terms[start..end].iter().enumerate() {
+            map.insert(&term.key, local as u64).expect("terms are inserted once each, in sorted order");
+        }
+        let first_key = if start == 0 { String::new() } else { terms[start].key.clone() };
+        shards.push((
+            first_key,
+            ShardPart {
+                first_ordinal: start as u64,
+                df_classes: terms[start..end].iter().map(|t| df_class(t.df)).collect(),
+                fst: map.into_inner().expect("an in-memory fst cannot fail to write"),
+            },
+        ));
+        start = end;
+    }
+    shards
+}
+
+/// The postings lists in chunks of consecutive terms.
+fn postings_chunks(terms: &[EncodedTerm]) -> Vec<PostingsChunk> {
+    let total: usize = terms.iter().map(|t| t.list.len()).sum();
+    let target = (total / POSTINGS_CHUNKS).clamp(MIN_CHUNK_BYTES, MAX_CHUNK_BYTES);
+    let mut chunks: Vec<PostingsChunk> = Vec::new();
+    for (ordinal, term) in terms.iter().enumerate() {
+        match chunks.last_mut() {
+            Some(chunk) if chunk.lists.len() < target => {
+                chunk.offsets.push(chunk.lists.len() as u32);
+                chunk.lists.extend_from_slice(&term.list);
+            }
+            _ => chunks.push(PostingsChunk { first_term: ordinal as u64, offsets: vec![0], lists: term.list.clone() }),
+        }
+    }
+    chunks
 }
 
 /// Gives every document the languages and urls of the others in its group.
@@ -158,27 +278,18 @@ fn link_translations(stored: &mut [StoredDoc], groups: &[String]) {
     }
 }
 
-fn encode_terms(postings: HashMap<String, Vec<Posting>>) -> (Vec<u8>, Vec<u8>, u64) {
-    let sorted: BTreeMap<String, Vec<Posting>> = postings.into_iter().collect();
-    let mut dictionary = fst::MapBuilder::memory();
-    let mut bytes = Vec::new();
-    for (term, list) in &sorted {
-        dictionary.insert(term, bytes.len() as u64).expect("terms are inserted once each, in sorted order");
-        encode_list(list, &mut bytes);
-    }
-    let fst = dictionary.into_inner().expect("an in-memory fst cannot fail to write");
-    (fst, bytes, sorted.len() as u64)
-}
-
-fn encode_table(stats: Vec<(DocStats, Lang)>) -> (Vec<u8>, BTreeMap<String, u32>) {
+fn doc_table(stats: &[(u32, u32, Option<i32>, Lang)]) -> (DocTable, BTreeMap<String, u32>) {
     let mut languages: BTreeMap<String, u32> = BTreeMap::new();
-    for (_, lang) in &stats {
+    for (.., lang) in stats {
         *languages.entry(lang.tag().to_string()).or_default() += 1;
     }
     let langs: Vec<String> = languages.keys().cloned().collect();
     let docs = stats
-        .into_iter()
-        .map(|(stats, lang)| DocStats { lang: langs.iter().position(|l| l == lang.tag()).unwrap_or(0) as u16, ..stats })
+        .iter()
+        .map(|(_, _, day, lang)| DocInfo {
+            day: *day,
+            lang: langs.iter().position(|l| l == lang.tag()).unwrap_or(0) as u16,
+        })
         .collect();
-    (encode(&DocTable { langs, docs }), languages)
+    (DocTable { langs, docs }, languages)
 }

@@ -1,45 +1,84 @@
-//! The document table: what ranking and filters need about every document.
+//! The document table: what filters and the recency prior need about every
+//! document — its language and its day. Lengths are not here: they are
+//! folded into the postings' impacts at build time.
+//!
+//! On disk the days are deltas from the previous document's, which a news
+//! export (mostly in date order) turns into runs of small numbers that
+//! compress to almost nothing.
 
 use serde::{Deserialize, Serialize};
 
-/// Per-document ranking data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocStats {
-    /// Words in the title and in the body (BM25F length normalisation).
-    pub title_len: u32,
-    pub body_len: u32,
-    /// Days since 1970-01-01, for the recency prior; `None` when undated.
+use super::DocId;
+
+/// What ranking and filters know of one document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DocInfo {
+    /// Days since 1970-01-01; `None` when undated.
     pub day: Option<i32>,
     /// Index into [`DocTable::langs`].
     pub lang: u16,
 }
 
-/// All documents' [`DocStats`], in doc-id order.
+/// All documents' [`DocInfo`], in doc-id order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "DocTablePart", into = "DocTablePart")]
 pub struct DocTable {
     /// The language tags in use, sorted.
     pub langs: Vec<String>,
-    pub docs: Vec<DocStats>,
+    pub docs: Vec<DocInfo>,
+}
+
+/// The table as stored.
+#[derive(Clone, Serialize, Deserialize)]
+struct DocTablePart {
+    langs: Vec<String>,
+    lang: Vec<u16>,
+    /// Each document's day minus the previous dated document's (the first from 0).
+    day_deltas: Vec<i32>,
+    /// The documents without a date (their delta is 0 and means nothing).
+    undated: Vec<DocId>,
+}
+
+impl From<DocTable> for DocTablePart {
+    fn from(table: DocTable) -> DocTablePart {
+        let mut previous = 0;
+        let day_deltas = table
+            .docs
+            .iter()
+            .map(|doc| {
+                let day = doc.day.unwrap_or(previous);
+                let delta = day.wrapping_sub(previous);
+                previous = day;
+                delta
+            })
+            .collect();
+        DocTablePart {
+            langs: table.langs,
+            lang: table.docs.iter().map(|d| d.lang).collect(),
+            day_deltas,
+            undated: (0..).zip(&table.docs).filter(|(_, d)| d.day.is_none()).map(|(id, _)| id).collect(),
+        }
+    }
+}
+
+impl From<DocTablePart> for DocTable {
+    fn from(part: DocTablePart) -> DocTable {
+        let mut day = 0i32;
+        let mut undated = part.undated.iter().peekable();
+        let docs = (0..)
+            .zip(part.lang.iter().zip(&part.day_deltas))
+            .map(|(id, (&lang, &delta))| {
+                day = day.wrapping_add(delta);
+                let dated = undated.next_if_eq(&&id).is_none();
+                DocInfo { day: dated.then_some(day), lang }
+            })
+            .collect();
+        // Lengths that disagree leave documents out; the reader checks the count.
+        DocTable { langs: part.langs, docs }
+    }
 }
 
 impl DocTable {
-    /// Mean title and body lengths of each language's documents, at least 1
-    /// so that empty fields do not divide by zero.
-    pub fn average_lengths_per_lang(&self) -> Vec<(f32, f32)> {
-        let mut sums = vec![(0u64, 0u64, 0u64); self.langs.len()];
-        for doc in &self.docs {
-            if let Some(sum) = sums.get_mut(usize::from(doc.lang)) {
-                *sum = (sum.0 + u64::from(doc.title_len), sum.1 + u64::from(doc.body_len), sum.2 + 1);
-            }
-        }
-        sums.into_iter()
-            .map(|(title, body, n)| {
-                let n = n.max(1) as f64;
-                ((title as f64 / n).max(1.0) as f32, (body as f64 / n).max(1.0) as f32)
-            })
-            .collect()
-    }
-
     /// The newest document's day, the reference point for recency.
     pub fn newest_day(&self) -> Option<i32> {
         self.docs.iter().filter_map(|d| d.day).max()
@@ -48,5 +87,23 @@ impl DocTable {
     /// The index of a language tag in [`DocTable::langs`].
     pub fn lang_index(&self, tag: &str) -> Option<u16> {
         self.langs.iter().position(|l| l == tag).map(|i| i as u16)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn tables_round_trip(docs in proptest::collection::vec((proptest::option::of(-30_000i32..30_000), 0u16..4), 0..50)) {
+            let table = DocTable {
+                langs: vec!["en".into(), "ru".into(), "uz-Cyrl".into(), "uz-Latn".into()],
+                docs: docs.into_iter().map(|(day, lang)| DocInfo { day, lang }).collect(),
+            };
+            let bytes = postcard::to_allocvec(&table).unwrap();
+            prop_assert_eq!(postcard::from_bytes::<DocTable>(&bytes).unwrap(), table);
+        }
     }
 }

@@ -11,6 +11,8 @@ pub enum IndexError {
     Corrupt { part: String, detail: String },
     /// The parts disagree with each other or with the manifest.
     Inconsistent { detail: String },
+    /// A part could not be read or fetched at all.
+    Unreadable { part: String, detail: String },
 }
 
 impl fmt::Display for IndexError {
@@ -28,6 +30,7 @@ impl fmt::Display for IndexError {
             }
             IndexError::Corrupt { part, detail } => write!(f, "index part {part} is corrupt: {detail}"),
             IndexError::Inconsistent { detail } => write!(f, "index parts do not fit together: {detail}"),
+            IndexError::Unreadable { part, detail } => write!(f, "index part {part} cannot be read: {detail}"),
         }
     }
 }

@@ -10,7 +10,7 @@ pub const MANIFEST_NAME: &str = "qidiruv.json";
 /// Identifies a Qidiruv index, so a stray JSON file is not mistaken for one.
 pub const FORMAT_NAME: &str = "qidiruv-index";
 /// Bumped on every incompatible change to any part.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What a reader needs to find and check every other part.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,16 +23,21 @@ pub struct Manifest {
     pub terms: u64,
     /// Documents per language tag.
     pub languages: BTreeMap<String, u32>,
-    /// How many consecutive documents share one store chunk.
-    pub store_chunk_docs: u32,
+    /// The size of every document's slot in the store.
+    pub store_slot_bytes: u32,
+    /// How many consecutive documents' slots one store file holds.
+    pub store_file_docs: u32,
     pub parts: Parts,
 }
 
 /// File names of the content-hashed parts, relative to the manifest.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Parts {
-    pub terms: String,
-    pub postings: String,
+    /// Dictionary shards, in key order, each with its first key (the first
+    /// shard's is empty).
+    pub dictionary: Vec<(String, String)>,
+    /// Postings chunks, in term order, each with its first term's ordinal.
+    pub postings: Vec<(u64, String)>,
     pub docs: String,
     pub store: Vec<String>,
 }
@@ -47,17 +52,25 @@ impl Manifest {
         }
     }
 
-    /// The store chunk that holds `doc`, or `None` for an id out of range.
-    pub fn store_chunk_of(&self, doc: super::DocId) -> Option<usize> {
-        let chunk = (doc / self.store_chunk_docs.max(1)) as usize;
-        (doc < self.documents && chunk < self.parts.store.len()).then_some(chunk)
+    /// The store file holding `doc` and the byte range of its slot there,
+    /// or `None` for an id out of range.
+    pub fn store_slot_of(&self, doc: super::DocId) -> Option<(usize, std::ops::Range<u64>)> {
+        let file = (doc / self.store_file_docs.max(1)) as usize;
+        let slot = u64::from(self.store_slot_bytes);
+        let start = u64::from(doc % self.store_file_docs.max(1)) * slot;
+        (doc < self.documents && file < self.parts.store.len()).then_some((file, start..start + slot))
+    }
+
+    /// The postings chunk holding term `ordinal`.
+    pub fn postings_chunk_of(&self, ordinal: u64) -> Option<usize> {
+        let n = self.parts.postings.partition_point(|(first, _)| *first <= ordinal).checked_sub(1)?;
+        (ordinal < self.terms).then_some(n)
     }
 
     /// Every part name, in a fixed order.
     pub fn part_names(&self) -> impl Iterator<Item = &str> {
-        [&self.parts.terms, &self.parts.postings, &self.parts.docs]
-            .into_iter()
-            .chain(&self.parts.store)
-            .map(String::as_str)
+        let dictionary = self.parts.dictionary.iter().map(|(_, name)| name);
+        let postings = self.parts.postings.iter().map(|(_, name)| name);
+        std::iter::once(&self.parts.docs).chain(dictionary).chain(postings).chain(&self.parts.store).map(String::as_str)
     }
 }

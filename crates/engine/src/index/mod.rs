@@ -2,13 +2,17 @@
 //!
 //! An index is a directory of static files:
 //!
-//! | file | content |
-//! |---|---|
-//! | `qidiruv.json` | the [`Manifest`]: format version, counts, and the names of all other parts |
-//! | `terms.<hash>.fst` | an `fst::Map` from search key to its postings' byte offset |
-//! | `postings.<hash>.bin` | every term's [`postings`] list, concatenated |
-//! | `docs.<hash>.bin` | the [`DocTable`]: per-document lengths, date and language, for ranking and filters |
-//! | `store-<n>.<hash>.bin` | [`store`] chunks: the title, url, date and text shown for results |
+//! | file | content | fetched |
+//! |---|---|---|
+//! | `qidiruv.json` | the [`Manifest`]: format version, counts, and the names of all other parts | on focus |
+//! | `docs.<hash>.bin` | the [`DocTable`]: each document's language and day, for filters and recency | on focus |
+//! | `dict-<n>.<hash>.bin` | a [`dictionary`] shard: the keys of one key range, as an `fst::Map` | per query word |
+//! | `postings-<n>.<hash>.bin` | a [`postings`] chunk: the lists of consecutive terms | per matched term |
+//! | `store-<n>.<hash>.bin` | [`store`] slots: the title, url, date and text shown for results | a range per shown result |
+//!
+//! A query is answered in three dependent steps after the first two: the
+//! shards of its words, then the postings of the terms they matched, then
+//! the store slots of the hits shown (see [`crate::Step`]).
 //!
 //! The dictionary holds two key spaces: word keys (see [`crate::analysis`])
 //! as they are, and stem keys behind the byte [`STEM_MARK`], which no word
@@ -20,6 +24,7 @@
 //! The binary parts are `postcard` encodings of the types in this module.
 
 mod builder;
+pub mod dictionary;
 mod doc_table;
 mod error;
 mod manifest;
@@ -28,11 +33,11 @@ pub mod postings;
 pub mod store;
 
 pub use builder::{BuiltIndex, Document, IndexBuilder};
-pub use doc_table::{DocStats, DocTable};
+pub use doc_table::{DocInfo, DocTable};
 pub use error::IndexError;
 pub use manifest::{Manifest, Parts, FORMAT_NAME, FORMAT_VERSION, MANIFEST_NAME};
 pub use part::{part_name, verify_part};
-pub use store::{StoreChunk, StoredDoc, Translation};
+pub use store::{StoredDoc, Translation};
 
 /// A document's position in the index (0-based, in input order).
 pub type DocId = u32;

@@ -1,12 +1,35 @@
-//! The document store: what a result shows, in chunks fetched on demand.
+//! The document store: what a result shows, one fixed-size slot per
+//! document, fetched by byte range.
+//!
+//! A result page needs about ten documents scattered over the whole site.
+//! Files of many documents would cost a file per shown result; a file per
+//! document would cost a hundred thousand files. Fixed-size slots in a few
+//! large files give both: document `d` lives at `slot_bytes * (d % file_docs)`
+//! in file `d / file_docs`, so the reader asks for exactly its bytes with an
+//! HTTP range request and nothing has to be looked up first.
+//!
+//! A slot holds `[checksum: u32 LE][length: u16 LE][deflate of the postcard
+//! StoredDoc][zero padding]`. The checksum (low 32 bits of xxh3 over the
+//! compressed bytes) catches a damaged slot, since a range cannot be checked
+//! against the file's hash. A document too large for its slot keeps the
+//! start of its text: excerpts and phrase checks see that much.
 
 use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
 
-use super::{DocId, IndexError};
+use super::IndexError;
 
-/// Stored body text is cut to this many bytes: excerpts come from the start
-/// of long articles, and a 5 MB export bug must not reach the browser whole.
+/// Stored body text is cut to this many bytes before it is fitted into a
+/// slot: a 5 MB export bug must not slow the build down.
 pub const MAX_STORED_TEXT_BYTES: usize = 32 * 1024;
+/// Store files stay below this size (some hosts refuse files over 25 MiB).
+pub const MAX_STORE_FILE_BYTES: usize = 16 << 20;
+const HEADER_BYTES: usize = 6;
+/// Slots are sized so that this share of the documents fits whole.
+const WHOLE_SHARE: f64 = 0.9;
+const MIN_SLOT_BYTES: usize = 512;
+const MAX_SLOT_BYTES: usize = 16 * 1024;
+const DEFLATE_LEVEL: u8 = 9;
 
 /// A result's display data. Text only: the widget never parses it as HTML.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,7 +41,7 @@ pub struct StoredDoc {
     pub lang: String,
     /// `YYYY-MM-DD`, or `None` when undated.
     pub date: Option<String>,
-    /// The body with white space collapsed, cut to [`MAX_STORED_TEXT_BYTES`].
+    /// The body with white space collapsed, cut to fit the slot.
     pub text: String,
     /// The same story in other languages, by language tag.
     pub translations: Vec<Translation>,
@@ -31,23 +54,77 @@ pub struct Translation {
     pub url: String,
 }
 
-/// A run of consecutive documents starting at `first_doc`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoreChunk {
-    pub first_doc: DocId,
-    pub docs: Vec<StoredDoc>,
+/// The slot size for documents whose compressed sizes are `sizes`: large
+/// enough for most to fit whole, a multiple of 256 bytes.
+pub fn slot_bytes_for(sizes: &[usize]) -> usize {
+    let mut sorted = sizes.to_vec();
+    sorted.sort_unstable();
+    let at = ((sorted.len() as f64 * WHOLE_SHARE).ceil() as usize).clamp(1, sorted.len().max(1)) - 1;
+    let needed = sorted.get(at).copied().unwrap_or(0) + HEADER_BYTES;
+    needed.div_ceil(256).saturating_mul(256).clamp(MIN_SLOT_BYTES, MAX_SLOT_BYTES)
 }
 
-impl StoreChunk {
-    /// Decodes and verifies the chunk named `name`.
-    pub fn decode(name: &str, bytes: &[u8]) -> Result<StoreChunk, IndexError> {
-        super::part::decode(name, bytes)
-    }
+/// The compressed record of `doc`, as it would fill a slot.
+pub fn compress(doc: &StoredDoc) -> Vec<u8> {
+    let record = postcard::to_allocvec(doc).expect("postcard encodes a StoredDoc");
+    miniz_oxide::deflate::compress_to_vec(&record, DEFLATE_LEVEL)
+}
 
-    /// The stored document `doc`, if this chunk holds it.
-    pub fn get(&self, doc: DocId) -> Option<&StoredDoc> {
-        self.docs.get(doc.checked_sub(self.first_doc)? as usize)
+/// The slot for `doc`, its text cut (at a word) until it fits.
+pub fn encode_slot(doc: &StoredDoc, slot_bytes: usize) -> Vec<u8> {
+    let mut doc = doc.clone();
+    let mut payload = compress(&doc);
+    while payload.len() + HEADER_BYTES > slot_bytes {
+        let over = payload.len() + HEADER_BYTES - slot_bytes;
+        // Text goes first, in proportion to the overflow (it compresses
+        // about 3:1); then what least identifies the document.
+        if !doc.text.is_empty() {
+            doc.text = cut(&doc.text, doc.text.len().saturating_sub(over * 3 + 16));
+        } else if !doc.translations.is_empty() {
+            doc.translations.clear();
+        } else if !doc.title.is_empty() {
+            doc.title = cut(&doc.title, doc.title.len() / 2);
+        } else if !doc.url.is_empty() {
+            doc.url.clear();
+        } else {
+            doc.id = cut(&doc.id, doc.id.len() / 2);
+        }
+        payload = compress(&doc);
     }
+    let mut slot = Vec::with_capacity(slot_bytes);
+    slot.extend_from_slice(&(xxh3_64(&payload) as u32).to_le_bytes());
+    slot.extend_from_slice(&(payload.len() as u16).to_le_bytes());
+    slot.extend_from_slice(&payload);
+    slot.resize(slot_bytes, 0);
+    slot
+}
+
+/// Decodes one slot; `at` names it in errors.
+pub fn decode_slot(slot: &[u8], at: &str) -> Result<StoredDoc, IndexError> {
+    let corrupt = |detail: &str| IndexError::Corrupt { part: at.to_string(), detail: detail.to_string() };
+    let (checksum, rest) = slot.split_first_chunk::<4>().ok_or_else(|| corrupt("slot cut short"))?;
+    let (length, rest) = rest.split_first_chunk::<2>().ok_or_else(|| corrupt("slot cut short"))?;
+    let payload =
+        rest.get(..usize::from(u16::from_le_bytes(*length))).ok_or_else(|| corrupt("length past the slot"))?;
+    if xxh3_64(payload) as u32 != u32::from_le_bytes(*checksum) {
+        return Err(corrupt("checksum mismatch: the slot is damaged"));
+    }
+    let record = miniz_oxide::inflate::decompress_to_vec_with_limit(payload, MAX_STORED_TEXT_BYTES * 4)
+        .map_err(|_| corrupt("not a deflate stream"))?;
+    postcard::from_bytes(&record).map_err(|e| corrupt(&e.to_string()))
+}
+
+/// At most `max` bytes of `text`, ending at a word boundary.
+fn cut(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    head.rfind(' ').map_or(head, |space| &head[..space]).to_string()
 }
 
 /// Collapses white space runs to one space and cuts to the byte limit.
@@ -68,6 +145,19 @@ pub fn stored_text(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn doc(title: &str, text: &str) -> StoredDoc {
+        StoredDoc {
+            id: "d1".into(),
+            url: "/a/".into(),
+            title: title.into(),
+            lang: "ru".into(),
+            date: Some("2025-01-02".into()),
+            text: text.into(),
+            translations: vec![Translation { lang: "en".into(), url: "/en/a/".into() }],
+        }
+    }
 
     #[test]
     fn stored_text_collapses_space_and_stays_bounded() {
@@ -75,5 +165,48 @@ mod tests {
         let huge = "слово ".repeat(100_000);
         let text = stored_text(&huge);
         assert!(text.len() <= MAX_STORED_TEXT_BYTES && text.ends_with("слово"));
+    }
+
+    #[test]
+    fn slots_fit_most_documents_whole() {
+        let sizes: Vec<usize> = (1..=100).map(|n| n * 20).collect();
+        let slot = slot_bytes_for(&sizes);
+        assert_eq!(slot % 256, 0);
+        assert!((1800 + HEADER_BYTES..2000 + 256 + HEADER_BYTES).contains(&slot), "{slot}");
+        assert_eq!(slot_bytes_for(&[]), MIN_SLOT_BYTES);
+    }
+
+    #[test]
+    fn a_long_document_keeps_the_start_of_its_text() {
+        let long = (0..3000).map(|n| format!("слово{n}")).collect::<Vec<_>>().join(" ");
+        let slot = encode_slot(&doc("Заголовок", &long), 1024);
+        assert_eq!(slot.len(), 1024);
+        let back = decode_slot(&slot, "test").unwrap();
+        assert_eq!(back.title, "Заголовок");
+        assert!(
+            back.text.starts_with("слово0 слово1 ") && long.starts_with(&back.text) && back.text.len() < long.len()
+        );
+    }
+
+    #[test]
+    fn a_damaged_slot_is_an_error() {
+        let mut slot = encode_slot(&doc("Title", "Some text."), 512);
+        slot[8] ^= 1;
+        assert!(decode_slot(&slot, "test").is_err());
+        assert!(decode_slot(&slot[..3], "test").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn slots_round_trip(title in "\\PC{0,40}", text in "[a-zа-я ]{0,400}") {
+            let original = doc(&title, &text);
+            let slot = encode_slot(&original, 1024);
+            prop_assert_eq!(decode_slot(&slot, "test")?, original);
+        }
+
+        #[test]
+        fn garbage_is_an_error_not_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = decode_slot(&bytes, "test");
+        }
     }
 }

@@ -3,10 +3,10 @@
 use std::collections::HashSet;
 
 use fst::automaton::{Automaton, Levenshtein, Str};
-use fst::{IntoStreamer, Streamer};
 
 use crate::analysis::{fold_word, key_of, switch_layout};
-use crate::index::{postings, stem_key, IndexError, STEM_MARK};
+use crate::index::dictionary::{df_class, Dictionary, Term};
+use crate::index::{stem_key, STEM_MARK};
 use crate::query::QueryWord;
 
 /// Match quality, multiplied into the score: exact > stem > prefix > fuzzy.
@@ -24,6 +24,8 @@ pub const FUZZY_2: f32 = 0.3;
 const MAX_PREFIX_EXPANSIONS: usize = 48;
 /// Typo expansions kept per word, the most frequent first.
 const MAX_FUZZY_EXPANSIONS: usize = 16;
+/// Direct matches in this many documents make typo guesses optional.
+const PLENTIFUL_DF: usize = 30;
 /// Keys a fuzzy prefix search may visit before it stops.
 const MAX_FUZZY_PREFIX_SCAN: usize = 4096;
 
@@ -33,9 +35,11 @@ pub struct Expansion {
     /// The key, without the stem mark.
     pub key: String,
     pub is_stem: bool,
-    /// Byte offset of the key's postings list.
-    pub offset: u64,
+    pub term: Term,
     pub quality: f32,
+    /// A typo guess for a word that also matched directly: worth scoring
+    /// only when its postings come with a chunk fetched anyway.
+    pub optional: bool,
 }
 
 /// Everything one query word matched.
@@ -57,37 +61,108 @@ pub fn typo_budget(chars: usize) -> u32 {
     }
 }
 
-pub fn expand(dictionary: &fst::Map<Vec<u8>>, postings_part: &[u8], word: &QueryWord) -> Result<WordMatch, IndexError> {
-    let found = direct(dictionary, postings_part, word, 1.0)?;
-    if !found.is_empty() {
-        let mut expansions = found;
-        expansions.extend(fuzzy(dictionary, postings_part, word, &expansions)?);
-        return Ok(WordMatch { expansions, corrected: false, layout: None });
+/// A word's expansions, or the dictionary shards still needed to expand it.
+pub enum Expanded {
+    Match(WordMatch),
+    NeedShards(Vec<usize>),
+}
+
+pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
+    if let Some(missing) = missing(dictionary, direct_shards(dictionary, word).into_iter()) {
+        return Expanded::NeedShards(missing);
     }
-    if let Some(switched) = switched_layout(word) {
-        let expansions = direct(dictionary, postings_part, &switched, LAYOUT)?;
+    let found = direct(dictionary, word, 1.0);
+    if !found.is_empty() {
+        // A word that already finds many articles gains little from typo
+        // guesses: they come from its own shards and are scored only if
+        // their postings come for free. A rare word (a name, often) looks
+        // wider, since spelling variants are how its articles are found.
+        let plentiful = found.iter().map(|e| e.term.df_class).max() >= Some(df_class(PLENTIFUL_DF));
+        let shards = if plentiful { direct_shards(dictionary, word) } else { typo_shards(dictionary, word) };
+        if let Some(missing) = missing(dictionary, shards.iter().copied()) {
+            return Expanded::NeedShards(missing);
+        }
+        let guesses = fuzzy(dictionary, word, &sorted(shards), &found);
+        let mut expansions = found;
+        expansions.extend(guesses.into_iter().map(|e| Expansion { optional: plentiful, ..e }));
+        return Expanded::Match(WordMatch { expansions, corrected: false, layout: None });
+    }
+    // Nothing matched as typed: a word typed in the other keyboard layout,
+    // or a typo. Both need more shards; fetch them together.
+    let switched = switched_layout(word);
+    let layout_shards = switched.iter().flat_map(|switched| direct_shards(dictionary, switched));
+    let shards = typo_shards(dictionary, word);
+    if let Some(missing) = missing(dictionary, layout_shards.chain(shards.iter().copied())) {
+        return Expanded::NeedShards(missing);
+    }
+    if let Some(switched) = switched {
+        let expansions = direct(dictionary, &switched, LAYOUT);
         if !expansions.is_empty() {
-            return Ok(WordMatch { expansions, corrected: true, layout: Some(switched) });
+            return Expanded::Match(WordMatch { expansions, corrected: true, layout: Some(switched) });
         }
     }
-    let expansions = fuzzy(dictionary, postings_part, word, &[])?;
+    let expansions = fuzzy(dictionary, word, &shards, &[]);
     let corrected = !expansions.is_empty();
-    Ok(WordMatch { expansions, corrected, layout: None })
+    Expanded::Match(WordMatch { expansions, corrected, layout: None })
+}
+
+/// Where typos of `word` are looked for: every key sharing its first
+/// letter, or a letter that transliteration confuses with it (Russian Х is
+/// `x`, Uzbek Ҳ is `h`), plus its own shards. Other first-letter typos are
+/// not guessed: they would need the whole dictionary.
+fn typo_shards(dictionary: &Dictionary, word: &QueryWord) -> Vec<usize> {
+    let mut shards = direct_shards(dictionary, word);
+    if let Some(first) = word.key.chars().next().filter(|_| typo_budget(word.key.chars().count()) > 0) {
+        let twin = FIRST_LETTER_TWINS.iter().find(|(a, _)| *a == first).map(|&(_, b)| b);
+        for letter in std::iter::once(first).chain(twin) {
+            shards.extend(dictionary.shards_with_prefix(letter.encode_utf8(&mut [0; 4])));
+        }
+    }
+    sorted(shards)
+}
+
+/// First letters that spell the same sound in different romanisations.
+const FIRST_LETTER_TWINS: [(char, char); 6] = [('h', 'x'), ('x', 'h'), ('k', 'q'), ('q', 'k'), ('e', 'y'), ('y', 'e')];
+
+fn sorted(mut shards: Vec<usize>) -> Vec<usize> {
+    shards.sort_unstable();
+    shards.dedup();
+    shards
+}
+
+/// The shards not loaded yet among `shards`, or `None` when all are.
+fn missing(dictionary: &Dictionary, shards: impl Iterator<Item = usize>) -> Option<Vec<usize>> {
+    let missing = sorted(shards.filter(|&n| !dictionary.is_loaded(n)).collect());
+    (!missing.is_empty()).then_some(missing)
+}
+
+/// The shards [`direct`] looks in for `word`.
+fn direct_shards(dictionary: &Dictionary, word: &QueryWord) -> Vec<usize> {
+    let mut shards = vec![dictionary.shard_of(&word.key), dictionary.shard_of(&stem_key(word.key.clone()))];
+    for stem in &word.stems {
+        shards.push(dictionary.shard_of(stem));
+        shards.push(dictionary.shard_of(&stem_key(stem.clone())));
+    }
+    if word.prefix {
+        shards.extend(dictionary.shards_with_prefix(&word.key));
+    }
+    shards
 }
 
 /// Exact key, stems (in both key spaces), and prefix completions.
-fn direct(
-    dictionary: &fst::Map<Vec<u8>>,
-    postings_part: &[u8],
-    word: &QueryWord,
-    scale: f32,
-) -> Result<Vec<Expansion>, IndexError> {
+fn direct(dictionary: &Dictionary, word: &QueryWord, scale: f32) -> Vec<Expansion> {
     let mut found = Vec::new();
     let mut add = |key: &str, is_stem: bool, quality: f32| {
         let lookup = if is_stem { stem_key(key.to_string()) } else { key.to_string() };
-        if let Some(offset) = dictionary.get(&lookup) {
-            if !found.iter().any(|e: &Expansion| e.offset == offset) {
-                found.push(Expansion { key: key.to_string(), is_stem, offset, quality: quality * scale });
+        if let Some(term) = dictionary.get(&lookup) {
+            if !found.iter().any(|e: &Expansion| e.term == term) {
+                found.push(Expansion {
+                    key: key.to_string(),
+                    is_stem,
+                    term,
+                    quality: quality * scale,
+                    optional: false,
+                });
             }
         }
     };
@@ -100,88 +175,55 @@ fn direct(
         add(stem, false, STEM);
     }
     if word.prefix {
-        let mut completions = Vec::new();
-        let mut stream = dictionary.search(Str::new(&word.key).starts_with()).into_stream();
-        while let Some((key, offset)) = stream.next() {
-            if !found.iter().any(|e| e.offset == offset) {
-                completions.push((
-                    postings::list_len(postings_part, offset)?,
-                    String::from_utf8_lossy(key).into_owned(),
-                    offset,
-                ));
-            }
-        }
-        found.extend(most_frequent(completions, MAX_PREFIX_EXPANSIONS).map(|(key, offset)| Expansion {
+        let completions =
+            dictionary.search(Str::new(&word.key).starts_with(), dictionary.shards_with_prefix(&word.key), usize::MAX);
+        let completions = completions.into_iter().filter(|(_, term)| !found.iter().any(|e| e.term == *term));
+        let best = most_frequent(completions.collect(), MAX_PREFIX_EXPANSIONS);
+        found.extend(best.map(|(key, term)| Expansion {
             key,
             is_stem: false,
-            offset,
+            term,
             quality: PREFIX * scale,
+            optional: false,
         }));
     }
-    Ok(found)
+    found
 }
 
-/// Word keys within the word's typo budget, not already matched directly.
-fn fuzzy(
-    dictionary: &fst::Map<Vec<u8>>,
-    postings_part: &[u8],
-    word: &QueryWord,
-    known: &[Expansion],
-) -> Result<Vec<Expansion>, IndexError> {
-    let chars = word.key.chars().count();
-    let budget = typo_budget(chars);
-    let mut seen: HashSet<u64> = known.iter().map(|e| e.offset).collect();
+/// Word keys in `shards` within the word's typo budget, not already matched directly.
+fn fuzzy(dictionary: &Dictionary, word: &QueryWord, shards: &[usize], known: &[Expansion]) -> Vec<Expansion> {
+    let budget = typo_budget(word.key.chars().count());
+    let mut seen: HashSet<Term> = known.iter().map(|e| e.term).collect();
     let mut found = Vec::new();
+    let mark = STEM_MARK.to_string();
     for distance in 1..=budget {
         let Ok(automaton) = Levenshtein::new(&word.key, distance) else {
             break; // Too many states for this word: no typo matching, never a failure.
         };
-        let mark = STEM_MARK.to_string();
         let not_stem = Str::new(&mark).starts_with().complement();
-        let quality = if distance == 1 { FUZZY_1 } else { FUZZY_2 };
-        let mut candidates = Vec::new();
-        if word.prefix {
-            let mut stream = dictionary.search(automaton.starts_with().intersection(not_stem)).into_stream();
-            let mut visited = 0;
-            while let Some((key, offset)) = stream.next() {
-                visited += 1;
-                if visited > MAX_FUZZY_PREFIX_SCAN {
-                    break;
-                }
-                if seen.insert(offset) {
-                    candidates.push((
-                        postings::list_len(postings_part, offset)?,
-                        String::from_utf8_lossy(key).into_owned(),
-                        offset,
-                    ));
-                }
-            }
+        let shards = shards.iter().copied();
+        let candidates = if word.prefix {
+            dictionary.search(automaton.starts_with().intersection(not_stem), shards, MAX_FUZZY_PREFIX_SCAN)
         } else {
-            let mut stream = dictionary.search(automaton.intersection(not_stem)).into_stream();
-            while let Some((key, offset)) = stream.next() {
-                if seen.insert(offset) {
-                    candidates.push((
-                        postings::list_len(postings_part, offset)?,
-                        String::from_utf8_lossy(key).into_owned(),
-                        offset,
-                    ));
-                }
-            }
-        }
-        found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS).map(|(key, offset)| Expansion {
+            dictionary.search(automaton.intersection(not_stem), shards, usize::MAX)
+        };
+        let candidates = candidates.into_iter().filter(|(_, term)| seen.insert(*term)).collect();
+        let quality = if distance == 1 { FUZZY_1 } else { FUZZY_2 };
+        found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS).map(|(key, term)| Expansion {
             key,
             is_stem: false,
-            offset,
+            term,
             quality,
+            optional: false,
         }));
     }
-    Ok(found)
+    found
 }
 
 /// The `limit` most frequent candidates; ties in key order.
-fn most_frequent(mut candidates: Vec<(usize, String, u64)>, limit: usize) -> impl Iterator<Item = (String, u64)> {
-    candidates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    candidates.into_iter().take(limit).map(|(_, key, offset)| (key, offset))
+fn most_frequent(mut candidates: Vec<(String, Term)>, limit: usize) -> impl Iterator<Item = (String, Term)> {
+    candidates.sort_by(|a, b| b.1.df_class.cmp(&a.1.df_class).then_with(|| a.0.cmp(&b.0)));
+    candidates.into_iter().take(limit)
 }
 
 /// The word read in the other keyboard layout, analysed like typed input.

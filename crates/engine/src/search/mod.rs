@@ -4,14 +4,20 @@ mod expand;
 mod matcher;
 mod ranking;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::index::{postings, DocId, DocStats, DocTable, IndexError, Manifest};
+use crate::index::dictionary::Dictionary;
+use crate::index::postings::{Posting, PostingsChunk};
+use crate::index::store::decode_slot;
+use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoredDoc};
 use crate::query::{Query, QueryWord};
+use crate::result::{self, present, Presented};
 use crate::Date;
+use expand::Expanded;
 pub use expand::{typo_budget, Expansion, WordMatch};
 pub use matcher::{Matcher, WordMatcher};
 use ranking::Ranker;
+pub(crate) use ranking::TermWeights;
 
 /// Options a caller sets per query.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,44 +94,83 @@ pub struct Facets {
     pub years: Vec<(i32, usize)>,
 }
 
-/// The loaded dictionary, postings and document table: everything a query
-/// needs except the stored text of the results.
+/// The result of a step that may need parts not loaded yet.
+#[derive(Debug, PartialEq)]
+pub enum Step<T> {
+    Ready(T),
+    /// Load these (all of them, in any order, in parallel) and ask again.
+    Need(Vec<PartRequest>),
+}
+
+/// A part to load: the whole file, or a byte range of it (store slots).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PartRequest {
+    pub name: String,
+    /// `start..end` in bytes; `None` for the whole file.
+    pub range: Option<std::ops::Range<u64>>,
+}
+
+impl PartRequest {
+    fn whole(name: &str) -> PartRequest {
+        PartRequest { name: name.to_string(), range: None }
+    }
+}
+
+/// Where a part name belongs.
+#[derive(Clone, Copy)]
+enum Slot {
+    Shard(usize),
+    Postings(usize),
+    Store(usize),
+}
+
+/// An open index: the manifest and document table, plus the dictionary
+/// shards, postings chunks and store chunks loaded so far. Queries ask for
+/// the parts they need ([`Step::Need`]); the caller fetches them however it
+/// can (files, HTTP) and hands them over with [`Searcher::add_part`].
 pub struct Searcher {
     manifest: Manifest,
-    dictionary: fst::Map<Vec<u8>>,
-    postings: Vec<u8>,
     table: DocTable,
     ranker: Ranker,
     /// Documents per language index.
     lang_docs: Vec<u32>,
+    slots: HashMap<String, Slot>,
+    dictionary: Dictionary,
+    postings: HashMap<usize, PostingsChunk>,
+    store: HashMap<DocId, StoredDoc>,
 }
 
 impl Searcher {
-    /// Checks the manifest's version and every part's hash, then decodes.
-    pub fn open(manifest: Manifest, terms: Vec<u8>, postings: Vec<u8>, docs: Vec<u8>) -> Result<Searcher, IndexError> {
+    /// Checks the manifest's version and the document table (the part
+    /// named `manifest.parts.docs`) against it.
+    pub fn open(manifest: Manifest, docs: &[u8]) -> Result<Searcher, IndexError> {
         manifest.check_version()?;
-        crate::index::verify_part(&manifest.parts.terms, &terms)?;
-        crate::index::verify_part(&manifest.parts.postings, &postings)?;
-        let table: DocTable = crate::index::part::decode(&manifest.parts.docs, &docs)?;
-        // fst trusts the addresses inside a map and panics on bad ones, and a
-        // panic kills the widget: check the map's own checksum before use.
-        let dictionary = fst::Map::new(terms)
-            .and_then(|map| map.as_fst().verify().map(|()| map))
-            .map_err(|e| IndexError::Corrupt { part: manifest.parts.terms.clone(), detail: e.to_string() })?;
-        let store_capacity = manifest.parts.store.len() as u64 * u64::from(manifest.store_chunk_docs);
+        let table: DocTable = crate::index::part::decode(&manifest.parts.docs, docs)?;
+        let parts = &manifest.parts;
+        let store_capacity = parts.store.len() as u64 * u64::from(manifest.store_file_docs);
         let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len());
+        let ranges_ok = parts.dictionary.first().is_some_and(|(first, _)| first.is_empty())
+            && parts.dictionary.windows(2).all(|w| w[0].0 < w[1].0)
+            && parts.postings.first().is_none_or(|(first, _)| *first == 0)
+            && parts.postings.windows(2).all(|w| w[0].0 < w[1].0);
         if table.docs.len() != manifest.documents as usize
             || u64::from(manifest.documents) > store_capacity
             || !langs_ok
+            || !ranges_ok
+            || manifest.store_slot_bytes == 0
         {
             return Err(IndexError::Inconsistent {
                 detail: format!(
-                    "the manifest counts {} documents, the document table holds {} in {} languages, the store {} chunks of {}",
+                    "the manifest counts {} documents in {} dictionary shards and {} postings chunks, \
+                     the document table holds {} in {} languages, the store {} files of {} slots of {} bytes",
                     manifest.documents,
+                    parts.dictionary.len(),
+                    parts.postings.len(),
                     table.docs.len(),
                     table.langs.len(),
-                    manifest.parts.store.len(),
-                    manifest.store_chunk_docs
+                    parts.store.len(),
+                    manifest.store_file_docs,
+                    manifest.store_slot_bytes
                 ),
             });
         }
@@ -133,27 +178,192 @@ impl Searcher {
         for doc in &table.docs {
             lang_docs[usize::from(doc.lang)] += 1;
         }
+        let shards = parts.dictionary.iter().enumerate().map(|(n, (_, name))| (name.clone(), Slot::Shard(n)));
+        let chunks = parts.postings.iter().enumerate().map(|(n, (_, name))| (name.clone(), Slot::Postings(n)));
+        let store = parts.store.iter().enumerate().map(|(n, name)| (name.clone(), Slot::Store(n)));
+        let slots = shards.chain(chunks).chain(store).collect();
+        let dictionary = Dictionary::new(parts.dictionary.iter().map(|(first, _)| first.clone()).collect());
         let ranker = Ranker::new(&table);
-        Ok(Searcher { manifest, dictionary, postings, table, ranker, lang_docs })
+        Ok(Searcher {
+            manifest,
+            table,
+            ranker,
+            lang_docs,
+            slots,
+            dictionary,
+            postings: HashMap::new(),
+            store: HashMap::new(),
+        })
     }
 
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
     }
 
+    /// Verifies, decodes and keeps a part that a [`Step::Need`] asked for.
+    pub fn add_part(&mut self, request: &PartRequest, bytes: &[u8]) -> Result<(), IndexError> {
+        let name = request.name.as_str();
+        let misplaced = |detail: String| IndexError::Inconsistent { detail: format!("{name}: {detail}") };
+        match (self.slots.get(name).copied(), &request.range) {
+            (None, _) => Err(misplaced("not a part of this index".into())),
+            (Some(Slot::Shard(n)), None) => self.dictionary.load(n, name, bytes),
+            (Some(Slot::Postings(n)), None) => {
+                let chunk: PostingsChunk = crate::index::part::decode(name, bytes)?;
+                if chunk.first_term != self.manifest.parts.postings[n].0 {
+                    return Err(misplaced(format!("starts at term {}", chunk.first_term)));
+                }
+                self.postings.insert(n, chunk);
+                Ok(())
+            }
+            (Some(Slot::Store(n)), Some(range)) => {
+                let slot = u64::from(self.manifest.store_slot_bytes);
+                let first = u64::from(self.manifest.store_file_docs) * n as u64 + range.start / slot;
+                let file_docs =
+                    u64::from(self.manifest.documents).saturating_sub(first).min(self.manifest.store_file_docs.into());
+                if range.start == 0 && range.end == file_docs * slot {
+                    // The whole file: its name's hash covers the padding too.
+                    crate::index::verify_part(name, bytes)?;
+                }
+                if range.start % slot != 0 || bytes.len() as u64 != range.end - range.start {
+                    return Err(IndexError::Corrupt {
+                        part: name.to_string(),
+                        detail: format!("asked for bytes {range:?}, got {}", bytes.len()),
+                    });
+                }
+                for (doc, bytes) in (first..).zip(bytes.chunks(slot as usize)) {
+                    let doc = DocId::try_from(doc).map_err(|_| misplaced("slot past the last document".into()))?;
+                    let stored = decode_slot(bytes, &format!("{name} (document {doc})"))?;
+                    self.store.insert(doc, stored);
+                }
+                Ok(())
+            }
+            (Some(_), _) => Err(misplaced(format!("cannot be read as the range {:?}", request.range))),
+        }
+    }
+
+    /// Runs `query` to the shown results, loading the parts each step needs
+    /// with `load` (the CLI reads files; the browser has its own async loop).
+    pub fn run(
+        &mut self,
+        query: &Query,
+        options: &SearchOptions,
+        mut load: impl FnMut(&PartRequest) -> Result<Vec<u8>, IndexError>,
+    ) -> Result<Presented, IndexError> {
+        let mut load_all = |searcher: &mut Searcher, requests: Vec<PartRequest>| {
+            requests.iter().try_for_each(|request| searcher.add_part(request, &load(request)?))
+        };
+        let found = loop {
+            match self.search(query, options)? {
+                Step::Ready(found) => break found,
+                Step::Need(requests) => load_all(self, requests)?,
+            }
+        };
+        loop {
+            match self.present(query, &found, options.limit) {
+                Step::Ready(shown) => return Ok(shown),
+                Step::Need(requests) => load_all(self, requests)?,
+            }
+        }
+    }
+
+    /// Turns ranked hits into shown results (see [`present`]) once the first
+    /// `limit` of them to show are loaded. For a phrase query that means
+    /// fetching candidates until `limit` of them hold the phrase.
+    pub fn present(&self, query: &Query, found: &SearchResults, limit: usize) -> Step<Presented> {
+        let mut shown = 0;
+        let mut missing = Vec::new();
+        for hit in &found.hits {
+            if shown + missing.len() >= limit {
+                break;
+            }
+            match self.store.get(&hit.doc) {
+                None => missing.push(hit.doc),
+                Some(doc) if !found.phrase_check || result::has_phrases(query, &found.matcher, doc) => shown += 1,
+                Some(_) => {}
+            }
+        }
+        if missing.is_empty() {
+            Step::Ready(present(query, found, limit, |doc| self.store.get(&doc)))
+        } else {
+            Step::Need(self.slot_requests(missing))
+        }
+    }
+
+    /// Byte ranges for the slots of `docs`, neighbours merged into one request.
+    fn slot_requests(&self, mut docs: Vec<DocId>) -> Vec<PartRequest> {
+        docs.sort_unstable();
+        let mut requests: Vec<PartRequest> = Vec::new();
+        for (file, range) in docs.into_iter().filter_map(|doc| self.manifest.store_slot_of(doc)) {
+            let name = &self.manifest.parts.store[file];
+            match requests.last_mut() {
+                Some(PartRequest { name: last, range: Some(last_range) })
+                    if last == name && last_range.end == range.start =>
+                {
+                    last_range.end = range.end
+                }
+                _ => requests.push(PartRequest { name: name.clone(), range: Some(range) }),
+            }
+        }
+        requests
+    }
+
     /// Ranks the documents matching every required word of `query` and no
     /// excluded one; when none does, those matching the most, flagged `partial`.
-    pub fn search(&self, query: &Query, options: &SearchOptions) -> Result<SearchResults, IndexError> {
+    pub fn search(&self, query: &Query, options: &SearchOptions) -> Result<Step<SearchResults>, IndexError> {
+        let mut matches = Vec::with_capacity(query.words.len() + query.excluded.len());
+        let mut missing = BTreeSet::new();
+        for word in query.words.iter().chain(&query.excluded) {
+            match expand::expand(&self.dictionary, word) {
+                Expanded::Match(matched) => matches.push(matched),
+                Expanded::NeedShards(shards) => missing.extend(shards),
+            }
+        }
+        if !missing.is_empty() {
+            let names = missing.into_iter().map(|n| PartRequest::whole(&self.manifest.parts.dictionary[n].1));
+            return Ok(Step::Need(names.collect()));
+        }
+        let missing: Vec<PartRequest> = self
+            .chunks_to_score(&mut matches)
+            .into_iter()
+            .filter(|n| !self.postings.contains_key(n))
+            .map(|n| PartRequest::whole(&self.manifest.parts.postings[n].1))
+            .collect();
+        if !missing.is_empty() {
+            return Ok(Step::Need(missing));
+        }
+        let excluded = matches.split_off(query.words.len());
+        self.rank(query, options, &matches, &excluded).map(Step::Ready)
+    }
+
+    /// The postings chunks the expansions need. Typo guesses for words that
+    /// also matched directly are dropped unless their chunk is needed anyway:
+    /// a guess is not worth a download of its own.
+    fn chunks_to_score(&self, matches: &mut [WordMatch]) -> BTreeSet<usize> {
+        let chunk_of = |e: &Expansion| self.manifest.postings_chunk_of(e.term.ordinal);
+        let needed: BTreeSet<usize> =
+            matches.iter().flat_map(|m| &m.expansions).filter(|e| !e.optional).filter_map(chunk_of).collect();
+        for matched in matches.iter_mut() {
+            matched.expansions.retain(|e| chunk_of(e).is_some_and(|n| needed.contains(&n)));
+        }
+        needed
+    }
+
+    fn rank(
+        &self,
+        query: &Query,
+        options: &SearchOptions,
+        matches: &[WordMatch],
+        excluded: &[WordMatch],
+    ) -> Result<SearchResults, IndexError> {
         let mut results = SearchResults::default();
         let mut per_word = Vec::with_capacity(query.words.len());
-        for word in &query.words {
-            let matched = expand::expand(&self.dictionary, &self.postings, word)?;
-            per_word.push(self.score_word(word, &matched)?);
-            results.matcher.words.push(word_matcher(word, &matched));
+        for (word, matched) in query.words.iter().zip(matches) {
+            per_word.push(self.score_word(word, matched)?);
+            results.matcher.words.push(word_matcher(word, matched));
             results.corrected.push(matched.corrected);
-            results.layout.push(matched.layout.map(|w| w.text));
+            results.layout.push(matched.layout.as_ref().map(|w| w.text.clone()));
         }
-        let excluded = self.excluded_docs(&query.excluded)?;
+        let excluded = self.excluded_docs(excluded)?;
 
         let any_rare = per_word.iter().any(|w| !w.common);
         let required: Vec<bool> = per_word.iter().map(|w| !(w.common && any_rare)).collect();
@@ -185,10 +395,10 @@ impl Searcher {
             .into_iter()
             .filter(|(_, c)| c.required >= floor)
             .map(|(doc, c)| {
-                let stats = &self.table.docs[doc as usize];
-                let preference = if filter.preferred == Some(stats.lang) { ranking::PREFERRED_LANGUAGE } else { 1.0 };
+                let info = &self.table.docs[doc as usize];
+                let preference = if filter.preferred == Some(info.lang) { ranking::PREFERRED_LANGUAGE } else { 1.0 };
                 let title = ranking::title_coverage(c.in_title as f32 / words);
-                let score = c.score * title * self.ranker.recency(stats) * preference;
+                let score = c.score * title * self.ranker.recency(info) * preference;
                 (c.required, Hit { doc, score, related: c.required < best_count })
             })
             .collect();
@@ -203,6 +413,15 @@ impl Searcher {
         Ok(results)
     }
 
+    /// The decoded postings list of an expansion, whose chunk is loaded.
+    fn list(&self, expansion: &Expansion) -> Result<Vec<Posting>, IndexError> {
+        let ordinal = expansion.term.ordinal;
+        let chunk = self.manifest.postings_chunk_of(ordinal).and_then(|n| self.postings.get(&n)).ok_or_else(|| {
+            IndexError::Inconsistent { detail: format!("term {ordinal} lies in no loaded postings chunk") }
+        })?;
+        chunk.list(ordinal, self.manifest.documents)
+    }
+
     /// Matches per language and per year, over the documents with the most words.
     fn facets(&self, combined: &HashMap<DocId, Combined>) -> Facets {
         let best = combined.values().map(|c| c.required).max().unwrap_or(0);
@@ -212,9 +431,9 @@ impl Searcher {
             if c.required < best {
                 continue;
             }
-            let stats = &self.table.docs[doc as usize];
-            *languages.entry(self.table.langs[usize::from(stats.lang)].clone()).or_default() += 1;
-            if let Some(day) = stats.day {
+            let info = &self.table.docs[doc as usize];
+            *languages.entry(self.table.langs[usize::from(info.lang)].clone()).or_default() += 1;
+            if let Some(day) = info.day {
                 *years.entry(Date::from_days(day).year).or_default() += 1;
             }
         }
@@ -240,18 +459,17 @@ impl Searcher {
         // A layout-switched word is scored in the script it was meant in.
         let typed = matched.layout.as_ref().unwrap_or(word);
         for expansion in &matched.expansions {
-            let list = postings::decode_list(&self.postings, expansion.offset, self.manifest.documents)?;
+            let list = self.list(expansion)?;
             let idf = self.ranker.idf(list.len());
             let mut per_lang = vec![0u32; self.lang_docs.len()];
             for posting in list {
-                let stats = &self.table.docs[posting.doc as usize];
-                per_lang[usize::from(stats.lang)] += 1;
-                let script = ranking::script_factor(typed.script, &self.table.langs[usize::from(stats.lang)]);
-                let score =
-                    expansion.quality * script * self.ranker.term_score(idf, posting.title_tf, posting.body_tf, stats);
+                let lang = self.table.docs[posting.doc as usize].lang;
+                per_lang[usize::from(lang)] += 1;
+                let script = ranking::script_factor(typed.script, &self.table.langs[usize::from(lang)]);
+                let score = expansion.quality * script * idf * posting.impact.weight();
                 let best = scores.entry(posting.doc).or_insert((0.0, false));
                 best.0 = best.0.max(score);
-                best.1 |= posting.title_tf > 0;
+                best.1 |= posting.impact.in_title();
             }
             if expansion.quality == expand::EXACT {
                 common = per_lang
@@ -264,16 +482,11 @@ impl Searcher {
     }
 
     /// Documents holding an excluded word (exactly or by stem; no typos).
-    fn excluded_docs(&self, words: &[QueryWord]) -> Result<HashSet<DocId>, IndexError> {
+    fn excluded_docs(&self, matches: &[WordMatch]) -> Result<HashSet<DocId>, IndexError> {
         let mut docs = HashSet::new();
-        for word in words {
-            let matched = expand::expand(&self.dictionary, &self.postings, word)?;
+        for matched in matches {
             for expansion in matched.expansions.iter().filter(|e| e.quality >= expand::STEM) {
-                docs.extend(
-                    postings::decode_list(&self.postings, expansion.offset, self.manifest.documents)?
-                        .iter()
-                        .map(|p| p.doc),
-                );
+                docs.extend(self.list(expansion)?.iter().map(|p| p.doc));
             }
         }
         Ok(docs)
@@ -296,7 +509,7 @@ struct Filter {
 
 impl Filter {
     /// Undated documents fall outside any date range.
-    fn admits(&self, doc: &DocStats) -> bool {
+    fn admits(&self, doc: &DocInfo) -> bool {
         let in_range = |day: Option<i32>| match (self.from_day, self.to_day, day) {
             (None, None, _) => true,
             (_, _, None) => false,

@@ -1,6 +1,6 @@
 //! BM25F over title and body, with a recency prior for news.
 
-use crate::index::{DocStats, DocTable};
+use crate::index::{DocInfo, DocTable};
 
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
@@ -41,23 +41,53 @@ pub fn script_factor(script: crate::analysis::Script, lang: &str) -> f32 {
     }
 }
 
-/// Corpus-wide numbers every score needs.
-pub struct Ranker {
-    documents: f32,
+/// BM25F's weight of a term in one document, computed at build time and
+/// stored in the postings as an [`Impact`](crate::index::postings::Impact).
+pub struct TermWeights {
     /// Mean (title, body) lengths per language index. Lengths are normalised
     /// within a language: this site's English articles run eight times as
     /// long as its Russian posts, and a global mean would bury them.
     avg_lengths: Vec<(f32, f32)>,
+}
+
+impl TermWeights {
+    /// `docs`: each document's (title length, body length, language index).
+    pub fn new(docs: &[(u32, u32, u16)], langs: usize) -> TermWeights {
+        let mut sums = vec![(0u64, 0u64, 0u64); langs];
+        for &(title, body, lang) in docs {
+            if let Some(sum) = sums.get_mut(usize::from(lang)) {
+                *sum = (sum.0 + u64::from(title), sum.1 + u64::from(body), sum.2 + 1);
+            }
+        }
+        let avg_lengths = sums
+            .into_iter()
+            .map(|(title, body, n)| {
+                let n = n.max(1) as f64;
+                ((title as f64 / n).max(1.0) as f32, (body as f64 / n).max(1.0) as f32)
+            })
+            .collect();
+        TermWeights { avg_lengths }
+    }
+
+    /// The saturated, length-normalised term frequency, at most `K1 + 1`.
+    pub fn weight(&self, (title_tf, body_tf): (u32, u32), (title_len, body_len, lang): (u32, u32, u16)) -> f32 {
+        let (avg_title, avg_body) = self.avg_lengths.get(usize::from(lang)).copied().unwrap_or((1.0, 1.0));
+        let title_norm = 1.0 - B + B * title_len as f32 / avg_title;
+        let body_norm = 1.0 - B + B * body_len as f32 / avg_body;
+        let tf = TITLE_WEIGHT * title_tf as f32 / title_norm + body_tf as f32 / body_norm;
+        tf * (K1 + 1.0) / (tf + K1)
+    }
+}
+
+/// Corpus-wide numbers every score needs at query time.
+pub struct Ranker {
+    documents: f32,
     newest_day: Option<i32>,
 }
 
 impl Ranker {
     pub fn new(table: &DocTable) -> Ranker {
-        Ranker {
-            documents: table.docs.len() as f32,
-            avg_lengths: table.average_lengths_per_lang(),
-            newest_day: table.newest_day(),
-        }
+        Ranker { documents: table.docs.len() as f32, newest_day: table.newest_day() }
     }
 
     /// Inverse document frequency of a term found in `df` documents.
@@ -66,17 +96,8 @@ impl Ranker {
         (1.0 + (self.documents - df + 0.5) / (df + 0.5)).ln()
     }
 
-    /// The BM25F score of one term in one document.
-    pub fn term_score(&self, idf: f32, title_tf: u32, body_tf: u32, doc: &DocStats) -> f32 {
-        let (avg_title, avg_body) = self.avg_lengths.get(usize::from(doc.lang)).copied().unwrap_or((1.0, 1.0));
-        let title_norm = 1.0 - B + B * doc.title_len as f32 / avg_title;
-        let body_norm = 1.0 - B + B * doc.body_len as f32 / avg_body;
-        let tf = TITLE_WEIGHT * title_tf as f32 / title_norm + body_tf as f32 / body_norm;
-        idf * tf * (K1 + 1.0) / (tf + K1)
-    }
-
     /// Multiplier favouring recent articles; 1 for undated ones.
-    pub fn recency(&self, doc: &DocStats) -> f32 {
+    pub fn recency(&self, doc: &DocInfo) -> f32 {
         match (doc.day, self.newest_day) {
             (Some(day), Some(newest)) => {
                 let age = (newest - day).max(0) as f32;
@@ -92,30 +113,29 @@ mod tests {
     use super::*;
 
     fn table() -> DocTable {
-        let doc = |title_len, body_len, day| DocStats { title_len, body_len, day, lang: 0 };
-        DocTable {
-            langs: vec!["en".into()],
-            docs: vec![doc(5, 100, Some(1000)), doc(5, 100, Some(635)), doc(5, 100, None)],
-        }
+        let doc = |day| DocInfo { day, lang: 0 };
+        DocTable { langs: vec!["en".into()], docs: vec![doc(Some(1000)), doc(Some(635)), doc(None)] }
     }
 
     #[test]
     fn title_matches_outrank_body_matches() {
-        let ranker = Ranker::new(&table());
-        let doc = table().docs[0];
-        assert!(ranker.term_score(1.0, 1, 0, &doc) > ranker.term_score(1.0, 0, 1, &doc));
+        let weights = TermWeights::new(&[(5, 100, 0)], 1);
+        assert!(weights.weight((1, 0), (5, 100, 0)) > weights.weight((0, 1), (5, 100, 0)));
+    }
+
+    #[test]
+    fn weights_saturate_below_the_impact_scale() {
+        let weights = TermWeights::new(&[(1, 1, 0)], 1);
+        let most = weights.weight((1000, 1000), (1, 1, 0));
+        assert!(most <= crate::index::postings::MAX_WEIGHT && most > 2.0);
     }
 
     #[test]
     fn length_is_judged_within_the_language() {
-        let doc = |body_len, lang| DocStats { title_len: 5, body_len, day: None, lang };
-        let table = DocTable {
-            langs: vec!["en".into(), "ru".into()],
-            docs: vec![doc(400, 0), doc(400, 0), doc(40, 1), doc(40, 1)],
-        };
-        let ranker = Ranker::new(&table);
-        let long_english = ranker.term_score(1.0, 0, 2, &table.docs[0]);
-        let short_russian = ranker.term_score(1.0, 0, 2, &table.docs[2]);
+        let docs = [(5, 400, 0), (5, 400, 0), (5, 40, 1), (5, 40, 1)];
+        let weights = TermWeights::new(&docs, 2);
+        let long_english = weights.weight((0, 2), docs[0]);
+        let short_russian = weights.weight((0, 2), docs[2]);
         assert!((long_english - short_russian).abs() < 1e-6);
     }
 

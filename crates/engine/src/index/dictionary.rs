@@ -1,0 +1,171 @@
+//! The term dictionary, split into key-range shards that are fetched as
+//! queries need them.
+//!
+//! The whole vocabulary of a 100,000-article site is megabytes of `fst`:
+//! too much to load before the first result. A shard holds the keys from its
+//! first key (listed in the manifest) up to the next shard's, as an
+//! `fst::Map` from key to the key's position in the shard; a query word needs
+//! the shard its key falls in (and, for a prefix, the shards its completions
+//! span). Terms are numbered in key order across shards (their *ordinal*),
+//! which locates their postings chunk.
+
+use std::ops::Range;
+
+use fst::{Automaton, IntoStreamer, Streamer};
+use serde::{Deserialize, Serialize};
+
+use super::IndexError;
+
+/// One shard as stored: the keys' map, and per key its document frequency
+/// class (see [`df_class`]), for choosing among completions before any
+/// postings are fetched.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardPart {
+    pub first_ordinal: u64,
+    pub df_classes: Vec<u8>,
+    pub fst: Vec<u8>,
+}
+
+/// A dictionary key as a query sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Term {
+    pub ordinal: u64,
+    /// Roughly the log of how many documents hold the term.
+    pub df_class: u8,
+}
+
+/// The document-frequency class of a term in `df` documents: ordered like
+/// `df`, to within 10 %, in one byte.
+pub fn df_class(df: usize) -> u8 {
+    ((df.max(1) as f64).ln() / 1.1f64.ln()).round().min(255.0) as u8
+}
+
+/// A verified, decoded shard.
+struct Shard {
+    first_ordinal: u64,
+    df_classes: Vec<u8>,
+    map: fst::Map<Vec<u8>>,
+}
+
+impl Shard {
+    fn decode(name: &str, bytes: &[u8]) -> Result<Shard, IndexError> {
+        let part: ShardPart = super::part::decode(name, bytes)?;
+        let corrupt = |detail: String| IndexError::Corrupt { part: name.to_string(), detail };
+        // fst trusts the addresses inside a map and panics on bad ones, and a
+        // panic kills the widget: check the map's own checksum before use.
+        let map = fst::Map::new(part.fst)
+            .and_then(|map| map.as_fst().verify().map(|()| map))
+            .map_err(|e| corrupt(e.to_string()))?;
+        if map.len() != part.df_classes.len() {
+            return Err(corrupt(format!("{} keys but {} frequencies", map.len(), part.df_classes.len())));
+        }
+        Ok(Shard { first_ordinal: part.first_ordinal, df_classes: part.df_classes, map })
+    }
+
+    fn term(&self, local: u64) -> Option<Term> {
+        let df_class = *self.df_classes.get(usize::try_from(local).ok()?)?;
+        Some(Term { ordinal: self.first_ordinal + local, df_class })
+    }
+}
+
+/// The shards' key ranges, and the shards loaded so far.
+pub struct Dictionary {
+    /// Each shard's first key; the first shard's is empty.
+    firsts: Vec<String>,
+    loaded: Vec<Option<Shard>>,
+}
+
+impl Dictionary {
+    pub fn new(firsts: Vec<String>) -> Dictionary {
+        let loaded = firsts.iter().map(|_| None).collect();
+        Dictionary { firsts, loaded }
+    }
+
+    pub fn shard_count(&self) -> usize {
+        self.firsts.len()
+    }
+
+    /// The shard whose range holds `key`.
+    pub fn shard_of(&self, key: &str) -> usize {
+        self.firsts.partition_point(|first| first.as_str() <= key).saturating_sub(1)
+    }
+
+    /// The shards that may hold keys starting with `prefix`.
+    pub fn shards_with_prefix(&self, prefix: &str) -> Range<usize> {
+        let start = self.shard_of(prefix);
+        let end = self.firsts[start + 1..]
+            .iter()
+            .position(|first| !first.starts_with(prefix) && first.as_str() > prefix)
+            .map_or(self.firsts.len(), |n| start + 1 + n);
+        start..end
+    }
+
+    pub fn is_loaded(&self, shard: usize) -> bool {
+        self.loaded.get(shard).is_some_and(Option::is_some)
+    }
+
+    /// Decodes and keeps shard `n` (named `name`).
+    pub fn load(&mut self, n: usize, name: &str, bytes: &[u8]) -> Result<(), IndexError> {
+        let shard = Shard::decode(name, bytes)?;
+        let slot = self.loaded.get_mut(n).ok_or_else(|| IndexError::Inconsistent {
+            detail: format!("{name} is dictionary shard {n} of {}", self.firsts.len()),
+        })?;
+        *slot = Some(shard);
+        Ok(())
+    }
+
+    /// The term `key`, when its shard is loaded and holds it.
+    pub fn get(&self, key: &str) -> Option<Term> {
+        let shard = self.loaded[self.shard_of(key)].as_ref()?;
+        shard.term(shard.map.get(key)?)
+    }
+
+    /// Every key the automaton accepts in the loaded ones of `shards`
+    /// (ascending), in key order, stopping after `cap` keys.
+    pub fn search<A: Automaton>(
+        &self,
+        automaton: A,
+        shards: impl IntoIterator<Item = usize>,
+        cap: usize,
+    ) -> Vec<(String, Term)> {
+        let mut found = Vec::new();
+        for shard in shards.into_iter().filter_map(|n| self.loaded.get(n)?.as_ref()) {
+            let mut stream = shard.map.search(&automaton).into_stream();
+            while let Some((key, local)) = stream.next() {
+                if found.len() == cap {
+                    return found;
+                }
+                if let Some(term) = shard.term(local) {
+                    found.push((String::from_utf8_lossy(key).into_owned(), term));
+                }
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fall_in_the_shard_whose_range_holds_them() {
+        let dictionary = Dictionary::new(vec!["".into(), "ka".into(), "pre".into(), "prz".into(), "t".into()]);
+        assert_eq!(dictionary.shard_of("abc"), 0);
+        assert_eq!(dictionary.shard_of("ka"), 1);
+        assert_eq!(dictionary.shard_of("prezident"), 2);
+        assert_eq!(dictionary.shard_of("zzz"), 4);
+        assert_eq!(dictionary.shards_with_prefix("pr"), 1..4);
+        assert_eq!(dictionary.shards_with_prefix("pre"), 2..3);
+        assert_eq!(dictionary.shards_with_prefix("k"), 0..2);
+        assert_eq!(dictionary.shards_with_prefix("u"), 4..5);
+    }
+
+    #[test]
+    fn frequency_classes_keep_order() {
+        assert_eq!(df_class(0), df_class(1));
+        assert!(df_class(2) > df_class(1));
+        assert!(df_class(100) > df_class(80));
+        assert_eq!(df_class(usize::MAX), 255);
+    }
+}
