@@ -9,6 +9,7 @@
 
 mod fold;
 mod layout;
+mod letters;
 mod script;
 mod stem;
 mod tokenize;
@@ -16,6 +17,7 @@ mod translit;
 
 pub use fold::{fold_word, is_apostrophe};
 pub use layout::switch_layout;
+pub use letters::{letters_of, Letter, LetterReader};
 pub use script::{repair_homoglyphs, script_of, Script};
 pub use tokenize::{tokenize, Token};
 
@@ -73,7 +75,8 @@ fn truncate(mut key: String) -> String {
 mod tests {
     use super::*;
 
-    fn key(word: &str) -> String {
+    /// The key of a word as typed.
+    pub(super) fn key(word: &str) -> String {
         let mut folded = String::new();
         fold_word(word, &mut folded);
         key_of(&folded)

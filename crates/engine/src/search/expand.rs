@@ -2,12 +2,16 @@
 
 use std::collections::HashSet;
 
-use fst::automaton::{Automaton, Levenshtein, Str};
+use fst::automaton::{Automaton, Str};
 use fst::{IntoStreamer, Streamer};
 
-use crate::analysis::{fold_word, key_of, switch_layout};
+use crate::analysis::{fold_word, key_of, letters_of, switch_layout};
 use crate::index::{postings, stem_key, IndexError, STEM_MARK};
 use crate::query::QueryWord;
+
+mod typo;
+
+use typo::LetterLevenshtein;
 
 /// Match quality, multiplied into the score: exact > stem > prefix > fuzzy.
 /// (Transliterated matches are scored per document; see `ranking`.)
@@ -26,6 +30,8 @@ const MAX_PREFIX_EXPANSIONS: usize = 48;
 const MAX_FUZZY_EXPANSIONS: usize = 16;
 /// Keys a fuzzy prefix search may visit before it stops.
 const MAX_FUZZY_PREFIX_SCAN: usize = 4096;
+/// Leading letters of a word where a typo costs two edits.
+const FIRM_LETTERS: usize = 1;
 
 /// A dictionary key a query word matched.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,9 +54,9 @@ pub struct WordMatch {
     pub layout: Option<QueryWord>,
 }
 
-/// How many typos a word of `chars` characters may carry.
-pub fn typo_budget(chars: usize) -> u32 {
-    match chars {
+/// How many typos a word of `letters` letters (in its own script) may carry.
+pub fn typo_budget(letters: usize) -> u8 {
+    match letters {
         0..=4 => 0,
         5..=7 => 1,
         _ => 2,
@@ -60,19 +66,33 @@ pub fn typo_budget(chars: usize) -> u32 {
 pub fn expand(dictionary: &fst::Map<Vec<u8>>, postings_part: &[u8], word: &QueryWord) -> Result<WordMatch, IndexError> {
     let found = direct(dictionary, postings_part, word, 1.0)?;
     if !found.is_empty() {
-        let mut expansions = found;
-        expansions.extend(fuzzy(dictionary, postings_part, word, &expansions)?);
+        let expansions = with_typos(dictionary, postings_part, word, found)?;
         return Ok(WordMatch { expansions, corrected: false, layout: None });
     }
     if let Some(switched) = switched_layout(word) {
-        let expansions = direct(dictionary, postings_part, &switched, LAYOUT)?;
-        if !expansions.is_empty() {
+        let found = direct(dictionary, postings_part, &switched, LAYOUT)?;
+        if !found.is_empty() {
+            // The switched word may carry a typo of its own (`kfdhjd` is
+            // Лавров; an article that cut it to Лавро is a typo away).
+            let expansions = with_typos(dictionary, postings_part, &switched, found)?;
             return Ok(WordMatch { expansions, corrected: true, layout: Some(switched) });
         }
     }
     let expansions = fuzzy(dictionary, postings_part, word, &[])?;
     let corrected = !expansions.is_empty();
     Ok(WordMatch { expansions, corrected, layout: None })
+}
+
+/// `found`, then the word's typo expansions beyond it.
+fn with_typos(
+    dictionary: &fst::Map<Vec<u8>>,
+    postings_part: &[u8],
+    word: &QueryWord,
+    mut found: Vec<Expansion>,
+) -> Result<Vec<Expansion>, IndexError> {
+    let typos = fuzzy(dictionary, postings_part, word, &found)?;
+    found.extend(typos);
+    Ok(found)
 }
 
 /// Exact key, stems (in both key spaces), and prefix completions.
@@ -100,88 +120,109 @@ fn direct(
         add(stem, false, STEM);
     }
     if word.prefix {
-        let mut completions = Vec::new();
-        let mut stream = dictionary.search(Str::new(&word.key).starts_with()).into_stream();
-        while let Some((key, offset)) = stream.next() {
-            if !found.iter().any(|e| e.offset == offset) {
-                completions.push((
-                    postings::list_len(postings_part, offset)?,
-                    String::from_utf8_lossy(key).into_owned(),
-                    offset,
-                ));
-            }
-        }
-        found.extend(most_frequent(completions, MAX_PREFIX_EXPANSIONS).map(|(key, offset)| Expansion {
-            key,
-            is_stem: false,
-            offset,
-            quality: PREFIX * scale,
-        }));
+        let mut seen = found.iter().map(|e| e.offset).collect();
+        let completions = Str::new(&word.key).starts_with();
+        let completions = candidates(dictionary, postings_part, completions, usize::MAX, &mut seen)?;
+        found.extend(most_frequent(completions, MAX_PREFIX_EXPANSIONS, PREFIX * scale));
     }
     Ok(found)
 }
 
-/// Word keys within the word's typo budget, not already matched directly.
+/// Keys within the word's typo budget, not already matched directly: word
+/// keys near the word, and stem keys near its stems (an inflected word with
+/// a typo, `землятресение`, meets the stem of `землетрясения`). The budget
+/// follows the word's length in its own script, and edits are counted in
+/// letters, so a Cyrillic word is as typo-tolerant as its Latin twin.
 fn fuzzy(
     dictionary: &fst::Map<Vec<u8>>,
     postings_part: &[u8],
     word: &QueryWord,
     known: &[Expansion],
 ) -> Result<Vec<Expansion>, IndexError> {
-    let chars = word.key.chars().count();
-    let budget = typo_budget(chars);
     let mut seen: HashSet<u64> = known.iter().map(|e| e.offset).collect();
+    let mark = STEM_MARK.to_string();
     let mut found = Vec::new();
-    for distance in 1..=budget {
-        let Ok(automaton) = Levenshtein::new(&word.key, distance) else {
-            break; // Too many states for this word: no typo matching, never a failure.
-        };
-        let mark = STEM_MARK.to_string();
-        let not_stem = Str::new(&mark).starts_with().complement();
-        let quality = if distance == 1 { FUZZY_1 } else { FUZZY_2 };
-        let mut candidates = Vec::new();
-        if word.prefix {
-            let mut stream = dictionary.search(automaton.starts_with().intersection(not_stem)).into_stream();
-            let mut visited = 0;
-            while let Some((key, offset)) = stream.next() {
-                visited += 1;
-                if visited > MAX_FUZZY_PREFIX_SCAN {
-                    break;
-                }
-                if seen.insert(offset) {
-                    candidates.push((
-                        postings::list_len(postings_part, offset)?,
-                        String::from_utf8_lossy(key).into_owned(),
-                        offset,
-                    ));
-                }
-            }
+    for distance in 1..=typo_budget(word.folded.chars().count()) {
+        let typos = LetterLevenshtein::new(&word.key, distance, FIRM_LETTERS);
+        let words_only = Str::new(&mark).starts_with().complement();
+        let candidates = if word.prefix {
+            let automaton = typos.starts_with().intersection(words_only);
+            candidates(dictionary, postings_part, automaton, MAX_FUZZY_PREFIX_SCAN, &mut seen)?
         } else {
-            let mut stream = dictionary.search(automaton.intersection(not_stem)).into_stream();
-            while let Some((key, offset)) = stream.next() {
-                if seen.insert(offset) {
-                    candidates.push((
-                        postings::list_len(postings_part, offset)?,
-                        String::from_utf8_lossy(key).into_owned(),
-                        offset,
-                    ));
-                }
-            }
+            candidates(dictionary, postings_part, typos.intersection(words_only), usize::MAX, &mut seen)?
+        };
+        found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance)));
+    }
+    for stem in &word.stems {
+        for distance in 1..=typo_budget(letters_of(stem).len()) {
+            // The mark is one more firm letter, and must be there.
+            let typos = LetterLevenshtein::new(&stem_key(stem.clone()), distance, FIRM_LETTERS + 1);
+            let stems_only = Str::new(&mark).starts_with().intersection(typos);
+            let candidates = candidates(dictionary, postings_part, stems_only, usize::MAX, &mut seen)?;
+            found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance)));
         }
-        found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS).map(|(key, offset)| Expansion {
-            key,
-            is_stem: false,
-            offset,
-            quality,
-        }));
     }
     Ok(found)
 }
 
-/// The `limit` most frequent candidates; ties in key order.
-fn most_frequent(mut candidates: Vec<(usize, String, u64)>, limit: usize) -> impl Iterator<Item = (String, u64)> {
-    candidates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    candidates.into_iter().take(limit).map(|(_, key, offset)| (key, offset))
+fn fuzzy_quality(distance: u8) -> f32 {
+    if distance == 1 {
+        FUZZY_1
+    } else {
+        FUZZY_2
+    }
+}
+
+/// A key that may join a word's expansions.
+struct Candidate {
+    /// Documents holding the key: the most frequent keys are kept.
+    documents: usize,
+    /// The key, without the stem mark.
+    key: String,
+    is_stem: bool,
+    offset: u64,
+}
+
+/// The keys `automaton` accepts whose postings are not in `seen` (to which
+/// they are added), stopping after `scan_cap` keys.
+fn candidates<A: Automaton>(
+    dictionary: &fst::Map<Vec<u8>>,
+    postings_part: &[u8],
+    automaton: A,
+    scan_cap: usize,
+    seen: &mut HashSet<u64>,
+) -> Result<Vec<Candidate>, IndexError> {
+    let mut stream = dictionary.search(automaton).into_stream();
+    let mut found = Vec::new();
+    let mut visited = 0;
+    while let Some((key, offset)) = stream.next() {
+        visited += 1;
+        if visited > scan_cap {
+            break;
+        }
+        if seen.insert(offset) {
+            let documents = postings::list_len(postings_part, offset)?;
+            let key = String::from_utf8_lossy(key);
+            let (key, is_stem) = match key.strip_prefix(STEM_MARK) {
+                Some(stem) => (stem.to_string(), true),
+                None => (key.into_owned(), false),
+            };
+            found.push(Candidate { documents, key, is_stem, offset });
+        }
+    }
+    Ok(found)
+}
+
+/// The `limit` most frequent candidates as expansions of `quality`; ties in
+/// key order.
+fn most_frequent(mut candidates: Vec<Candidate>, limit: usize, quality: f32) -> impl Iterator<Item = Expansion> {
+    candidates.sort_by(|a, b| b.documents.cmp(&a.documents).then_with(|| a.key.cmp(&b.key)));
+    candidates.into_iter().take(limit).map(move |c| Expansion {
+        key: c.key,
+        is_stem: c.is_stem,
+        offset: c.offset,
+        quality,
+    })
 }
 
 /// The word read in the other keyboard layout, analysed like typed input.
