@@ -50,6 +50,7 @@ pub fn stems_of(folded: &str, key: &str, lang: Option<&Lang>) -> Vec<String> {
     }
     if russian {
         stems.push(stem::russian(folded));
+        stems.extend(stem::russian_adjective_base(folded));
     }
     if uzbek {
         stems.push(stem::uzbek(key));
