@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     for slot in std::iter::once(&mut parts.docs)
         .chain(parts.dictionary.iter_mut().map(|(_, n)| n))
         .chain(parts.postings.iter_mut().map(|(_, n)| n))
-        .chain(parts.store.iter_mut())
+        .chain(parts.store.iter_mut().flat_map(|class| class.files.iter_mut()))
     {
         if *slot == old {
             *slot = name.clone();

@@ -2,7 +2,6 @@
 
 use proptest::prelude::*;
 use qidiruv_engine::index::dictionary::ShardPart;
-use qidiruv_engine::index::store::decode_slot;
 use qidiruv_engine::index::{part_name, BuiltIndex};
 use qidiruv_engine::search::Step;
 use qidiruv_engine::{Date, Document, IndexBuilder, IndexError, Lang, Query, SearchOptions, SearchResults, Searcher};
@@ -25,10 +24,6 @@ fn build(docs: Vec<Document>) -> BuiltIndex {
         builder.add(d);
     }
     builder.finish()
-}
-
-fn part<'a>(built: &'a BuiltIndex, name: &str) -> &'a [u8] {
-    &built.parts.iter().find(|(n, _)| n == name).unwrap().1
 }
 
 fn open(built: &BuiltIndex) -> Result<Searcher, IndexError> {
@@ -266,14 +261,15 @@ fn translations_link_the_same_story_across_languages() {
     ru.group = Some("visit".into());
     let alone = doc("alone", Lang::En, "Tashkent notes", "Other.", None);
     let built = build(vec![en, ru, alone]);
-    let store = part(&built, &built.manifest.parts.store[0]);
-    let slot = |doc: u32| {
-        let (_, range) = built.manifest.store_slot_of(doc).unwrap();
-        decode_slot(&store[range.start as usize..range.end as usize], "test").unwrap()
+    let mut searcher = built.searcher().unwrap();
+    let shown = searcher
+        .run(&Query::parse("tashkent"), &SearchOptions::default(), |part| panic!("{part:?} is not loaded"))
+        .unwrap();
+    let langs = |id: &str| {
+        let item = shown.items.iter().find(|item| item.id == id).unwrap();
+        item.translations.iter().map(|t| (t.lang.clone(), t.url.clone())).collect::<Vec<_>>()
     };
-    let langs = |doc: u32| slot(doc).translations.iter().map(|t| t.lang.clone()).collect::<Vec<_>>();
-    assert_eq!(langs(0), ["ru"]);
-    assert_eq!(langs(1), ["en"]);
-    assert!(langs(2).is_empty());
-    assert_eq!(slot(0).translations[0].url, "/news/visit-ru/");
+    assert_eq!(langs("visit-en"), [("ru".to_string(), "/news/visit-ru/".to_string())]);
+    assert_eq!(langs("visit-ru"), [("en".to_string(), "/news/visit-en/".to_string())]);
+    assert!(langs("alone").is_empty());
 }

@@ -9,6 +9,7 @@
 
 mod fold;
 mod layout;
+mod letters;
 mod script;
 mod stem;
 mod tokenize;
@@ -16,6 +17,7 @@ mod translit;
 
 pub use fold::{fold_word, is_apostrophe};
 pub use layout::switch_layout;
+pub use letters::{letters_of, Letter, LetterReader};
 pub use script::{repair_homoglyphs, script_of, Script};
 pub use tokenize::{tokenize, Token};
 
@@ -48,6 +50,7 @@ pub fn stems_of(folded: &str, key: &str, lang: Option<&Lang>) -> Vec<String> {
     }
     if russian {
         stems.push(stem::russian(folded));
+        stems.extend(stem::russian_adjective_base(folded));
     }
     if uzbek {
         stems.push(stem::uzbek(key));
@@ -73,7 +76,8 @@ fn truncate(mut key: String) -> String {
 mod tests {
     use super::*;
 
-    fn key(word: &str) -> String {
+    /// The key of a word as typed.
+    pub(super) fn key(word: &str) -> String {
         let mut folded = String::new();
         fold_word(word, &mut folded);
         key_of(&folded)

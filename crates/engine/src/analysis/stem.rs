@@ -19,6 +19,30 @@ pub fn russian(word: &str) -> String {
     fold_key(&to_latin(&Stemmer::create(Algorithm::Russian).stem(&plain)))
 }
 
+/// Case endings of a Russian adjective, longest first.
+const RUSSIAN_ADJECTIVE_ENDINGS: [&str; 12] =
+    ["ими", "ого", "ому", "ий", "ая", "ое", "ие", "им", "ом", "ой", "ую", "их"];
+
+/// The shortest base [`russian_adjective_base`] gives, in letters: shorter
+/// ones are nouns in -ск (Минском, риском), not adjectives.
+const MIN_ADJECTIVE_BASE: usize = 4;
+
+/// The word a Russian adjective in -ск- is made from, as a Latin key:
+/// ташкентской → `tashkent`, Рогунской → `rogun`, Чеченская → `chechen`.
+/// Names of places turn into such adjectives all the time (Ташкентская
+/// область, Рогунская ГЭС), and Snowball stops at the adjective's stem
+/// (`ташкентск`), which meets neither the name nor its Latin spelling.
+/// Adjectives in -ческ- (экономический) are left alone: their base is no word.
+pub fn russian_adjective_base(word: &str) -> Option<String> {
+    let plain = word.replace('ё', "е");
+    let before_ending = RUSSIAN_ADJECTIVE_ENDINGS.iter().find_map(|ending| plain.strip_suffix(ending))?;
+    let base = before_ending.strip_suffix("ск")?;
+    if base.chars().count() < MIN_ADJECTIVE_BASE || base.ends_with("че") {
+        return None;
+    }
+    Some(fold_key(&to_latin(base)))
+}
+
 /// Uzbek suffixes (uzbek-text.md §5), stripped longest first from the end:
 /// case and particles, then possessives, then the plural.
 const UZBEK_SUFFIXES: [&str; 32] = [
@@ -112,6 +136,24 @@ mod tests {
         assert_eq!(russian("переговорах"), russian("переговоры"));
         assert_eq!(russian("министерства"), russian("министерство"));
         assert_eq!(russian("зелёный"), russian("зеленый"));
+    }
+
+    #[test]
+    fn russian_place_adjectives_give_the_place() {
+        for form in ["ташкентская", "Ташкентской", "ташкентскими", "ташкентского", "ташкентский"]
+        {
+            assert_eq!(russian_adjective_base(&form.to_lowercase()).as_deref(), Some("tashkent"), "{form}");
+        }
+        assert_eq!(russian_adjective_base("рогунской").as_deref(), Some("rogun"));
+        assert_eq!(russian_adjective_base("чеченская").as_deref(), Some("chechen"));
+    }
+
+    #[test]
+    fn nouns_in_sk_and_adjectives_in_chesk_keep_no_base() {
+        for word in ["минском", "минск", "риском", "поиском", "экономический", "политической", "ташкент"]
+        {
+            assert_eq!(russian_adjective_base(word), None, "{word}");
+        }
     }
 
     #[test]

@@ -76,11 +76,46 @@ pub fn to_latin(word: &str) -> String {
 /// Folds spellings that visitors and sources mix up onto one key:
 /// * Latin `yo` becomes `ye`, where a Cyrillic ё or е lands (Mirziyoyev,
 ///   Мирзиёев and Мирзиеев all key as `mirziyeyev`);
-/// * the English romanisations `kh` and `zh` become the Uzbek `x` and `j`
-///   that х and ж transliterate to (Kazakhstan and Казахстан meet,
-///   Bakhtiyor and Бахтиёр, Khorezm and Xorazm come within a typo).
+/// * the English romanisations `kh`, `zh` and `gh` become the Uzbek `x`,
+///   `j` and `g` that х, ж and ғ transliterate to (Kazakhstan and Казахстан
+///   meet, Afghanistan and Афганистан, Bakhtiyor and Бахтиёр; Khorezm and
+///   Xorazm, Roghun and Rogʻun come within a typo), see uzbek-text.md §7;
+/// * `ck`, which only English and German spellings have, becomes the `k`
+///   that к transliterates to (Baerbock → `baerbok`, within two typos of
+///   Бербок and Burbok);
+/// * a word-initial `ts` becomes `s`: ц at the start of a word is `s` in the
+///   1995 rules (цирк → sirk), and `Ts` is how Russian-style romanisation
+///   writes it (Tsindao, Циндао → `sindao`).
+///
+/// The pairs are rewritten as the key is read, each new character against
+/// the rewritten ones before it, so the fold is idempotent (`cck` → `k`).
 pub fn fold_key(latin: &str) -> String {
-    latin.replace("yo", "ye").replace("kh", "x").replace("zh", "j")
+    let mut folded = String::with_capacity(latin.len());
+    for c in latin.chars() {
+        folded.push(c);
+        while fold_last_pair(&mut folded) {}
+    }
+    match folded.strip_prefix("ts") {
+        Some(rest) => format!("s{rest}"),
+        None => folded,
+    }
+}
+
+/// Folds the last two characters of `key` when they are a pair to fold.
+fn fold_last_pair(key: &mut String) -> bool {
+    let mut tail = key.chars().rev();
+    let into = match (tail.next(), tail.next()) {
+        (Some('o'), Some('y')) => "ye",
+        (Some('h'), Some('k')) => "x",
+        (Some('h'), Some('z')) => "j",
+        (Some('h'), Some('g')) => "g",
+        (Some('k'), Some('c')) => "k",
+        _ => return false,
+    };
+    // Both characters are ASCII: two bytes.
+    key.truncate(key.len() - 2);
+    key.push_str(into);
+    true
 }
 
 #[cfg(test)]
@@ -133,5 +168,36 @@ mod tests {
         assert_eq!(key("ещё"), key("еще"));
         assert_eq!(key("казахстан"), fold_key("kazakhstan"));
         assert_eq!(key("бахтиёр"), fold_key("bakhtiyor"));
+        assert_eq!(key("афганистан"), fold_key("afghanistan"));
+        assert_eq!(key("роғун"), fold_key("roghun"));
+        assert_eq!(key("циндао"), fold_key("tsindao"));
+        assert_eq!(key("бок"), fold_key("bock"));
+    }
+
+    #[test]
+    fn ts_folds_only_at_the_start_of_a_word() {
+        assert_eq!(fold_key("tsirk"), "sirk");
+        assert_eq!(fold_key("konstitutsiya"), "konstitutsiya");
+        assert_eq!(fold_key("its"), "its");
+    }
+
+    proptest::proptest! {
+        /// Folding is idempotent: a folded key folds to itself, so a key
+        /// folded twice (a stem of a key) still meets the key.
+        #[test]
+        fn fold_key_is_idempotent(latin in "[a-z]{0,12}") {
+            let once = fold_key(&latin);
+            proptest::prop_assert_eq!(fold_key(&once), once);
+        }
+
+        /// The romanisation pairs never survive a fold.
+        #[test]
+        fn folded_keys_hold_no_romanisation_pairs(latin in "[a-z]{0,12}") {
+            let folded = fold_key(&latin);
+            for pair in ["yo", "kh", "zh", "gh", "ck"] {
+                proptest::prop_assert!(!folded.contains(pair), "{} → {}", latin, folded);
+            }
+            proptest::prop_assert!(!folded.starts_with("ts"));
+        }
     }
 }

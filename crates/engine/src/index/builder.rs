@@ -4,10 +4,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::dictionary::{df_class, ShardPart};
 use super::doc_table::{DocInfo, DocTable};
-use super::manifest::{Manifest, Parts, FORMAT_NAME, FORMAT_VERSION};
+use super::manifest::{Manifest, Parts, StoreClass, FORMAT_NAME, FORMAT_VERSION};
 use super::part::{encode, part_name};
 use super::postings::{encode_list, Impact, Posting, PostingsChunk};
-use super::store::{compress, encode_slot, slot_bytes_for, stored_text, StoredDoc, Translation, MAX_STORE_FILE_BYTES};
+use super::store::{
+    compress, encode_slot, slot_bytes_for, stored_text, StoredDoc, Translation, MAX_STORE_FILE_BYTES, SLOT_HEADER_BYTES,
+};
 use super::{DocId, IndexError};
 use crate::analysis::{stems_of, tokenize};
 use crate::index::stem_key;
@@ -78,7 +80,8 @@ impl BuiltIndex {
         let mut searcher = crate::Searcher::open(self.manifest.clone(), table)?;
         for (name, bytes) in self.parts.iter().filter(|(name, _)| name != docs) {
             // Store files are read as one range of all their slots.
-            let range = self.manifest.parts.store.contains(name).then_some(0..bytes.len() as u64);
+            let store = &self.manifest.parts.store;
+            let range = store.iter().any(|class| class.files.contains(name)).then_some(0..bytes.len() as u64);
             searcher.add_part(&crate::PartRequest { name: name.clone(), range }, bytes)?;
         }
         Ok(searcher)
@@ -133,12 +136,13 @@ impl IndexBuilder {
     /// their order, so equal input gives byte-identical parts.
     pub fn finish(mut self) -> BuiltIndex {
         link_translations(&mut self.stored, &self.groups);
-        let (table, languages) = doc_table(&self.stats);
+        let (mut table, languages) = doc_table(&self.stats);
         let lengths: Vec<(u32, u32, u16)> =
             self.stats.iter().zip(&table.docs).map(|(&(title, body, ..), info)| (title, body, info.lang)).collect();
         let weights = TermWeights::new(&lengths, table.langs.len());
         let terms = weighted_terms(self.postings, &weights, &lengths);
 
+        let (store_classes, store_parts) = store(&self.stored, &mut table);
         let mut parts = vec![(part_name("docs", "bin", &encode(&table)), encode(&table))];
         let mut dictionary = Vec::new();
         for (n, (first_key, shard)) in shards(&terms).into_iter().enumerate() {
@@ -154,15 +158,7 @@ impl IndexBuilder {
             postings.push((chunk.first_term, name.clone()));
             parts.push((name, bytes));
         }
-        let slot_bytes = slot_bytes_for(&self.stored.iter().map(|doc| compress(doc).len()).collect::<Vec<_>>());
-        let file_docs = (MAX_STORE_FILE_BYTES / slot_bytes).max(1);
-        let mut store = Vec::new();
-        for (n, docs) in self.stored.chunks(file_docs).enumerate() {
-            let bytes: Vec<u8> = docs.iter().flat_map(|doc| encode_slot(doc, slot_bytes)).collect();
-            let name = part_name(&format!("store-{n}"), "bin", &bytes);
-            store.push(name.clone());
-            parts.push((name, bytes));
-        }
+        parts.extend(store_parts);
         let names: Vec<&str> = parts.iter().map(|(name, _)| name.as_str()).collect();
         let manifest = Manifest {
             format: FORMAT_NAME.to_string(),
@@ -171,9 +167,7 @@ impl IndexBuilder {
             documents: self.stored.len() as DocId,
             terms: terms.len() as u64,
             languages,
-            store_slot_bytes: slot_bytes as u32,
-            store_file_docs: file_docs as u32,
-            parts: Parts { dictionary, postings, docs: parts[0].0.clone(), store },
+            parts: Parts { dictionary, postings, docs: parts[0].0.clone(), store: store_classes },
         };
         BuiltIndex { manifest, parts }
     }
@@ -257,6 +251,33 @@ fn postings_chunks(terms: &[EncodedTerm]) -> Vec<PostingsChunk> {
     chunks
 }
 
+/// The store's two slot classes and their files: a slot size most documents
+/// fit whole, and one for the rest (listed in `table.long`), so that long
+/// articles keep their text for excerpts and phrase checks without every
+/// result paying for their size.
+fn store(stored: &[StoredDoc], table: &mut DocTable) -> (Vec<StoreClass>, Vec<(String, Vec<u8>)>) {
+    let sizes: Vec<usize> = stored.iter().map(|doc| compress(doc).len() + SLOT_HEADER_BYTES).collect();
+    let common = slot_bytes_for(&sizes);
+    table.long = (0..).zip(&sizes).filter(|&(_, &size)| size > common).map(|(doc, _)| doc).collect();
+    let long = slot_bytes_for(&[sizes.iter().copied().max().unwrap_or(0)]);
+    let mut classes = Vec::new();
+    let mut parts = Vec::new();
+    for (class, slot_bytes) in [common, long].into_iter().enumerate() {
+        let docs: Vec<&StoredDoc> =
+            (0..).zip(stored).filter(|(doc, _)| table.store_slot(*doc).0 == class).map(|(_, d)| d).collect();
+        let file_docs = (MAX_STORE_FILE_BYTES / slot_bytes).max(1);
+        let mut files = Vec::new();
+        for (n, docs) in docs.chunks(file_docs).enumerate() {
+            let bytes: Vec<u8> = docs.iter().flat_map(|doc| encode_slot(doc, slot_bytes)).collect();
+            let name = part_name(&format!("store{}-{n}", ["", "-long"][class]), "bin", &bytes);
+            files.push(name.clone());
+            parts.push((name, bytes));
+        }
+        classes.push(StoreClass { slot_bytes: slot_bytes as u32, file_docs: file_docs as u32, files });
+    }
+    (classes, parts)
+}
+
 /// Gives every document the languages and urls of the others in its group.
 fn link_translations(stored: &mut [StoredDoc], groups: &[String]) {
     let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -291,5 +312,5 @@ fn doc_table(stats: &[(u32, u32, Option<i32>, Lang)]) -> (DocTable, BTreeMap<Str
             lang: langs.iter().position(|l| l == lang.tag()).unwrap_or(0) as u16,
         })
         .collect();
-    (DocTable { langs, docs }, languages)
+    (DocTable { langs, docs, long: Vec::new() }, languages)
 }

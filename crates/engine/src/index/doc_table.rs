@@ -26,6 +26,8 @@ pub struct DocTable {
     /// The language tags in use, sorted.
     pub langs: Vec<String>,
     pub docs: Vec<DocInfo>,
+    /// The documents stored in the long slot class, ascending.
+    pub long: Vec<DocId>,
 }
 
 /// The table as stored.
@@ -37,6 +39,7 @@ struct DocTablePart {
     day_deltas: Vec<i32>,
     /// The documents without a date (their delta is 0 and means nothing).
     undated: Vec<DocId>,
+    long: Vec<DocId>,
 }
 
 impl From<DocTable> for DocTablePart {
@@ -57,6 +60,7 @@ impl From<DocTable> for DocTablePart {
             lang: table.docs.iter().map(|d| d.lang).collect(),
             day_deltas,
             undated: (0..).zip(&table.docs).filter(|(_, d)| d.day.is_none()).map(|(id, _)| id).collect(),
+            long: table.long,
         }
     }
 }
@@ -74,7 +78,7 @@ impl From<DocTablePart> for DocTable {
             })
             .collect();
         // Lengths that disagree leave documents out; the reader checks the count.
-        DocTable { langs: part.langs, docs }
+        DocTable { langs: part.langs, docs, long: part.long }
     }
 }
 
@@ -82,6 +86,31 @@ impl DocTable {
     /// The newest document's day, the reference point for recency.
     pub fn newest_day(&self) -> Option<i32> {
         self.docs.iter().filter_map(|d| d.day).max()
+    }
+
+    /// Where `doc` is stored: its slot class (0 common, 1 long) and its
+    /// slot's index within the class.
+    pub fn store_slot(&self, doc: DocId) -> (usize, u32) {
+        match self.long.binary_search(&doc) {
+            Ok(rank) => (1, rank as u32),
+            Err(longs_before) => (0, doc - longs_before as u32),
+        }
+    }
+
+    /// The document in slot `index` of class `class` (the inverse of [`DocTable::store_slot`]).
+    pub fn doc_in_slot(&self, class: usize, index: u32) -> Option<DocId> {
+        if class == 1 {
+            return self.long.get(index as usize).copied();
+        }
+        // Count the long documents that come before the answer.
+        let mut doc = index;
+        for &long in &self.long {
+            if long > doc {
+                break;
+            }
+            doc += 1;
+        }
+        ((doc as usize) < self.docs.len()).then_some(doc)
     }
 
     /// The index of a language tag in [`DocTable::langs`].
@@ -98,12 +127,18 @@ mod tests {
     proptest! {
         #[test]
         fn tables_round_trip(docs in proptest::collection::vec((proptest::option::of(-30_000i32..30_000), 0u16..4), 0..50)) {
+            let long = (0..docs.len() as DocId).filter(|d| d % 3 == 1).collect();
             let table = DocTable {
                 langs: vec!["en".into(), "ru".into(), "uz-Cyrl".into(), "uz-Latn".into()],
                 docs: docs.into_iter().map(|(day, lang)| DocInfo { day, lang }).collect(),
+                long,
             };
             let bytes = postcard::to_allocvec(&table).unwrap();
-            prop_assert_eq!(postcard::from_bytes::<DocTable>(&bytes).unwrap(), table);
+            prop_assert_eq!(postcard::from_bytes::<DocTable>(&bytes).unwrap(), table.clone());
+            for doc in 0..table.docs.len() as DocId {
+                let (class, index) = table.store_slot(doc);
+                prop_assert_eq!(table.doc_in_slot(class, index), Some(doc));
+            }
         }
     }
 }

@@ -23,10 +23,6 @@ pub struct Manifest {
     pub terms: u64,
     /// Documents per language tag.
     pub languages: BTreeMap<String, u32>,
-    /// The size of every document's slot in the store.
-    pub store_slot_bytes: u32,
-    /// How many consecutive documents' slots one store file holds.
-    pub store_file_docs: u32,
     pub parts: Parts,
 }
 
@@ -39,7 +35,27 @@ pub struct Parts {
     /// Postings chunks, in term order, each with its first term's ordinal.
     pub postings: Vec<(u64, String)>,
     pub docs: String,
-    pub store: Vec<String>,
+    /// The store's slot classes: documents that fit the common slot size,
+    /// then the few long ones (listed in the document table) in larger slots.
+    pub store: Vec<StoreClass>,
+}
+
+/// Store files of one slot size.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoreClass {
+    pub slot_bytes: u32,
+    /// How many consecutive slots one file holds.
+    pub file_docs: u32,
+    pub files: Vec<String>,
+}
+
+impl StoreClass {
+    /// The file holding slot `index` of this class, and the slot's byte range there.
+    pub fn slot(&self, index: u32) -> Option<(&str, std::ops::Range<u64>)> {
+        let file = self.files.get((index / self.file_docs.max(1)) as usize)?;
+        let start = u64::from(index % self.file_docs.max(1)) * u64::from(self.slot_bytes);
+        Some((file, start..start + u64::from(self.slot_bytes)))
+    }
 }
 
 impl Manifest {
@@ -52,15 +68,6 @@ impl Manifest {
         }
     }
 
-    /// The store file holding `doc` and the byte range of its slot there,
-    /// or `None` for an id out of range.
-    pub fn store_slot_of(&self, doc: super::DocId) -> Option<(usize, std::ops::Range<u64>)> {
-        let file = (doc / self.store_file_docs.max(1)) as usize;
-        let slot = u64::from(self.store_slot_bytes);
-        let start = u64::from(doc % self.store_file_docs.max(1)) * slot;
-        (doc < self.documents && file < self.parts.store.len()).then_some((file, start..start + slot))
-    }
-
     /// The postings chunk holding term `ordinal`.
     pub fn postings_chunk_of(&self, ordinal: u64) -> Option<usize> {
         let n = self.parts.postings.partition_point(|(first, _)| *first <= ordinal).checked_sub(1)?;
@@ -71,6 +78,7 @@ impl Manifest {
     pub fn part_names(&self) -> impl Iterator<Item = &str> {
         let dictionary = self.parts.dictionary.iter().map(|(_, name)| name);
         let postings = self.parts.postings.iter().map(|(_, name)| name);
-        std::iter::once(&self.parts.docs).chain(dictionary).chain(postings).chain(&self.parts.store).map(String::as_str)
+        let store = self.parts.store.iter().flat_map(|class| &class.files);
+        std::iter::once(&self.parts.docs).chain(dictionary).chain(postings).chain(store).map(String::as_str)
     }
 }

@@ -35,7 +35,7 @@ pub mod store;
 pub use builder::{BuiltIndex, Document, IndexBuilder};
 pub use doc_table::{DocInfo, DocTable};
 pub use error::IndexError;
-pub use manifest::{Manifest, Parts, FORMAT_NAME, FORMAT_VERSION, MANIFEST_NAME};
+pub use manifest::{Manifest, Parts, StoreClass, FORMAT_NAME, FORMAT_VERSION, MANIFEST_NAME};
 pub use part::{part_name, verify_part};
 pub use store::{StoredDoc, Translation};
 

@@ -1,18 +1,21 @@
-//! The document store: what a result shows, one fixed-size slot per
-//! document, fetched by byte range.
+//! The document store: what a result shows, in fixed-size slots fetched by
+//! byte range.
 //!
 //! A result page needs about ten documents scattered over the whole site.
 //! Files of many documents would cost a file per shown result; a file per
 //! document would cost a hundred thousand files. Fixed-size slots in a few
-//! large files give both: document `d` lives at `slot_bytes * (d % file_docs)`
-//! in file `d / file_docs`, so the reader asks for exactly its bytes with an
-//! HTTP range request and nothing has to be looked up first.
+//! large files give both: the reader computes where a document's slot lies
+//! and asks for exactly its bytes with an HTTP range request.
+//!
+//! Slots come in two classes: a size that about nine in ten documents fit
+//! whole, and a larger one for the rest (listed in the document table), so
+//! long articles keep their text without every result paying for them.
 //!
 //! A slot holds `[checksum: u32 LE][length: u16 LE][deflate of the postcard
 //! StoredDoc][zero padding]`. The checksum (low 32 bits of xxh3 over the
 //! compressed bytes) catches a damaged slot, since a range cannot be checked
-//! against the file's hash. A document too large for its slot keeps the
-//! start of its text: excerpts and phrase checks see that much.
+//! against the file's hash. A document too large for the largest slot keeps
+//! the start of its text: excerpts and phrase checks see that much.
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
@@ -24,11 +27,11 @@ use super::IndexError;
 pub const MAX_STORED_TEXT_BYTES: usize = 32 * 1024;
 /// Store files stay below this size (some hosts refuse files over 25 MiB).
 pub const MAX_STORE_FILE_BYTES: usize = 16 << 20;
-const HEADER_BYTES: usize = 6;
+pub const SLOT_HEADER_BYTES: usize = 6;
 /// Slots are sized so that this share of the documents fits whole.
 const WHOLE_SHARE: f64 = 0.9;
 const MIN_SLOT_BYTES: usize = 512;
-const MAX_SLOT_BYTES: usize = 16 * 1024;
+const MAX_SLOT_BYTES: usize = 64 * 1024;
 const DEFLATE_LEVEL: u8 = 9;
 
 /// A result's display data. Text only: the widget never parses it as HTML.
@@ -54,13 +57,13 @@ pub struct Translation {
     pub url: String,
 }
 
-/// The slot size for documents whose compressed sizes are `sizes`: large
+/// The slot size for records of `sizes` bytes (header included): large
 /// enough for most to fit whole, a multiple of 256 bytes.
 pub fn slot_bytes_for(sizes: &[usize]) -> usize {
     let mut sorted = sizes.to_vec();
     sorted.sort_unstable();
     let at = ((sorted.len() as f64 * WHOLE_SHARE).ceil() as usize).clamp(1, sorted.len().max(1)) - 1;
-    let needed = sorted.get(at).copied().unwrap_or(0) + HEADER_BYTES;
+    let needed = sorted.get(at).copied().unwrap_or(0);
     needed.div_ceil(256).saturating_mul(256).clamp(MIN_SLOT_BYTES, MAX_SLOT_BYTES)
 }
 
@@ -74,8 +77,8 @@ pub fn compress(doc: &StoredDoc) -> Vec<u8> {
 pub fn encode_slot(doc: &StoredDoc, slot_bytes: usize) -> Vec<u8> {
     let mut doc = doc.clone();
     let mut payload = compress(&doc);
-    while payload.len() + HEADER_BYTES > slot_bytes {
-        let over = payload.len() + HEADER_BYTES - slot_bytes;
+    while payload.len() + SLOT_HEADER_BYTES > slot_bytes {
+        let over = payload.len() + SLOT_HEADER_BYTES - slot_bytes;
         // Text goes first, in proportion to the overflow (it compresses
         // about 3:1); then what least identifies the document.
         if !doc.text.is_empty() {
@@ -172,7 +175,7 @@ mod tests {
         let sizes: Vec<usize> = (1..=100).map(|n| n * 20).collect();
         let slot = slot_bytes_for(&sizes);
         assert_eq!(slot % 256, 0);
-        assert!((1800 + HEADER_BYTES..2000 + 256 + HEADER_BYTES).contains(&slot), "{slot}");
+        assert!((1800..2000 + 256).contains(&slot), "{slot}");
         assert_eq!(slot_bytes_for(&[]), MIN_SLOT_BYTES);
     }
 

@@ -2,12 +2,16 @@
 
 use std::collections::HashSet;
 
-use fst::automaton::{Automaton, Levenshtein, Str};
+use fst::automaton::{Automaton, Str};
 
-use crate::analysis::{fold_word, key_of, switch_layout};
+use crate::analysis::{fold_word, key_of, letters_of, switch_layout};
 use crate::index::dictionary::{df_class, Dictionary, Term};
 use crate::index::{stem_key, STEM_MARK};
 use crate::query::QueryWord;
+
+mod typo;
+
+use typo::LetterLevenshtein;
 
 /// Match quality, multiplied into the score: exact > stem > prefix > fuzzy.
 /// (Transliterated matches are scored per document; see `ranking`.)
@@ -28,6 +32,8 @@ const MAX_FUZZY_EXPANSIONS: usize = 16;
 const PLENTIFUL_DF: usize = 30;
 /// Keys a fuzzy prefix search may visit before it stops.
 const MAX_FUZZY_PREFIX_SCAN: usize = 4096;
+/// Leading letters of a word where a typo costs two edits.
+const FIRM_LETTERS: usize = 1;
 
 /// A dictionary key a query word matched.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,9 +58,9 @@ pub struct WordMatch {
     pub layout: Option<QueryWord>,
 }
 
-/// How many typos a word of `chars` characters may carry.
-pub fn typo_budget(chars: usize) -> u32 {
-    match chars {
+/// How many typos a word of `letters` letters (in its own script) may carry.
+pub fn typo_budget(letters: usize) -> u8 {
+    match letters {
         0..=4 => 0,
         5..=7 => 1,
         _ => 2,
@@ -96,8 +102,13 @@ pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
         return Expanded::NeedShards(missing);
     }
     if let Some(switched) = switched {
-        let expansions = direct(dictionary, &switched, LAYOUT);
+        let mut expansions = direct(dictionary, &switched, LAYOUT);
         if !expansions.is_empty() {
+            // The switched word may carry a typo of its own (`kfdhjd` is
+            // Лавров; an article that cut it to Лавро is a typo away).
+            let own = sorted(direct_shards(dictionary, &switched));
+            let typos = fuzzy(dictionary, &switched, &own, &expansions);
+            expansions.extend(typos);
             return Expanded::Match(WordMatch { expansions, corrected: true, layout: Some(switched) });
         }
     }
@@ -112,10 +123,15 @@ pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
 /// not guessed: they would need the whole dictionary.
 fn typo_shards(dictionary: &Dictionary, word: &QueryWord) -> Vec<usize> {
     let mut shards = direct_shards(dictionary, word);
-    if let Some(first) = word.key.chars().next().filter(|_| typo_budget(word.key.chars().count()) > 0) {
-        let twin = FIRST_LETTER_TWINS.iter().find(|(a, _)| *a == first).map(|&(_, b)| b);
-        for letter in std::iter::once(first).chain(twin) {
-            shards.extend(dictionary.shards_with_prefix(letter.encode_utf8(&mut [0; 4])));
+    if typo_budget(word.folded.chars().count()) > 0 {
+        // Word keys near the word, and stem keys near its stems.
+        let stems = word.stems.iter().map(|stem| (STEM_MARK.to_string(), stem.as_str()));
+        for (mark, key) in std::iter::once((String::new(), word.key.as_str())).chain(stems) {
+            let Some(first) = key.chars().next() else { continue };
+            let twin = FIRST_LETTER_TWINS.iter().find(|(a, _)| *a == first).map(|&(_, b)| b);
+            for letter in std::iter::once(first).chain(twin) {
+                shards.extend(dictionary.shards_with_prefix(&format!("{mark}{letter}")));
+            }
         }
     }
     sorted(shards)
@@ -175,55 +191,94 @@ fn direct(dictionary: &Dictionary, word: &QueryWord, scale: f32) -> Vec<Expansio
         add(stem, false, STEM);
     }
     if word.prefix {
-        let completions =
-            dictionary.search(Str::new(&word.key).starts_with(), dictionary.shards_with_prefix(&word.key), usize::MAX);
-        let completions = completions.into_iter().filter(|(_, term)| !found.iter().any(|e| e.term == *term));
-        let best = most_frequent(completions.collect(), MAX_PREFIX_EXPANSIONS);
-        found.extend(best.map(|(key, term)| Expansion {
-            key,
-            is_stem: false,
-            term,
-            quality: PREFIX * scale,
-            optional: false,
-        }));
+        let mut seen = found.iter().map(|e| e.term).collect();
+        let shards: Vec<usize> = dictionary.shards_with_prefix(&word.key).collect();
+        let completions = candidates(dictionary, Str::new(&word.key).starts_with(), &shards, usize::MAX, &mut seen);
+        found.extend(most_frequent(completions, MAX_PREFIX_EXPANSIONS, PREFIX * scale));
     }
     found
 }
 
-/// Word keys in `shards` within the word's typo budget, not already matched directly.
+/// Keys in `shards` within the word's typo budget, not already matched
+/// directly: word keys near the word, and stem keys near its stems (an
+/// inflected word with a typo, `землятресение`, meets the stem of
+/// `землетрясения`). The budget follows the word's length in its own
+/// script, and edits are counted in letters, so a Cyrillic word is as
+/// typo-tolerant as its Latin twin.
 fn fuzzy(dictionary: &Dictionary, word: &QueryWord, shards: &[usize], known: &[Expansion]) -> Vec<Expansion> {
-    let budget = typo_budget(word.key.chars().count());
     let mut seen: HashSet<Term> = known.iter().map(|e| e.term).collect();
-    let mut found = Vec::new();
     let mark = STEM_MARK.to_string();
-    for distance in 1..=budget {
-        let Ok(automaton) = Levenshtein::new(&word.key, distance) else {
-            break; // Too many states for this word: no typo matching, never a failure.
-        };
-        let not_stem = Str::new(&mark).starts_with().complement();
-        let shards = shards.iter().copied();
+    let mut found = Vec::new();
+    for distance in 1..=typo_budget(word.folded.chars().count()) {
+        let typos = LetterLevenshtein::new(&word.key, distance, FIRM_LETTERS);
+        let words_only = Str::new(&mark).starts_with().complement();
         let candidates = if word.prefix {
-            dictionary.search(automaton.starts_with().intersection(not_stem), shards, MAX_FUZZY_PREFIX_SCAN)
+            let automaton = typos.starts_with().intersection(words_only);
+            candidates(dictionary, automaton, shards, MAX_FUZZY_PREFIX_SCAN, &mut seen)
         } else {
-            dictionary.search(automaton.intersection(not_stem), shards, usize::MAX)
+            candidates(dictionary, typos.intersection(words_only), shards, usize::MAX, &mut seen)
         };
-        let candidates = candidates.into_iter().filter(|(_, term)| seen.insert(*term)).collect();
-        let quality = if distance == 1 { FUZZY_1 } else { FUZZY_2 };
-        found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS).map(|(key, term)| Expansion {
-            key,
-            is_stem: false,
-            term,
-            quality,
-            optional: false,
-        }));
+        found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance)));
+    }
+    for stem in &word.stems {
+        for distance in 1..=typo_budget(letters_of(stem).len()) {
+            // The mark is one more firm letter, and must be there.
+            let typos = LetterLevenshtein::new(&stem_key(stem.clone()), distance, FIRM_LETTERS + 1);
+            let stems_only = Str::new(&mark).starts_with().intersection(typos);
+            let candidates = candidates(dictionary, stems_only, shards, usize::MAX, &mut seen);
+            found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance)));
+        }
     }
     found
 }
 
-/// The `limit` most frequent candidates; ties in key order.
-fn most_frequent(mut candidates: Vec<(String, Term)>, limit: usize) -> impl Iterator<Item = (String, Term)> {
-    candidates.sort_by(|a, b| b.1.df_class.cmp(&a.1.df_class).then_with(|| a.0.cmp(&b.0)));
-    candidates.into_iter().take(limit)
+fn fuzzy_quality(distance: u8) -> f32 {
+    if distance == 1 {
+        FUZZY_1
+    } else {
+        FUZZY_2
+    }
+}
+
+/// A key that may join a word's expansions.
+struct Candidate {
+    /// The key, without the stem mark.
+    key: String,
+    is_stem: bool,
+    term: Term,
+}
+
+/// The keys in `shards` that `automaton` accepts and that are not in
+/// `seen` (to which they are added), stopping after `scan_cap` keys.
+fn candidates<A: Automaton>(
+    dictionary: &Dictionary,
+    automaton: A,
+    shards: &[usize],
+    scan_cap: usize,
+    seen: &mut HashSet<Term>,
+) -> Vec<Candidate> {
+    let found = dictionary.search(automaton, shards.iter().copied(), scan_cap);
+    found
+        .into_iter()
+        .filter(|(_, term)| seen.insert(*term))
+        .map(|(key, term)| match key.strip_prefix(STEM_MARK) {
+            Some(stem) => Candidate { key: stem.to_string(), is_stem: true, term },
+            None => Candidate { key, is_stem: false, term },
+        })
+        .collect()
+}
+
+/// The `limit` most frequent candidates as expansions of `quality`; ties in
+/// key order.
+fn most_frequent(mut candidates: Vec<Candidate>, limit: usize, quality: f32) -> impl Iterator<Item = Expansion> {
+    candidates.sort_by(|a, b| b.term.df_class.cmp(&a.term.df_class).then_with(|| a.key.cmp(&b.key)));
+    candidates.into_iter().take(limit).map(move |c| Expansion {
+        key: c.key,
+        is_stem: c.is_stem,
+        term: c.term,
+        quality,
+        optional: false,
+    })
 }
 
 /// The word read in the other keyboard layout, analysed like typed input.

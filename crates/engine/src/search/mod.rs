@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use crate::index::dictionary::Dictionary;
 use crate::index::postings::{Posting, PostingsChunk};
 use crate::index::store::decode_slot;
-use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoredDoc};
+use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoreClass, StoredDoc};
 use crate::query::{Query, QueryWord};
 use crate::result::{self, present, Presented};
 use crate::Date;
@@ -121,7 +121,8 @@ impl PartRequest {
 enum Slot {
     Shard(usize),
     Postings(usize),
-    Store(usize),
+    /// Slot class, file.
+    Store(usize, usize),
 }
 
 /// An open index: the manifest and document table, plus the dictionary
@@ -147,30 +148,34 @@ impl Searcher {
         manifest.check_version()?;
         let table: DocTable = crate::index::part::decode(&manifest.parts.docs, docs)?;
         let parts = &manifest.parts;
-        let store_capacity = parts.store.len() as u64 * u64::from(manifest.store_file_docs);
+        let long = table.long.len() as u64;
+        let class_fits = |class: usize, docs: u64| {
+            parts.store.get(class).is_some_and(|c| {
+                c.slot_bytes > 0 && c.file_docs > 0 && docs <= c.files.len() as u64 * u64::from(c.file_docs)
+            })
+        };
+        let store_ok = parts.store.len() == 2
+            && class_fits(0, u64::from(manifest.documents).saturating_sub(long))
+            && class_fits(1, long)
+            && table.long.windows(2).all(|w| w[0] < w[1])
+            && table.long.last().is_none_or(|&last| last < manifest.documents);
         let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len());
         let ranges_ok = parts.dictionary.first().is_some_and(|(first, _)| first.is_empty())
             && parts.dictionary.windows(2).all(|w| w[0].0 < w[1].0)
             && parts.postings.first().is_none_or(|(first, _)| *first == 0)
             && parts.postings.windows(2).all(|w| w[0].0 < w[1].0);
-        if table.docs.len() != manifest.documents as usize
-            || u64::from(manifest.documents) > store_capacity
-            || !langs_ok
-            || !ranges_ok
-            || manifest.store_slot_bytes == 0
-        {
+        if table.docs.len() != manifest.documents as usize || !langs_ok || !ranges_ok || !store_ok {
             return Err(IndexError::Inconsistent {
                 detail: format!(
                     "the manifest counts {} documents in {} dictionary shards and {} postings chunks, \
-                     the document table holds {} in {} languages, the store {} files of {} slots of {} bytes",
+                     the document table holds {} in {} languages ({} long), the store classes are {:?}",
                     manifest.documents,
                     parts.dictionary.len(),
                     parts.postings.len(),
                     table.docs.len(),
                     table.langs.len(),
-                    parts.store.len(),
-                    manifest.store_file_docs,
-                    manifest.store_slot_bytes
+                    table.long.len(),
+                    parts.store.iter().map(|c| (c.files.len(), c.file_docs, c.slot_bytes)).collect::<Vec<_>>(),
                 ),
             });
         }
@@ -180,7 +185,9 @@ impl Searcher {
         }
         let shards = parts.dictionary.iter().enumerate().map(|(n, (_, name))| (name.clone(), Slot::Shard(n)));
         let chunks = parts.postings.iter().enumerate().map(|(n, (_, name))| (name.clone(), Slot::Postings(n)));
-        let store = parts.store.iter().enumerate().map(|(n, name)| (name.clone(), Slot::Store(n)));
+        let store = parts.store.iter().enumerate().flat_map(|(class, c)| {
+            c.files.iter().enumerate().map(move |(n, name)| (name.clone(), Slot::Store(class, n)))
+        });
         let slots = shards.chain(chunks).chain(store).collect();
         let dictionary = Dictionary::new(parts.dictionary.iter().map(|(first, _)| first.clone()).collect());
         let ranker = Ranker::new(&table);
@@ -215,12 +222,14 @@ impl Searcher {
                 self.postings.insert(n, chunk);
                 Ok(())
             }
-            (Some(Slot::Store(n)), Some(range)) => {
-                let slot = u64::from(self.manifest.store_slot_bytes);
-                let first = u64::from(self.manifest.store_file_docs) * n as u64 + range.start / slot;
-                let file_docs =
-                    u64::from(self.manifest.documents).saturating_sub(first).min(self.manifest.store_file_docs.into());
-                if range.start == 0 && range.end == file_docs * slot {
+            (Some(Slot::Store(class, n)), Some(range)) => {
+                let StoreClass { slot_bytes, file_docs, .. } = self.manifest.parts.store[class];
+                let slot = u64::from(slot_bytes);
+                let first = u64::from(file_docs) * n as u64 + range.start / slot;
+                let class_docs =
+                    if class == 1 { self.table.long.len() } else { self.table.docs.len() - self.table.long.len() };
+                let in_file = (class_docs as u64).saturating_sub(first).min(file_docs.into());
+                if range.start == 0 && range.end == in_file * slot {
                     // The whole file: its name's hash covers the padding too.
                     crate::index::verify_part(name, bytes)?;
                 }
@@ -230,8 +239,11 @@ impl Searcher {
                         detail: format!("asked for bytes {range:?}, got {}", bytes.len()),
                     });
                 }
-                for (doc, bytes) in (first..).zip(bytes.chunks(slot as usize)) {
-                    let doc = DocId::try_from(doc).map_err(|_| misplaced("slot past the last document".into()))?;
+                for (index, bytes) in (first..).zip(bytes.chunks(slot as usize)) {
+                    let doc = u32::try_from(index)
+                        .ok()
+                        .and_then(|index| self.table.doc_in_slot(class, index))
+                        .ok_or_else(|| misplaced("a slot past the last document".into()))?;
                     let stored = decode_slot(bytes, &format!("{name} (document {doc})"))?;
                     self.store.insert(doc, stored);
                 }
@@ -290,18 +302,19 @@ impl Searcher {
     }
 
     /// Byte ranges for the slots of `docs`, neighbours merged into one request.
-    fn slot_requests(&self, mut docs: Vec<DocId>) -> Vec<PartRequest> {
-        docs.sort_unstable();
+    fn slot_requests(&self, docs: Vec<DocId>) -> Vec<PartRequest> {
+        let mut slots: Vec<(usize, u32)> = docs.into_iter().map(|doc| self.table.store_slot(doc)).collect();
+        slots.sort_unstable();
         let mut requests: Vec<PartRequest> = Vec::new();
-        for (file, range) in docs.into_iter().filter_map(|doc| self.manifest.store_slot_of(doc)) {
-            let name = &self.manifest.parts.store[file];
+        for (class, index) in slots {
+            let Some((name, range)) = self.manifest.parts.store[class].slot(index) else { continue };
             match requests.last_mut() {
                 Some(PartRequest { name: last, range: Some(last_range) })
                     if last == name && last_range.end == range.start =>
                 {
                     last_range.end = range.end
                 }
-                _ => requests.push(PartRequest { name: name.clone(), range: Some(range) }),
+                _ => requests.push(PartRequest { name: name.to_string(), range: Some(range) }),
             }
         }
         requests
