@@ -88,10 +88,7 @@ fn index_with_progress(docs: Vec<qidiruv_engine::Document>) -> qidiruv_engine::i
             .expect("the template is valid"),
     );
     let mut builder = IndexBuilder::new();
-    for doc in docs {
-        builder.add(doc);
-        progress.inc(1);
-    }
+    builder.add_all(docs, |added| progress.inc(added as u64));
     progress.finish_and_clear();
     builder.finish()
 }

@@ -51,9 +51,59 @@ pub struct IndexBuilder {
     stored: Vec<StoredDoc>,
     /// Each document's translation group key.
     groups: Vec<String>,
-    /// Stem keys of each (folded word, language) seen: stemming is the
-    /// costly step, and a corpus repeats its vocabulary endlessly.
-    stems: HashMap<(String, Lang), Vec<String>>,
+    /// The stem cache of documents added one at a time.
+    stems: StemCache,
+}
+
+/// Documents analysed on all cores at a time.
+const ANALYSIS_BATCH: usize = 2048;
+
+/// Stem keys of each folded word seen, per language: stemming is the costly
+/// step, and a corpus repeats its vocabulary endlessly.
+type StemCache = HashMap<Lang, HashMap<String, Vec<String>>>;
+
+thread_local! {
+    /// Each analysing thread's own cache.
+    static STEMS: std::cell::RefCell<StemCache> = std::cell::RefCell::default();
+}
+
+/// A document's terms with their title and body frequencies, and its lengths.
+struct Analysed {
+    terms: Vec<(String, u32, u32)>,
+    title_len: u32,
+    body_len: u32,
+}
+
+fn analyse(doc: &Document, stems: &mut StemCache) -> Analysed {
+    let title_tokens = tokenize(&doc.title);
+    let body_tokens = tokenize(&doc.body);
+    let stems = stems.entry(doc.lang.clone()).or_default();
+    for token in title_tokens.iter().chain(&body_tokens) {
+        if !stems.contains_key(&token.folded) {
+            let keys = stems_of(&token.folded, &token.key, Some(&doc.lang)).into_iter().map(stem_key).collect();
+            stems.insert(token.folded.clone(), keys);
+        }
+    }
+    // Keys borrowed while counting: most of a document's words repeat.
+    let mut counts: HashMap<&str, (u32, u32)> = HashMap::new();
+    for (tokens, in_title) in [(&title_tokens, true), (&body_tokens, false)] {
+        for token in tokens {
+            let token_stems = stems.get(&token.folded).into_iter().flatten();
+            for key in std::iter::once(&token.key).chain(token_stems) {
+                let count = counts.entry(key).or_default();
+                if in_title {
+                    count.0 += 1;
+                } else {
+                    count.1 += 1;
+                }
+            }
+        }
+    }
+    Analysed {
+        terms: counts.into_iter().map(|(term, (title, body))| (term.to_string(), title, body)).collect(),
+        title_len: title_tokens.len() as u32,
+        body_len: body_tokens.len() as u32,
+    }
 }
 
 /// A term's occurrences in one document, before weighting.
@@ -95,31 +145,39 @@ impl IndexBuilder {
 
     /// Adds a document; ids are assigned in the order documents are added.
     pub fn add(&mut self, doc: Document) -> DocId {
+        let analysed = analyse(&doc, &mut self.stems);
+        self.keep(doc, analysed)
+    }
+
+    /// Adds documents in order, analysing them on every core.
+    pub fn add_all(&mut self, docs: Vec<Document>, mut progress: impl FnMut(usize)) {
+        let mut docs = docs.into_iter().peekable();
+        while docs.peek().is_some() {
+            // Batches bound the memory the analysed terms take.
+            let batch: Vec<Document> = docs.by_ref().take(ANALYSIS_BATCH).collect();
+            let analysed = in_parallel(&batch, |doc| STEMS.with_borrow_mut(|stems| analyse(doc, stems)));
+            let added = batch.len();
+            for (doc, analysed) in batch.into_iter().zip(analysed) {
+                self.keep(doc, analysed);
+            }
+            progress(added);
+        }
+    }
+
+    fn keep(&mut self, doc: Document, analysed: Analysed) -> DocId {
         let id = self.stats.len() as DocId;
         self.groups.push(doc.group.clone().unwrap_or_else(|| doc.id.clone()));
-        let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
-        let title_tokens = tokenize(&doc.title);
-        let body_tokens = tokenize(&doc.body);
-        for (tokens, in_title) in [(&title_tokens, true), (&body_tokens, false)] {
-            for token in tokens {
-                let stems = self.stems.entry((token.folded.clone(), doc.lang.clone())).or_insert_with(|| {
-                    stems_of(&token.folded, &token.key, Some(&doc.lang)).into_iter().map(stem_key).collect()
-                });
-                for key in std::iter::once(&token.key).chain(stems.iter()) {
-                    let count = counts.entry(key.clone()).or_default();
-                    if in_title {
-                        count.0 += 1;
-                    } else {
-                        count.1 += 1;
-                    }
+        for (term, title_tf, body_tf) in analysed.terms {
+            let posting = Counts { doc: id, title_tf, body_tf };
+            match self.postings.get_mut(&term) {
+                Some(list) => list.push(posting),
+                None => {
+                    self.postings.insert(term, vec![posting]);
                 }
             }
         }
-        for (term, (title_tf, body_tf)) in counts {
-            self.postings.entry(term).or_default().push(Counts { doc: id, title_tf, body_tf });
-        }
         let day = doc.date.map(Date::days_since_epoch);
-        self.stats.push((title_tokens.len() as u32, body_tokens.len() as u32, day, doc.lang.clone()));
+        self.stats.push((analysed.title_len, analysed.body_len, day, doc.lang.clone()));
         self.stored.push(StoredDoc {
             id: doc.id,
             url: doc.url,
@@ -186,22 +244,20 @@ fn weighted_terms(
     weights: &TermWeights,
     lengths: &[(u32, u32, u16)],
 ) -> Vec<EncodedTerm> {
-    let sorted: BTreeMap<String, Vec<Counts>> = postings.into_iter().collect();
-    sorted
-        .into_iter()
-        .map(|(key, counts)| {
-            let list: Vec<Posting> = counts
-                .iter()
-                .map(|c| {
-                    let weight = weights.weight((c.title_tf, c.body_tf), lengths[c.doc as usize]);
-                    Posting { doc: c.doc, impact: Impact::new(weight, c.title_tf > 0) }
-                })
-                .collect();
-            let mut bytes = Vec::new();
-            encode_list(&list, &mut bytes);
-            EncodedTerm { key, df: list.len(), list: bytes }
-        })
-        .collect()
+    let mut sorted: Vec<(String, Vec<Counts>)> = postings.into_iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    in_parallel(&sorted, |(key, counts)| {
+        let list: Vec<Posting> = counts
+            .iter()
+            .map(|c| {
+                let weight = weights.weight((c.title_tf, c.body_tf), lengths[c.doc as usize]);
+                Posting { doc: c.doc, impact: Impact::new(weight, c.title_tf > 0) }
+            })
+            .collect();
+        let mut bytes = Vec::new();
+        encode_list(&list, &mut bytes);
+        EncodedTerm { key: key.clone(), df: list.len(), list: bytes }
+    })
 }
 
 /// The dictionary in key-range shards, each with its first key (the first
@@ -256,19 +312,24 @@ fn postings_chunks(terms: &[EncodedTerm]) -> Vec<PostingsChunk> {
 /// articles keep their text for excerpts and phrase checks without every
 /// result paying for their size.
 fn store(stored: &[StoredDoc], table: &mut DocTable) -> (Vec<StoreClass>, Vec<(String, Vec<u8>)>) {
-    let sizes: Vec<usize> = stored.iter().map(|doc| compress(doc).len() + SLOT_HEADER_BYTES).collect();
+    let compressed = in_parallel(stored, compress);
+    let sizes: Vec<usize> = compressed.iter().map(|bytes| bytes.len() + SLOT_HEADER_BYTES).collect();
     let common = slot_bytes_for(&sizes);
     table.long = (0..).zip(&sizes).filter(|&(_, &size)| size > common).map(|(doc, _)| doc).collect();
     let long = slot_bytes_for(&[sizes.iter().copied().max().unwrap_or(0)]);
     let mut classes = Vec::new();
     let mut parts = Vec::new();
     for (class, slot_bytes) in [common, long].into_iter().enumerate() {
-        let docs: Vec<&StoredDoc> =
-            (0..).zip(stored).filter(|(doc, _)| table.store_slot(*doc).0 == class).map(|(_, d)| d).collect();
+        let docs: Vec<(&StoredDoc, &[u8])> = (0..)
+            .zip(stored.iter().zip(&compressed))
+            .filter(|(doc, _)| table.store_slot(*doc).0 == class)
+            .map(|(_, (doc, bytes))| (doc, bytes.as_slice()))
+            .collect();
         let file_docs = (MAX_STORE_FILE_BYTES / slot_bytes).max(1);
         let mut files = Vec::new();
         for (n, docs) in docs.chunks(file_docs).enumerate() {
-            let bytes: Vec<u8> = docs.iter().flat_map(|doc| encode_slot(doc, slot_bytes)).collect();
+            let bytes: Vec<u8> =
+                docs.iter().flat_map(|&(doc, payload)| encode_slot(doc, payload, slot_bytes)).collect();
             let name = part_name(&format!("store{}-{n}", ["", "-long"][class]), "bin", &bytes);
             files.push(name.clone());
             parts.push((name, bytes));
@@ -276,6 +337,21 @@ fn store(stored: &[StoredDoc], table: &mut DocTable) -> (Vec<StoreClass>, Vec<(S
         classes.push(StoreClass { slot_bytes: slot_bytes as u32, file_docs: file_docs as u32, files });
     }
     (classes, parts)
+}
+
+/// `f` over `items` on every core, results in order. The build's costly
+/// steps are independent per document or per term.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks(per_thread)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles.into_iter().flat_map(|handle| handle.join().expect("a build thread panicked")).collect()
+    })
 }
 
 /// Gives every document the languages and urls of the others in its group.
