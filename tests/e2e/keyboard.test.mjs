@@ -86,11 +86,14 @@ test(
 );
 
 test(
-  'moving focus away from the box closes the list',
+  'moving focus away from the widget closes the list',
   async (t) => {
-    const { page } = await withResults(t);
+    const { page, widget } = await withResults(t);
+    assert.ok(widget.showMore, 'more results than shown: Show more is the next Tab stop');
+    await page.keyboard.press('Tab');
+    assert.equal((await readWidget(page)).attrs['aria-expanded'], 'true', 'Tab to Show more keeps the list');
     await page.keyboard.press('Tab');
     await waitUntil(() => readWidget(page), (w) => w.attrs['aria-expanded'] === 'false' && !w.panelVisible,
-      'the list closed after Tab', 2000);
+      'the list closed after Tab left the widget', 2000);
   },
 );

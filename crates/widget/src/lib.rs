@@ -1,13 +1,18 @@
 //! The `<qidiruv-search>` widget: a yew UI over the Qidiruv engine.
 //!
 //! `qidiruv.js` defines the custom element and its shadow root, and loads
-//! this module only when a visitor focuses or types into the box; it then
-//! calls [`mount`] to replace its placeholder box with the real one.
+//! this module only when a visitor focuses or types into the box (or the
+//! page's URL has `?q=`, or a script calls `search()`); it then calls
+//! [`mount`] to replace its placeholder box with the real one, or
+//! [`api::search`] to answer a script.
 
+mod api;
 mod app;
+mod events;
 mod fetch;
 mod i18n;
 mod index_client;
+mod search;
 mod state;
 mod view;
 
@@ -24,18 +29,14 @@ struct MountOptions {
     index: String,
     lang: String,
     placeholder: Option<String>,
-    limit: Option<usize>,
+    /// The `results` attribute, already checked by the loader.
+    limit: usize,
     #[serde(default)]
     query: String,
     #[serde(default)]
     focus: bool,
     instance: u32,
 }
-
-/// Results shown unless the element's `results` attribute says otherwise.
-const DEFAULT_LIMIT: usize = 8;
-/// The most results one query shows, whatever the attribute says.
-const MAX_LIMIT: usize = 50;
 
 /// Renders the search box into `root` (an element in the shadow root).
 #[wasm_bindgen]
@@ -49,12 +50,12 @@ pub fn mount(root: web_sys::Element, options: JsValue) -> Result<(), JsError> {
         index,
         ui: UiLang::from_tag(&options.lang),
         placeholder: options.placeholder.filter(|p| !p.trim().is_empty()),
-        limit: options.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+        limit: options.limit,
         initial_query: options.query,
         focus: options.focus,
         instance: options.instance,
     };
-    root.set_inner_html("");
+    root.replace_children_with_node_0();
     yew::Renderer::<SearchBox>::with_root_and_props(root, config).render();
     Ok(())
 }

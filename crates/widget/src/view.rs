@@ -1,9 +1,12 @@
 //! Rendering results. Index text becomes text nodes only, never HTML.
 
+use std::rc::Rc;
+
 use qidiruv_engine::{Excerpt, ResultItem};
 use yew::prelude::*;
 
 use crate::i18n::UiLang;
+use crate::state::Status;
 
 /// The text with its matches wrapped in `<mark>`.
 pub fn marked(excerpt: &Excerpt) -> Html {
@@ -31,6 +34,65 @@ pub fn safe_href(url: &str) -> Option<&str> {
     ((site_path || web) && clean).then_some(url)
 }
 
+/// The id of the listbox whose ids start with `prefix`.
+pub fn listbox_id(prefix: &str) -> String {
+    format!("{prefix}-results")
+}
+
+/// The id of option `index` of the listbox whose ids start with `prefix`.
+pub fn option_id(prefix: &str, index: usize) -> String {
+    format!("{prefix}-option-{index}")
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ListProps {
+    /// Starts every id in the list.
+    pub prefix: AttrValue,
+    pub items: Rc<Vec<ResultItem>>,
+    pub active: Option<usize>,
+    pub ui: UiLang,
+    /// The pointer is over option `index`.
+    pub onhover: Callback<usize>,
+    /// Option `index` was clicked.
+    pub onchoose: Callback<(usize, MouseEvent)>,
+}
+
+/// The listbox: the matches, then the related results under their own label.
+#[function_component(ResultList)]
+pub fn result_list(props: &ListProps) -> Html {
+    let ui = props.ui;
+    let option = |i: usize| {
+        let item = &props.items[i];
+        html! {
+            <ResultOption key={ item.id.clone() } item={ item.clone() } id={ option_id(&props.prefix, i) }
+                active={ props.active == Some(i) } { ui }
+                onhover={ props.onhover.reform(move |_| i) }
+                onchoose={ props.onchoose.reform(move |e| (i, e)) } />
+        }
+    };
+    let count = props.items.len();
+    let first_related = props.items.iter().position(|item| item.related).unwrap_or(count);
+    let related_label_id = format!("{}-related", props.prefix);
+    let options = if first_related == count {
+        (0..count).map(option).collect::<Html>()
+    } else {
+        html! {
+            <>
+                <div role="group" aria-label={ ui.results_label() }>{ for (0..first_related).map(option) }</div>
+                <div role="group" aria-labelledby={ related_label_id.clone() }>
+                    <div id={ related_label_id } class="group-label" role="presentation">{ ui.related_label() }</div>
+                    { for (first_related..count).map(option) }
+                </div>
+            </>
+        }
+    };
+    html! {
+        <div id={ listbox_id(&props.prefix) } role="listbox" aria-label={ ui.results_label() } class="results">
+            { options }
+        </div>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct OptionProps {
     pub item: ResultItem,
@@ -38,6 +100,7 @@ pub struct OptionProps {
     pub active: bool,
     pub ui: UiLang,
     pub onhover: Callback<()>,
+    pub onchoose: Callback<MouseEvent>,
 }
 
 /// One result: a link with `role=option` (no link nested inside an option).
@@ -53,6 +116,7 @@ pub fn result_option(props: &OptionProps) -> Html {
         html! { <><time datetime={ d.to_string() }>{ props.ui.format_date(d) }</time>{ " · " }</> }
     });
     let onmouseenter = props.onhover.reform(|_: MouseEvent| ());
+    let onclick = props.onchoose.clone();
     let class = classes!("result", props.active.then_some("active"));
     let body = html! {
         <>
@@ -64,12 +128,41 @@ pub fn result_option(props: &OptionProps) -> Html {
     match safe_href(&item.url) {
         Some(href) => html! {
             <a role="option" id={ props.id.clone() } class={ class } href={ href.to_string() }
-               aria-selected={ props.active.to_string() } tabindex="-1" { onmouseenter }>{ body }</a>
+               aria-selected={ props.active.to_string() } tabindex="-1" { onmouseenter } { onclick }>{ body }</a>
         },
         None => html! {
             <div role="option" id={ props.id.clone() } class={ class }
-                 aria-selected={ props.active.to_string() } { onmouseenter }>{ body }</div>
+                 aria-selected={ props.active.to_string() } { onmouseenter } { onclick }>{ body }</div>
         },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StatusProps {
+    pub status: Status,
+    pub ui: UiLang,
+    pub onretry: Callback<MouseEvent>,
+}
+
+/// The visible status line. Not a live region: it changes with every
+/// keystroke, and the separate announcer speaks once typing pauses.
+#[function_component(StatusLine)]
+pub fn status_line(props: &StatusProps) -> Html {
+    let ui = props.ui;
+    let corrected = match &props.status {
+        Status::Found { corrected, .. } => corrected.as_ref(),
+        _ => None,
+    };
+    html! {
+        <div class="status">
+            { ui.status(&props.status) }
+            if let Some(corrected) = corrected {
+                <span class="corrected">{ " · " }{ ui.showing_results_for(corrected) }</span>
+            }
+            if props.status == Status::Failed {
+                { " " }<button type="button" class="retry" onclick={ props.onretry.clone() }>{ ui.retry() }</button>
+            }
+        </div>
     }
 }
 
