@@ -55,8 +55,8 @@ const utf16 = (text, [start, end]) => {
 };
 
 const pick = (object, keys) => Object.fromEntries(keys.map((k) => [k, object[k]]));
-const ANSWER_KEYS = ['query', 'total', 'related', 'partial', 'corrected', 'results'];
-const RESULT_KEYS = ['id', 'url', 'title', 'lang', 'date', 'related', 'excerpt', 'highlights']; // and score
+const ANSWER_KEYS = ['query', 'total', 'related', 'partial', 'corrected', 'languages', 'years', 'results'];
+const RESULT_KEYS = ['id', 'url', 'title', 'lang', 'date', 'related', 'excerpt', 'highlights', 'translations']; // and score
 
 /** The CLI's answer as search() must give it: UTF-16 highlights; scores compared apart. */
 function expected(cli) {
@@ -95,6 +95,15 @@ test('search() answers like `qidiruv search --json`, with no element on the page
   const fetched = (end) => page.log.requests.filter((u) => pathOf(u).endsWith(end)).length;
   assert.equal(fetched('/qidiruv_widget_bg.wasm'), 1, 'the wasm was fetched once');
   assert.equal(fetched('/search/qidiruv.json'), 1, 'the manifest was fetched once');
+
+  // Dates filter; facets count every language and year; translations come along.
+  const dated = await pageSearch(page, 'saidov', { from: '2025-01-01', to: '2025-12-31', preferLang: 'en' });
+  const cliDated = cliSearch('saidov', { from: '2025-01-01', to: '2025-12-31', preferLang: 'en', limit: 10 });
+  assertSameAnswer(dated.answer, cliDated);
+  assert.ok(Object.keys(dated.answer.years).length > 1, 'years counts all years, not only the filtered one');
+  assert.ok(dated.answer.results.some((r) => Object.keys(r.translations).length > 0), 'translations are there');
+  const bad = await pageSearch(page, 'saidov', { from: '2025-02-30' });
+  assert.match(bad.error?.message ?? '', /^qidiruv: .*2025-02-30/);
 });
 
 test('highlights are UTF-16 offsets, as JavaScript strings index', async (t) => {

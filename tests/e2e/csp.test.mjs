@@ -30,7 +30,7 @@ test('under a strict CSP the widget searches, pages and selects with zero violat
   await page.locator('qidiruv-search button.more').click();
   await waitForAnswer(page, 'saidov', 'en', { limit: 16 });
   await page.keyboard.press('ArrowDown');
-  await page.locator('qidiruv-search [role=option]').nth(2).hover();
+  await page.locator('qidiruv-search .result[role=option]').nth(2).hover();
   await waitUntil(() => readWidget(page), (w) => w.announced === w.status, 'the live region spoke');
   const styled = await page.evaluate(() => {
     const input = document.querySelector('qidiruv-search').shadowRoot.querySelector('input');

@@ -68,7 +68,7 @@ test('qidiruv-select reports a clicked result; preventDefault() keeps the visito
   await box.pressSequentially('saidov');
   await waitForAnswer(page, 'saidov', 'en');
 
-  await page.locator('qidiruv-search [role=option]').nth(1).click();
+  await page.locator('qidiruv-search .result[role=option]').nth(1).click();
   const [event] = await waitUntil(() => events(page, 'qidiruv-select'), (list) => list.length === 1, 'one select event');
   assert.deepEqual(event.detail, selectDetail('saidov', 1));
   assert.deepEqual([event.bubbles, event.composed, event.cancelable], [true, true, true]);
@@ -106,7 +106,7 @@ test('without preventDefault() the chosen result opens, after the event', async 
 
   await Promise.all([
     page.waitForURL((url) => url.pathname === widget.options[0].href, { timeout: WAIT_MS }),
-    page.locator('qidiruv-search [role=option]').first().click(),
+    page.locator('qidiruv-search .result[role=option]').first().click(),
   ]);
   await waitUntil(() => seen.length, (n) => n === 1, 'the event reached the page before it left');
   assert.deepEqual(seen[0], selectDetail('saidov', 0));

@@ -55,9 +55,11 @@ export function demoArticles() {
  * What `qidiruv search --json` answers for `query`. `preferLang` is the UI
  * language: the widget ranks its page's language higher, as --prefer-lang does.
  */
-export function cliSearch(query, { index = path.join(DIST, 'search'), limit = 8, lang, preferLang } = {}) {
+export function cliSearch(query, { index = path.join(DIST, 'search'), limit = 8, lang, preferLang, from, to } = {}) {
   const args = ['search', '--index', index, '--json', '--limit', String(limit)];
   if (lang) args.push('--lang', lang);
+  if (from) args.push('--from', from);
+  if (to) args.push('--to', to);
   if (preferLang) args.push('--prefer-lang', preferLang);
   const out = execFileSync(CLI, [...args, query], {
     cwd: REPO,
@@ -354,7 +356,8 @@ export function readWidget(page, host = 'qidiruv-search') {
       retryButton: text(status?.querySelector('button')),
       showMore: text(root.querySelector('button.more')),
       panelVisible: !!root.querySelector('.panel') && getComputedStyle(root.querySelector('.panel')).display !== 'none',
-      options: [...root.querySelectorAll('[role=option]')].map((o) => ({
+      // The results; each result's translation links are options too, listed in `also`.
+      options: [...root.querySelectorAll('.result[role=option]')].map((o) => ({
         id: o.id,
         tag: o.tagName.toLowerCase(),
         href: o.getAttribute('href'),
@@ -365,7 +368,23 @@ export function readWidget(page, host = 'qidiruv-search') {
         datetime: o.querySelector('time')?.getAttribute('datetime') ?? null,
         excerpt: text(o.querySelector('.excerpt')),
         marks: [...o.querySelectorAll('mark')].map((m) => m.textContent),
+        also: [...(o.parentElement.querySelectorAll('.also [role=option]') ?? [])].map((a) => ({
+          id: a.id,
+          href: a.getAttribute('href'),
+          hreflang: a.getAttribute('hreflang'),
+          text: text(a),
+          label: a.getAttribute('aria-label'),
+          selected: a.getAttribute('aria-selected'),
+        })),
       })),
+      filters: {
+        languages: [...root.querySelectorAll('.filters .chip')].map((b) => ({
+          text: text(b),
+          pressed: b.getAttribute('aria-pressed'),
+        })),
+        year: root.querySelector('.filters select')?.value ?? null,
+        years: [...root.querySelectorAll('.filters select option')].map((o) => text(o)),
+      },
     };
   }, host);
 }
@@ -402,11 +421,12 @@ export function showsAnswer(widget, answer, lang) {
 
 /**
  * Waits until the widget shows the CLI's answer for `query` (`limit`
- * results: the `results` attribute, or more after "show more") and
+ * results: the `results` attribute, or more after "show more"; `filter`:
+ * the CLI's `lang`, `from` and `to` for a filter chosen in the widget) and
  * returns what it shows.
  */
-export async function waitForAnswer(page, query, lang, { host, index, limit } = {}) {
-  const answer = cliSearch(query, { preferLang: lang, ...(index ? { index } : {}), ...(limit ? { limit } : {}) });
+export async function waitForAnswer(page, query, lang, { host, index, limit, filter = {} } = {}) {
+  const answer = cliSearch(query, { preferLang: lang, ...(index ? { index } : {}), ...(limit ? { limit } : {}), ...filter });
   const widget = await waitUntil(
     () => readWidget(page, host),
     (w) => w.value === query && showsAnswer(w, answer, lang),
@@ -430,4 +450,20 @@ ${extra}
 </body>
 </html>
 `;
+}
+
+/**
+ * Presses Tab until the focused element in the widget's shadow root has
+ * class `className` (the filters come before "Show more"); returns the
+ * classes passed on the way.
+ */
+export async function tabTo(page, className, host = 'qidiruv-search') {
+  const passed = [];
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    const now = await page.evaluate((sel) => document.querySelector(sel).shadowRoot.activeElement?.className ?? null, host);
+    if (now === className) return passed;
+    passed.push(now);
+  }
+  throw new Error(`Tab never reached .${className}; passed ${JSON.stringify(passed)}`);
 }

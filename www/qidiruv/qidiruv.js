@@ -1,8 +1,9 @@
 // <qidiruv-search>: the element a page embeds. This small loader draws a
-// plain search box at once and fetches the WebAssembly widget only when a
-// visitor points at, focuses or types into it, or when the page's URL has
-// ?q= — never otherwise on page load. It also exports search() for scripts
-// and focuses the box on / and Ctrl+K (⌘+K on macOS).
+// plain search box at once (or, with mode="modal", a button opening a dialog
+// that holds it) and fetches the WebAssembly widget only when a visitor
+// points at, focuses or types into it, or when the page's URL has ?q= —
+// never otherwise on page load. It also exports search() for scripts and
+// focuses the box on / and Ctrl+K (⌘+K on macOS).
 
 const here = new URL('./', import.meta.url);
 let widget; // the promise of the initialised wasm module, shared by every instance
@@ -28,7 +29,7 @@ const indexUrl = (index) => new URL(index || '/search/', document.baseURI).href;
  * `qidiruv search --json` prints (highlights in UTF-16 offsets); rejects
  * with an Error saying what failed. See docs/embedding.md.
  */
-export async function search(query, { index, lang, preferLang, limit } = {}) {
+export async function search(query, { index, lang, preferLang, limit, from, to } = {}) {
   if (typeof query !== 'string') throw new TypeError('qidiruv: search() takes the query as a string');
   let module;
   try {
@@ -36,7 +37,7 @@ export async function search(query, { index, lang, preferLang, limit } = {}) {
   } catch (error) {
     throw new Error(`qidiruv: the search widget could not be loaded: ${error.message}`, { cause: error });
   }
-  return module.search(query, { index: indexUrl(index), lang, preferLang, limit });
+  return module.search(query, { index: indexUrl(index), lang, preferLang, limit, from, to });
 }
 
 function pageLang(element) {
@@ -49,19 +50,26 @@ function resultCount(element) {
   return n > 0 ? Math.min(n, 50) : 8;
 }
 
-// The box's words until the widget (which has them all) loads.
-const placeholders = {
-  en: 'Search news…',
-  ru: 'Поиск по новостям…',
-  uz: 'Yangiliklardan qidirish…',
-  'uz-latn': 'Yangiliklardan qidirish…',
-  oz: 'Янгиликлардан қидириш…',
-  'uz-cyrl': 'Янгиликлардан қидириш…',
+// The loader's own words (the widget has the rest): the box's placeholder
+// until the widget loads, and the modal dialog's close button.
+const latn = { placeholder: 'Yangiliklardan qidirish…', close: 'Yopish' };
+const cyrl = { placeholder: 'Янгиликлардан қидириш…', close: 'Ёпиш' };
+const WORDS = {
+  en: { placeholder: 'Search news…', close: 'Close' },
+  ru: { placeholder: 'Поиск по новостям…', close: 'Закрыть' },
+  uz: latn,
+  'uz-latn': latn,
+  oz: cyrl,
+  'uz-cyrl': cyrl,
 };
 
-function defaultPlaceholder(lang) {
+function words(lang) {
   const tag = lang.toLowerCase();
-  return placeholders[tag] ?? placeholders[tag.split('-')[0]] ?? placeholders.en;
+  return WORDS[tag] ?? WORDS[tag.split('-')[0]] ?? WORDS.en;
+}
+
+function el(tag, className, props = {}) {
+  return Object.assign(document.createElement(tag), { className, ...props });
 }
 
 /** The widget that `?q=` and the keyboard shortcuts reach. */
@@ -70,34 +78,82 @@ const primary = () => document.querySelector('qidiruv-search[shortcut]') ?? docu
 const urlQuery = new URLSearchParams(location.search).get('q')?.trim();
 
 class QidiruvSearch extends HTMLElement {
+  #opener; // in modal mode: the button, and the dialog it opens
+  #dialog;
+  #returnTo; // what had focus before the dialog opened
+
   connectedCallback() {
     if (this.shadowRoot) return;
     const root = this.attachShadow({ mode: 'open' });
-    const style = document.createElement('link');
-    style.rel = 'stylesheet';
-    style.href = new URL('qidiruv.css', here).href;
-    const mount = document.createElement('div');
-    mount.className = 'mount';
-    const box = document.createElement('div');
-    box.className = 'qidiruv';
-    const input = document.createElement('input');
-    input.type = 'search';
-    input.className = 'input';
-    input.autocomplete = 'off';
-    input.placeholder = this.getAttribute('placeholder') || defaultPlaceholder(pageLang(this));
+    const style = el('link', '', { rel: 'stylesheet', href: new URL('qidiruv.css', here).href });
+    const mount = el('div', 'mount');
+    const box = el('div', 'qidiruv');
+    const { placeholder, close } = words(pageLang(this));
+    const input = el('input', 'input', { type: 'search', autocomplete: 'off' });
+    input.placeholder = this.getAttribute('placeholder') || placeholder;
     input.setAttribute('aria-label', input.placeholder);
     box.append(input);
     mount.append(box);
-    root.append(style, mount);
+    root.append(style, this.getAttribute('mode') === 'modal' ? this.#modal(mount, input.placeholder, close) : mount);
 
     const start = () => this.#start(mount, input);
-    input.addEventListener('pointerenter', () => loadWidget().catch(() => {}), { once: true });
+    (this.#opener ?? input).addEventListener('pointerenter', () => loadWidget().catch(() => {}), { once: true });
     input.addEventListener('focus', start, { once: true });
     input.addEventListener('input', start, { once: true });
     if (urlQuery && this === primary()) {
       input.value = urlQuery;
-      input.focus(); // starts the widget, which searches what the box holds
+      this.open(); // focuses the box, which starts the widget, which searches what the box holds
     }
+  }
+
+  /** mode="modal": a button that opens a dialog holding the box. */
+  #modal(mount, label, closeLabel) {
+    const opener = (this.#opener = el('button', 'opener', { type: 'button' }));
+    opener.setAttribute('aria-haspopup', 'dialog');
+    const hint = el('kbd', '', { textContent: '/' });
+    hint.setAttribute('aria-hidden', 'true');
+    opener.append(el('span', 'opener-label', { textContent: label }), hint);
+    opener.addEventListener('click', () => this.open());
+    const dialog = (this.#dialog = el('dialog', 'dialog'));
+    dialog.setAttribute('aria-label', label);
+    const closer = el('button', 'close', { type: 'button', textContent: '×' });
+    closer.setAttribute('aria-label', closeLabel);
+    closer.addEventListener('click', () => dialog.close());
+    // A click on the backdrop (the dialog element itself, outside its content) closes it.
+    dialog.addEventListener('click', (e) => e.target === dialog && dialog.close());
+    // Escape the widget did not use (to close its list) closes the dialog, rather than
+    // clearing the search box as it would by default.
+    dialog.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && !e.defaultPrevented && !e.isComposing) {
+        e.preventDefault();
+        dialog.close();
+      }
+    });
+    dialog.addEventListener('close', () => {
+      this.#returnTo?.focus();
+      this.#returnTo = undefined;
+    });
+    const head = el('div', 'dialog-head');
+    head.append(closer);
+    dialog.append(head, mount);
+    const wrapper = el('div', 'modal');
+    wrapper.append(opener, dialog);
+    return wrapper;
+  }
+
+  /** Focuses the search box; in modal mode, opens its dialog first. */
+  open() {
+    const dialog = this.#dialog;
+    if (dialog && !dialog.open) {
+      this.#returnTo = deepActiveElement();
+      dialog.showModal();
+    }
+    this.shadowRoot?.querySelector('input.input')?.focus();
+  }
+
+  /** Closes the modal dialog, if this element has one open. */
+  close() {
+    this.#dialog?.close();
   }
 
   /** search() with this element's index, language and result count unless `options` say otherwise. */
@@ -148,10 +204,17 @@ function isEditable(target) {
 
 function onShortcut(e) {
   if (e.defaultPrevented || e.isComposing || !isShortcut(e) || isEditable(e.composedPath()[0])) return;
-  const box = primary()?.shadowRoot?.querySelector('input');
-  if (!box) return;
+  const element = primary();
+  if (!element?.shadowRoot) return;
   e.preventDefault();
-  box.focus();
+  element.open();
+}
+
+/** The focused element, looking into shadow roots. */
+function deepActiveElement() {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
 }
 
 if (!customElements.get('qidiruv-search')) {

@@ -1,7 +1,9 @@
 //! `search()` for the page's scripts: the engine without the UI, answering
 //! in the shape of `qidiruv search --json`.
 
-use qidiruv_engine::{Excerpt, Lang, Presented, Query, ResultItem, SearchOptions};
+use std::collections::BTreeMap;
+
+use qidiruv_engine::{Date, Excerpt, Lang, Presented, Query, ResultItem, SearchOptions};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -18,6 +20,10 @@ struct Request {
     /// Rank results in this language higher.
     prefer_lang: Option<String>,
     limit: Option<usize>,
+    /// Only results dated on or after this day (`YYYY-MM-DD`).
+    from: Option<String>,
+    /// Only results dated on or before this day.
+    to: Option<String>,
 }
 
 /// Results unless the caller asks for another number, as the CLI.
@@ -30,6 +36,9 @@ struct Answer<'a> {
     related: usize,
     partial: bool,
     corrected: Option<String>,
+    /// Matches per language and per year, before the `lang` and date filters.
+    languages: BTreeMap<String, usize>,
+    years: BTreeMap<String, usize>,
     results: Vec<Found>,
 }
 
@@ -45,6 +54,8 @@ struct Found {
     excerpt: String,
     /// `[start, end)` of each match in `excerpt`, in UTF-16 code units as JS strings count.
     highlights: Vec<(usize, usize)>,
+    /// The same story in other languages: language tag → url.
+    translations: BTreeMap<String, String>,
 }
 
 /// Searches the index at `options.index` (loading it if needed) and
@@ -58,7 +69,8 @@ pub async fn search(query: String, options: JsValue) -> Result<JsValue, JsError>
         lang: canonical(request.lang).map_err(fail)?,
         prefer_lang: canonical(request.prefer_lang).map_err(fail)?,
         limit: request.limit.unwrap_or(DEFAULT_LIMIT),
-        ..SearchOptions::default()
+        from: day(request.from).map_err(fail)?,
+        to: day(request.to).map_err(fail)?,
     };
     let mut base = request.index;
     if !base.ends_with('/') {
@@ -75,6 +87,10 @@ fn canonical(tag: Option<String>) -> Result<Option<String>, String> {
     tag.map(|tag| Lang::parse(&tag).map(|lang| lang.tag().to_string()).map_err(|e| e.to_string())).transpose()
 }
 
+fn day(value: Option<String>) -> Result<Option<Date>, String> {
+    value.map(|v| Date::parse(&v).map_err(|e| e.to_string())).transpose()
+}
+
 impl<'a> Answer<'a> {
     fn new(query: &'a str, shown: Presented) -> Answer<'a> {
         Answer {
@@ -83,6 +99,8 @@ impl<'a> Answer<'a> {
             related: shown.related,
             partial: shown.partial,
             corrected: shown.corrected,
+            languages: shown.facets.languages.into_iter().collect(),
+            years: shown.facets.years.into_iter().map(|(year, n)| (year.to_string(), n)).collect(),
             results: shown.items.into_iter().map(Found::from).collect(),
         }
     }
@@ -100,6 +118,7 @@ impl From<ResultItem> for Found {
             score: f64::from(item.score),
             related: item.related,
             excerpt: item.excerpt.text,
+            translations: item.translations.into_iter().map(|t| (t.lang, t.url)).collect(),
         }
     }
 }

@@ -8,6 +8,7 @@ use web_sys::{Element, HtmlInputElement, Node, ScrollIntoViewOptions, ScrollLogi
 use yew::prelude::*;
 
 use crate::events;
+use crate::filters::Filters;
 use crate::i18n::UiLang;
 use crate::search::{prefetch, use_search, Search};
 use crate::state::{Action, Phase, State};
@@ -38,7 +39,7 @@ fn focus(input: &NodeRef) {
 
 #[function_component(SearchBox)]
 pub fn search_box(config: &Config) -> Html {
-    let Search { state, run, typed, more } = use_search(config);
+    let Search { state, run, typed, more, refine } = use_search(config);
     let input = use_node_ref();
     let container = use_node_ref();
 
@@ -96,12 +97,14 @@ pub fn search_box(config: &Config) -> Html {
             typed.emit(value.unwrap_or_default());
         }
     });
-    // A visitor chose result `index`: tell the page, which may take the navigation over.
+    // A visitor chose result `index` (or its translation `variant`): tell the page,
+    // which may take the navigation over.
     let choose = {
         let (state, container) = (state.clone(), container.clone());
-        Callback::from(move |index: usize| -> bool {
+        Callback::from(move |(index, variant): (usize, Option<usize>)| -> bool {
             let (Some(node), Some(item)) = (container.get(), state.items.get(index)) else { return false };
-            let navigate = events::selected(&node, item, &state.query, index);
+            let translation = variant.and_then(|v| item.translations.get(v));
+            let navigate = events::selected(&node, item, translation, &state.query, index);
             if !navigate {
                 state.dispatch(Action::Close);
             }
@@ -110,8 +113,8 @@ pub fn search_box(config: &Config) -> Html {
     };
     let onchoose = {
         let choose = choose.clone();
-        Callback::from(move |(index, e): (usize, MouseEvent)| {
-            if !choose.emit(index) {
+        Callback::from(move |(index, variant, e): (usize, Option<usize>, MouseEvent)| {
+            if !choose.emit((index, variant)) {
                 e.prevent_default();
             }
         })
@@ -185,14 +188,15 @@ pub fn search_box(config: &Config) -> Html {
             <input ref={ input } type="search" class="input" role="combobox"
                 aria-label={ ui.input_label() } aria-autocomplete="list"
                 aria-expanded={ expanded.to_string() } aria-controls={ listbox_id(&prefix) }
-                aria-activedescendant={ state.active.map(|i| option_id(&prefix, i)) }
+                aria-activedescendant={ state.active.map(|i| option_id(&prefix, i, state.variant)) }
                 autocomplete="off" spellcheck="false" enterkeyhint="search"
                 placeholder={ placeholder } { oninput } { onkeydown } { onfocus } />
             // tabindex=-1: a scrolling panel is otherwise a Tab stop, and Tab must leave the combobox.
             <div class={ classes!("panel", state.open.then_some("open")) } tabindex="-1" onkeydown={ onpanelkey }>
                 <StatusLine status={ state.status() } { ui } onretry={ retry } />
-                <ResultList prefix={ prefix.clone() } items={ state.items.clone() } active={ state.active } { ui }
-                    { onhover } { onchoose } />
+                <Filters facets={ state.facets.clone() } filter={ state.filter.clone() } { ui } onchange={ refine } />
+                <ResultList prefix={ prefix.clone() } items={ state.items.clone() } active={ state.active }
+                    variant={ state.variant } { ui } { onhover } { onchoose } />
                 if state.more {
                     <button type="button" class="more" onclick={ onmore }>{ ui.show_more() }</button>
                 }
@@ -204,10 +208,11 @@ pub fn search_box(config: &Config) -> Html {
     }
 }
 
-/// Arrow keys move through the options (reopening a closed list), Home/End
-/// jump once an option is active, Enter chooses the active one, Escape
-/// closes. Keys that end an IME composition are the composition's.
-fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<State>, choose: &Callback<usize, bool>) {
+/// Arrow keys move through the results (reopening a closed list), → and ←
+/// through the active result's translations, Home/End jump once a result
+/// is active, Enter chooses the active option, Escape closes. Keys that end
+/// an IME composition are the composition's.
+fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<State>, choose: &Callback<(usize, Option<usize>), bool>) {
     if e.is_composing() {
         return;
     }
@@ -220,6 +225,10 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<State>, choose: &Callback<
             state.dispatch(Action::Step(-1));
             true
         }
+        "ArrowRight" | "ArrowLeft" if state.active.is_some() => {
+            state.dispatch(Action::Variant(if e.key() == "ArrowRight" { 1 } else { -1 }));
+            true
+        }
         "Home" | "End" if state.active.is_some() => {
             let last = state.items.len().saturating_sub(1);
             let index = if e.key() == "Home" { 0 } else { last };
@@ -228,8 +237,10 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<State>, choose: &Callback<
         }
         "Enter" => match state.active.filter(|&i| i < state.items.len()) {
             Some(i) => {
-                if choose.emit(i) {
-                    if let (Some(href), Some(window)) = (safe_href(&state.items[i].url), web_sys::window()) {
+                let item = &state.items[i];
+                let url = state.variant.and_then(|v| item.translations.get(v)).map_or(&item.url, |t| &t.url);
+                if choose.emit((i, state.variant)) {
+                    if let (Some(href), Some(window)) = (safe_href(url), web_sys::window()) {
                         let _ = window.location().assign(href);
                     }
                 }

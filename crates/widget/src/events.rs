@@ -2,6 +2,7 @@
 //! (`bubbles` and `composed`, so they leave the shadow root): see
 //! `docs/embedding.md`.
 
+use qidiruv_engine::index::Translation;
 use qidiruv_engine::ResultItem;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -32,14 +33,15 @@ pub fn query_shown(from: &Node, query: &str, total: usize) {
     fire(from, "qidiruv-query", &QueryDetail { query, total }, false);
 }
 
-/// Fires `qidiruv-select` for `item`, shown at `index`; false when a
-/// listener called `preventDefault()`, and the widget must not navigate.
-pub fn selected(from: &Node, item: &ResultItem, query: &str, index: usize) -> bool {
+/// Fires `qidiruv-select` for `item` (or its `translation`), shown at
+/// `index`; false when a listener called `preventDefault()`, and the
+/// widget must not navigate.
+pub fn selected(from: &Node, item: &ResultItem, translation: Option<&Translation>, query: &str, index: usize) -> bool {
     let detail = SelectDetail {
         id: &item.id,
-        url: &item.url,
+        url: translation.map_or(&item.url, |t| &t.url),
         title: &item.title.text,
-        lang: &item.lang,
+        lang: translation.map_or(&item.lang, |t| &t.lang),
         date: item.date.as_deref(),
         query,
         position: index + 1,

@@ -160,6 +160,53 @@ impl UiLang {
         }
     }
 
+    /// Leads the links to a result's translations.
+    pub fn also_in(self) -> &'static str {
+        match self {
+            UiLang::En => "Also in:",
+            UiLang::Ru => "Также на языках:",
+            UiLang::UzLatn => "Boshqa tillarda:",
+            UiLang::UzCyrl => "Бошқа тилларда:",
+        }
+    }
+
+    /// Names the row of language filter buttons.
+    pub fn language_filter(self) -> &'static str {
+        match self {
+            UiLang::En => "Language",
+            UiLang::Ru => "Язык",
+            UiLang::UzLatn => "Til",
+            UiLang::UzCyrl => "Тил",
+        }
+    }
+
+    pub fn all_languages(self) -> &'static str {
+        match self {
+            UiLang::En => "All languages",
+            UiLang::Ru => "Все языки",
+            UiLang::UzLatn => "Barcha tillar",
+            UiLang::UzCyrl => "Барча тиллар",
+        }
+    }
+
+    pub fn year_filter(self) -> &'static str {
+        match self {
+            UiLang::En => "Year",
+            UiLang::Ru => "Год",
+            UiLang::UzLatn => "Yil",
+            UiLang::UzCyrl => "Йил",
+        }
+    }
+
+    pub fn all_years(self) -> &'static str {
+        match self {
+            UiLang::En => "All years",
+            UiLang::Ru => "Все годы",
+            UiLang::UzLatn => "Barcha yillar",
+            UiLang::UzCyrl => "Барча йиллар",
+        }
+    }
+
     /// "5 results", with Russian's three plural forms.
     pub fn result_count(self, n: usize) -> String {
         match self {

@@ -10,6 +10,7 @@ mod api;
 mod app;
 mod events;
 mod fetch;
+mod filters;
 mod i18n;
 mod index_client;
 mod search;

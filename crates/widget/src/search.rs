@@ -1,4 +1,4 @@
-//! Requests: each keystroke (or "show more") is a numbered search whose
+//! Requests: each keystroke (or "show more", or a filter) is a numbered search whose
 //! answer the reducer keeps only while it is the latest, plus the pause
 //! after a keystroke that lets the live region speak.
 
@@ -13,7 +13,7 @@ use yew::prelude::*;
 
 use crate::app::Config;
 use crate::index_client::index_at;
-use crate::state::{Action, State};
+use crate::state::{Action, Filter, State};
 
 /// How long typing must pause before screen readers hear the result count.
 const SETTLE: Duration = Duration::from_millis(700);
@@ -27,6 +27,8 @@ pub struct Search {
     pub typed: Callback<String>,
     /// Asks for the current query's next results.
     pub more: Callback<()>,
+    /// Searches the current query again under another filter.
+    pub refine: Callback<Filter>,
 }
 
 /// The latest request of one widget, shared by its callbacks.
@@ -35,6 +37,8 @@ struct Latest {
     seq: u64,
     /// The query of the latest keystroke.
     query: String,
+    /// The filter every request uses, until the visitor changes it.
+    filter: Filter,
 }
 
 type SharedLatest = Rc<RefCell<Latest>>;
@@ -75,7 +79,7 @@ pub fn use_search(config: &Config) -> Search {
         })
     };
     let more = {
-        let (dispatcher, config) = (state.dispatcher(), config.clone());
+        let (dispatcher, latest, config) = (state.dispatcher(), latest.clone(), config.clone());
         let (query, limit) = (state.query.clone(), state.limit + config.limit);
         Callback::from(move |()| {
             let seq = next_seq(&latest);
@@ -83,7 +87,16 @@ pub fn use_search(config: &Config) -> Search {
             spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query.clone(), limit);
         })
     };
-    Search { state, run, typed, more }
+    let refine = {
+        let (dispatcher, config, query) = (state.dispatcher(), config.clone(), state.query.clone());
+        Callback::from(move |filter: Filter| {
+            let seq = next_seq(&latest);
+            latest.borrow_mut().filter = filter.clone();
+            dispatcher.dispatch(Action::Refine { seq, filter, limit: config.limit });
+            spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query.clone(), config.limit);
+        })
+    };
+    Search { state, run, typed, more, refine }
 }
 
 /// Searches for request `seq` and dispatches its answer or failure.
@@ -96,8 +109,9 @@ fn spawn_search(
     limit: usize,
 ) {
     let (base, ui) = (config.index.clone(), config.ui);
+    let mut options = SearchOptions { prefer_lang: Some(ui.tag().into()), limit, ..SearchOptions::default() };
+    latest.borrow().filter.apply(&mut options);
     spawn_local(async move {
-        let options = SearchOptions { prefer_lang: Some(ui.tag().into()), limit, ..SearchOptions::default() };
         let result = match index_at(&base).await {
             Ok(index) => index.search(&Query::parse(&query), &options).await,
             Err(message) => Err(message),

@@ -6,8 +6,10 @@
 
 use std::rc::Rc;
 
-use qidiruv_engine::{Presented, ResultItem};
+use qidiruv_engine::{Date, Facets, Presented, ResultItem, SearchOptions};
 use yew::Reducible;
+
+use crate::view::safe_href;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Phase {
@@ -38,6 +40,23 @@ pub enum Status {
     },
 }
 
+/// The visitor's filters: one language, one year, or all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// A canonical language tag.
+    pub lang: Option<String>,
+    pub year: Option<i32>,
+}
+
+impl Filter {
+    /// Narrows `options` to this filter's language and year.
+    pub fn apply(&self, options: &mut SearchOptions) {
+        options.lang = self.lang.clone();
+        options.from = self.year.map(|year| Date { year, month: 1, day: 1 });
+        options.to = self.year.map(|year| Date { year, month: 12, day: 31 });
+    }
+}
+
 #[derive(Clone, Default, PartialEq)]
 pub struct State {
     /// The latest request.
@@ -56,11 +75,16 @@ pub struct State {
     pub corrected: Option<String>,
     /// Whether more results exist than are shown.
     pub more: bool,
+    /// Matches per language and year, whatever the filter.
+    pub facets: Facets,
+    pub filter: Filter,
     /// The option highlighted with the arrow keys (or the pointer).
     pub active: Option<usize>,
     /// Whether the keyboard moved `active`, which the panel then scrolls
     /// into view (the pointer's option is already in view).
     pub keyed: bool,
+    /// Within the active result: its translation link (→ and ←) instead of itself.
+    pub variant: Option<usize>,
     /// Whether the listbox is shown.
     pub open: bool,
     /// Whether typing has paused since the current query's keystroke.
@@ -82,6 +106,12 @@ pub enum Action {
         seq: u64,
         limit: usize,
     },
+    /// A new filter for the current query, asking for `limit` results.
+    Refine {
+        seq: u64,
+        filter: Filter,
+        limit: usize,
+    },
     Answered {
         seq: u64,
         answer: Presented,
@@ -96,6 +126,8 @@ pub enum Action {
     },
     /// Move the active option by this many steps, wrapping.
     Step(isize),
+    /// Move among the active result's translations: by one, or back to the result.
+    Variant(isize),
     /// Make this option active: by the keyboard (Home/End), or `pointed` at.
     Activate {
         index: usize,
@@ -120,12 +152,31 @@ impl State {
         }
     }
 
+    /// Request `seq` asks for a fresh list of `limit` results: nothing is active.
+    fn restart(&mut self, seq: u64, limit: usize) {
+        self.seq = seq;
+        self.limit = limit;
+        self.active = None;
+        self.variant = None;
+        self.reveal = None;
+    }
+
     /// Lets the live region speak, once typing has paused and there is an answer.
     fn announce(&mut self) {
         if self.settled && self.phase != Phase::Loading {
             self.announced = self.status();
         }
     }
+}
+
+/// The results with only the translations that can be links (→ and ←
+/// count these), by language tag as the CLI lists them.
+fn linkable(mut items: Vec<ResultItem>) -> Vec<ResultItem> {
+    for item in &mut items {
+        item.translations.retain(|t| t.lang != item.lang && safe_href(&t.url).is_some());
+        item.translations.sort_by(|a, b| a.lang.cmp(&b.lang));
+    }
+    items
 }
 
 impl Reducible for State {
@@ -135,11 +186,8 @@ impl Reducible for State {
         let mut next = (*self).clone();
         match action {
             Action::Typed { seq, query, limit } => {
-                next.seq = seq;
+                next.restart(seq, limit);
                 next.query_seq = seq;
-                next.limit = limit;
-                next.active = None;
-                next.reveal = None;
                 next.more = false;
                 next.settled = false;
                 next.open = !query.trim().is_empty();
@@ -151,6 +199,10 @@ impl Reducible for State {
                 next.limit = limit;
                 next.reveal = Some(self.items.len());
             }
+            Action::Refine { seq, filter, limit } => {
+                next.restart(seq, limit);
+                next.filter = filter;
+            }
             Action::Answered { seq, answer } if seq == self.seq => {
                 next.phase = Phase::Ready;
                 next.total = answer.total;
@@ -158,10 +210,12 @@ impl Reducible for State {
                 next.partial = answer.partial;
                 next.corrected = answer.corrected;
                 next.more = answer.items.len() < answer.total + answer.related;
+                next.facets = answer.facets;
                 next.active = self.reveal.filter(|&first| first < answer.items.len());
+                next.variant = None;
                 next.keyed = true;
                 next.reveal = None;
-                next.items = Rc::new(answer.items);
+                next.items = Rc::new(linkable(answer.items));
                 next.announce();
             }
             Action::Failed { seq, message } if seq == self.seq => {
@@ -183,16 +237,29 @@ impl Reducible for State {
                 next.open = true;
                 let from = self.active.map_or(if step > 0 { -1 } else { count }, |a| a as isize);
                 next.active = Some((from + step).rem_euclid(count) as usize);
+                next.variant = None;
                 next.keyed = true;
+            }
+            Action::Variant(step) => {
+                let Some(item) = self.active.and_then(|i| self.items.get(i)) else { return self };
+                let count = item.translations.len() as isize;
+                // Stops at either end: ← from the first translation is the result itself.
+                let at = self.variant.map_or(-1, |v| v as isize) + step;
+                next.variant = (0..count).contains(&at).then_some(at as usize);
+                if at >= count {
+                    return self;
+                }
             }
             Action::Activate { index, pointed } if index < self.items.len() => {
                 next.active = Some(index);
+                next.variant = None;
                 next.keyed = !pointed;
             }
             Action::Activate { .. } => return self,
             Action::Close => {
                 next.open = false;
                 next.active = None;
+                next.variant = None;
             }
         }
         Rc::new(next)
@@ -202,6 +269,7 @@ impl Reducible for State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use qidiruv_engine::index::Translation;
 
     fn typed(state: Rc<State>, seq: u64, query: &str) -> Rc<State> {
         state.reduce(Action::Typed { seq, query: query.into(), limit: 2 })
@@ -219,6 +287,12 @@ mod tests {
             excerpt: Default::default(),
             translations: Vec::new(),
         }
+    }
+
+    fn translated(id: &str, langs: &[&str]) -> ResultItem {
+        let translations =
+            langs.iter().map(|&lang| Translation { lang: lang.into(), url: format!("/{lang}/{id}") }).collect();
+        ResultItem { translations, ..item(id) }
     }
 
     /// An answer listing `shown` of `total` matches.
@@ -306,5 +380,42 @@ mod tests {
         assert!(state.more, "4 of 5 shown");
         let state = answered(state.reduce(Action::More { seq: 3, limit: 6 }), 3, 5, 5);
         assert!(!state.more, "all 5 shown");
+    }
+
+    #[test]
+    fn translations_are_linkable_sorted_and_reached_sideways() {
+        let mut first = translated("a", &["uz-Latn", "ru", "en"]);
+        first.translations.push(Translation { lang: "ru".into(), url: "javascript:alert(1)".into() });
+        let answer = Presented { total: 2, items: vec![first, translated("b", &[])], ..Presented::default() };
+        let state = typed(Rc::default(), 1, "visa").reduce(Action::Answered { seq: 1, answer });
+        let langs: Vec<&str> = state.items[0].translations.iter().map(|t| t.lang.as_str()).collect();
+        assert_eq!(langs, ["ru", "uz-Latn"], "own language and unsafe links dropped, sorted by tag");
+
+        assert_eq!(state.clone().reduce(Action::Variant(1)).variant, None, "no active result, nothing to move in");
+        let state = state.reduce(Action::Step(1)).reduce(Action::Variant(1));
+        assert_eq!((state.active, state.variant), (Some(0), Some(0)));
+        let state = state.reduce(Action::Variant(1)).reduce(Action::Variant(1));
+        assert_eq!(state.variant, Some(1), "→ stops at the last translation");
+        let state = state.reduce(Action::Variant(-1)).reduce(Action::Variant(-1));
+        assert_eq!(state.variant, None, "← from the first translation is the result");
+        let state = state.reduce(Action::Variant(1)).reduce(Action::Step(1));
+        assert_eq!((state.active, state.variant), (Some(1), None), "↓ leaves the translations");
+        assert_eq!(state.clone().reduce(Action::Variant(1)).variant, None, "a result without translations");
+    }
+
+    #[test]
+    fn a_filter_searches_the_same_query_again() {
+        let state = answered(typed(Rc::default(), 1, "visa"), 1, 5, 2).reduce(Action::Step(1));
+        let filter = Filter { lang: Some("ru".into()), year: Some(2024) };
+        let state = state.reduce(Action::Refine { seq: 2, filter: filter.clone(), limit: 2 });
+        assert_eq!((state.query_seq, state.active, state.filter.clone()), (1, None, filter.clone()));
+        assert!(state.open, "the list stays open");
+        let mut options = SearchOptions::default();
+        filter.apply(&mut options);
+        assert_eq!(options.lang.as_deref(), Some("ru"));
+        assert_eq!(
+            (options.from.map(|d| d.to_string()), options.to.map(|d| d.to_string())),
+            (Some("2024-01-01".into()), Some("2024-12-31".into()))
+        );
     }
 }
