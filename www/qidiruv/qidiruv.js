@@ -172,9 +172,8 @@ class QidiruvSearch extends HTMLElement {
         lang: pageLang(this),
         placeholder: this.getAttribute('placeholder'),
         limit: resultCount(this),
-        query: input.value,
-        focus: this.shadowRoot.activeElement === input,
         instance: instances++,
+        // What the box holds and its focus: the widget takes them from the box itself.
       });
     } catch (error) {
       this.started = false;

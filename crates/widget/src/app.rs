@@ -23,10 +23,9 @@ pub struct Config {
     pub placeholder: Option<String>,
     /// Results shown at first, and added by each "show more".
     pub limit: usize,
-    /// Text typed before the widget loaded (or `?q=`).
-    pub initial_query: String,
-    /// Whether the box had focus when the widget loaded.
-    pub focus: bool,
+    /// The loader's plain box: what it holds (typed while the widget
+    /// loaded, or `?q=`) and its focus pass to the widget's box.
+    pub loader_box: Option<HtmlInputElement>,
     /// Distinguishes the element ids of several widgets on one page.
     pub instance: u32,
 }
@@ -45,9 +44,10 @@ pub fn search_box(config: &Config) -> Html {
 
     {
         // Take over what was typed into the placeholder box before loading.
-        let (run, input, initial, focus) = (run.clone(), input.clone(), config.initial_query.clone(), config.focus);
-        let base = config.index.clone();
+        let (run, input, container) = (run.clone(), input.clone(), container.clone());
+        let (base, loader_box) = (config.index.clone(), config.loader_box.clone());
         use_effect_with((), move |_| {
+            let (initial, focus) = loader_box.map(|old| take_over(&old, &container)).unwrap_or_default();
             if let Some(element) = input.cast::<HtmlInputElement>() {
                 element.set_value(&initial);
                 if focus {
@@ -206,6 +206,20 @@ pub fn search_box(config: &Config) -> Html {
             </div>
         </div>
     }
+}
+
+/// Swaps the loader's box for the widget's, in one go so that no keystroke
+/// falls between them: returns what the loader's box held and whether it
+/// had focus, removes it, and shows the widget.
+pub fn take_over(loader_box: &HtmlInputElement, container: &NodeRef) -> (String, bool) {
+    let taken = (loader_box.value(), loader_box.matches(":focus").unwrap_or(false));
+    if let Some(old) = loader_box.parent_element() {
+        old.remove();
+    }
+    if let Some(host) = container.cast::<Element>().and_then(|c| c.parent_element()) {
+        let _ = host.remove_attribute("hidden");
+    }
+    taken
 }
 
 /// Arrow keys move through the results (reopening a closed list), → and ←

@@ -19,6 +19,7 @@ mod view;
 
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use app::{Config, SearchBox};
 use i18n::UiLang;
@@ -32,14 +33,12 @@ struct MountOptions {
     placeholder: Option<String>,
     /// The `results` attribute, already checked by the loader.
     limit: usize,
-    #[serde(default)]
-    query: String,
-    #[serde(default)]
-    focus: bool,
     instance: u32,
 }
 
-/// Renders the search box into `root` (an element in the shadow root).
+/// Renders the search box into `root` (an element in the shadow root),
+/// next to the loader's box, which keeps focus and keystrokes until the
+/// widget has rendered and takes over from it (see [`app::take_over`]).
 #[wasm_bindgen]
 pub fn mount(root: web_sys::Element, options: JsValue) -> Result<(), JsError> {
     let options: MountOptions = serde_wasm_bindgen::from_value(options)?;
@@ -52,11 +51,14 @@ pub fn mount(root: web_sys::Element, options: JsValue) -> Result<(), JsError> {
         ui: UiLang::from_tag(&options.lang),
         placeholder: options.placeholder.filter(|p| !p.trim().is_empty()),
         limit: options.limit,
-        initial_query: options.query,
-        focus: options.focus,
+        loader_box: root.query_selector("input").ok().flatten().and_then(|e| e.dyn_into().ok()),
         instance: options.instance,
     };
-    root.replace_children_with_node_0();
-    yew::Renderer::<SearchBox>::with_root_and_props(root, config).render();
+    let document = root.owner_document().ok_or_else(|| JsError::new("qidiruv: the element is in no document"))?;
+    let target = document.create_element("div").map_err(|_| JsError::new("qidiruv: cannot create an element"))?;
+    // Hidden until the takeover, so the two boxes are never seen together.
+    target.set_attribute("hidden", "").ok();
+    root.append_child(&target).ok();
+    yew::Renderer::<SearchBox>::with_root_and_props(target, config).render();
     Ok(())
 }
