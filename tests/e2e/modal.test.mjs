@@ -89,3 +89,10 @@ test('/ opens the dialog', async (t) => {
   await waitUntil(() => focusIs(page), (f) => f === 'box', 'the box has focus');
   assert.equal(await dialogOpen(page), true);
 });
+
+test('?q= opens the dialog with the results', async (t) => {
+  const page = await openPage(env, t, '/pages/modal.html?q=saidov');
+  await waitForAnswer(page, 'saidov', 'en');
+  assert.equal(await dialogOpen(page), true);
+  assert.equal(await focusIs(page), 'box');
+});

@@ -35,8 +35,9 @@ pub fn filters(props: &FilterProps) -> Html {
     }
     let mut years = facets.years.clone();
     if let Some(year) = filter.year.filter(|y| !years.iter().any(|(t, _)| t == y)) {
-        years.push((year, 0));
-        years.sort_by_key(|&(year, _)| std::cmp::Reverse(year));
+        // Newest first, as the facets come (no sort: it would cost the wasm a few kB).
+        let at = years.iter().position(|&(y, _)| y < year).unwrap_or(years.len());
+        years.insert(at, (year, 0));
     }
     let lang_button = |lang: Option<&String>, label: String, count: usize| {
         let pressed = filter.lang.as_ref() == lang;
