@@ -273,10 +273,11 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<State>, choose: &Callback<
     }
 }
 
-/// Scrolls the panel (only as far as needed) to show the active option.
+/// Scrolls the panel (only as far as needed) to show the active option's
+/// whole result, its "also in" line included.
 fn scroll_active_into_view(container: &NodeRef) {
     let active = container.cast::<Element>().and_then(|c| c.query_selector("[aria-selected=true]").ok().flatten());
-    if let Some(option) = active {
+    if let Some(option) = active.map(|a| a.closest(".entry").ok().flatten().unwrap_or(a)) {
         let options = ScrollIntoViewOptions::new();
         options.set_block(ScrollLogicalPosition::Nearest);
         option.scroll_into_view_with_scroll_into_view_options(&options);
