@@ -6,6 +6,8 @@ Usage: python3 www/render_site.py ARTICLES.jsonl OUT_DIR
 Writes into OUT_DIR:
   index.html                  language chooser
   en/ ru/ uz/ oz/index.html   each language's news listing, newest first
+  <prefix>/search/index.html  each language's search page: where the header's
+                              no-JavaScript form sends ?q=, which the widget reads
   <article url>/index.html    one page per article
   site.css                    copied from www/site/site.css
 
@@ -50,6 +52,8 @@ class Lang:
     placeholder: str
     search_label: str
     search_button: str
+    search_help: str  # the search page, with JavaScript
+    search_nojs: str  # ... and without: search needs it
     choose_label: str
     no_news: str
     all_news: str
@@ -82,6 +86,8 @@ LANGS = {
             placeholder="Search news…",
             search_label="Search news",
             search_button="Search",
+            search_help="Type into the search box at the top of the page.",
+            search_nojs="Search needs JavaScript. You can browse all news instead.",
             choose_label="Choose a language",
             no_news="No news yet.",
             all_news="All news",
@@ -107,6 +113,8 @@ LANGS = {
             placeholder="Поиск по новостям…",
             search_label="Поиск по новостям",
             search_button="Найти",
+            search_help="Введите запрос в поле поиска вверху страницы.",
+            search_nojs="Для поиска нужен JavaScript. Можно просмотреть все новости.",
             choose_label="Выберите язык",
             no_news="Новостей пока нет.",
             all_news="Все новости",
@@ -133,6 +141,8 @@ LANGS = {
             placeholder="Yangiliklardan qidirish…",
             search_label="Yangiliklardan qidirish",
             search_button="Qidirish",
+            search_help="Sahifa tepasidagi qidiruv maydoniga yozing.",
+            search_nojs="Qidiruv uchun JavaScript kerak. Barcha yangiliklarni koʻrishingiz mumkin.",
             choose_label="Tilni tanlang",
             no_news="Hozircha yangiliklar yoʻq.",
             all_news="Barcha yangiliklar",
@@ -158,6 +168,8 @@ LANGS = {
             placeholder="Янгиликлардан қидириш…",
             search_label="Янгиликлардан қидириш",
             search_button="Қидириш",
+            search_help="Саҳифа тепасидаги қидирув майдонига ёзинг.",
+            search_nojs="Қидирув учун JavaScript керак. Барча янгиликларни кўришингиз мумкин.",
             choose_label="Тилни танланг",
             no_news="Ҳозирча янгиликлар йўқ.",
             all_news="Барча янгиликлар",
@@ -283,6 +295,8 @@ def url_problem(url: str) -> str | None:
         return f"url {url!r} has an empty, '.' or '..' segment"
     if len(parts) == 1 and parts[0] in {lang.prefix for lang in LANGS.values()}:
         return f"url {url!r} would overwrite a language home page"
+    if len(parts) == 2 and parts[1] == "search" and parts[0] in {lang.prefix for lang in LANGS.values()}:
+        return f"url {url!r} would overwrite a search page"
     if parts[0] in RESERVED_TOP:
         return f"url {url!r} is under /{parts[0]}, which is reserved"
     return None
@@ -446,6 +460,18 @@ def render_home(lang: Lang, articles: list[Article]) -> str:
                        switch_targets=HOME_TARGETS, current=lang, on_home=True)
 
 
+def render_search(lang: Lang) -> str:
+    # The widget in the header reads ?q= and opens its results; without
+    # JavaScript the header's form still works and this page says why no results show.
+    main = (f'<h1 class="page-title">{esc(lang.search_label)}</h1>\n'
+            f'<p class="search-help">{esc(lang.search_help)}</p>\n'
+            f'<noscript><p class="empty">{esc(lang.search_nojs)} '
+            f'<a href="{lang.home}">{esc(lang.all_news)}</a></p></noscript>')
+    targets = {code: f"{other.home}search/" for code, other in LANGS.items()}
+    return render_page(lang, f"{lang.search_label} — {lang.ministry}", main,
+                       switch_targets=targets, current=lang)
+
+
 def render_article(article: Article, translations: list[Article]) -> str:
     lang = article.lang
     # Single newlines inside a paragraph are deliberate line breaks (e.g. in addresses).
@@ -513,6 +539,7 @@ def render_site(articles: list[Article], out_dir: Path) -> None:
     for lang in LANGS.values():
         own = newest_first([a for a in articles if a.lang is lang])
         write_page(out_dir, lang.home, render_home(lang, own))
+        write_page(out_dir, f"{lang.home}search/", render_search(lang))
     for article in articles:
         write_page(out_dir, article.url, render_article(article, translations_of(article, articles)))
 

@@ -55,8 +55,11 @@ export function demoArticles() {
  * What `qidiruv search --json` answers for `query`. `preferLang` is the UI
  * language: the widget ranks its page's language higher, as --prefer-lang does.
  */
-export function cliSearch(query, { index = path.join(DIST, 'search'), limit = 8, preferLang } = {}) {
+export function cliSearch(query, { index = path.join(DIST, 'search'), limit = 8, lang, preferLang, from, to } = {}) {
   const args = ['search', '--index', index, '--json', '--limit', String(limit)];
+  if (lang) args.push('--lang', lang);
+  if (from) args.push('--from', from);
+  if (to) args.push('--to', to);
   if (preferLang) args.push('--prefer-lang', preferLang);
   const out = execFileSync(CLI, [...args, query], {
     cwd: REPO,
@@ -103,6 +106,7 @@ export const UI = {
     resultsLabel: 'Search results',
     loadFailed: 'Search is unavailable: the index could not be loaded.',
     retry: 'Try again',
+    showMore: 'Show more results',
     partial: 'No article has every word; showing the closest matches.',
     showingFor: (q) => `Showing results for “${q}”`,
     count: (n) => (n === 1 ? '1 result' : `${n} results`),
@@ -116,6 +120,7 @@ export const UI = {
     resultsLabel: 'Результаты поиска',
     loadFailed: 'Поиск недоступен: не удалось загрузить индекс.',
     retry: 'Повторить',
+    showMore: 'Показать ещё результаты',
     partial: 'Нет статей со всеми словами; показаны ближайшие совпадения.',
     showingFor: (q) => `Показаны результаты по запросу «${q}»`,
     count: (n) => `${n} ${russianPlural(n, 'результат', 'результата', 'результатов')}`,
@@ -129,6 +134,7 @@ export const UI = {
     resultsLabel: 'Qidiruv natijalari',
     loadFailed: 'Qidiruv ishlamayapti: indeksni yuklab boʻlmadi.',
     retry: 'Qayta urinish',
+    showMore: 'Yana natijalarni koʻrsatish',
     partial: 'Barcha soʻzlar bir maqolada topilmadi; eng yaqin natijalar.',
     showingFor: (q) => `“${q}” boʻyicha natijalar koʻrsatilmoqda`,
     count: (n) => `${n} ta natija`,
@@ -142,6 +148,7 @@ export const UI = {
     resultsLabel: 'Қидирув натижалари',
     loadFailed: 'Қидирув ишламаяпти: индексни юклаб бўлмади.',
     retry: 'Қайта уриниш',
+    showMore: 'Яна натижаларни кўрсатиш',
     partial: 'Барча сўзлар бир мақолада топилмади; энг яқин натижалар.',
     showingFor: (q) => `«${q}» бўйича натижалар кўрсатилмоқда`,
     count: (n) => `${n} та натижа`,
@@ -316,10 +323,14 @@ export function setUp(serverOptions = {}) {
   return env;
 }
 
-/** A new page at `urlPath` on the test server, closed when test `t` ends. */
-export async function openPage(env, t, urlPath, options) {
+/**
+ * A new page at `urlPath` on the test server, closed when test `t` ends.
+ * `init` (a function) runs in the page before its own scripts.
+ */
+export async function openPage(env, t, urlPath, { init, ...options } = {}) {
   const page = await newPage(env.browser, options);
   t.after(() => page.context().close());
+  if (init) await page.addInitScript(init);
   await page.goto(env.server.url(urlPath));
   return page;
 }
@@ -348,17 +359,21 @@ export function readWidget(page, host = 'qidiruv-search') {
     const root = document.querySelector(sel).shadowRoot;
     const box = root.querySelector('input.input');
     const listbox = root.querySelector('[role=listbox]');
-    const status = root.querySelector('[role=status]');
+    const status = root.querySelector('.status');
     const text = (el) => (el ? el.textContent.replace(/\s+/g, ' ').trim() : null);
     return {
       value: box.value,
       attrs: Object.fromEntries([...box.attributes].map((a) => [a.name, a.value])),
+      focused: root.activeElement === box,
       listboxId: listbox?.id ?? null,
       listboxLabel: listbox?.getAttribute('aria-label') ?? null,
       status: text(status),
+      announced: text(root.querySelector('[role=status]')),
       retryButton: text(status?.querySelector('button')),
+      showMore: text(root.querySelector('button.more')),
       panelVisible: !!root.querySelector('.panel') && getComputedStyle(root.querySelector('.panel')).display !== 'none',
-      options: [...root.querySelectorAll('[role=option]')].map((o) => ({
+      // The results; each result's translation links are options too, listed in `also`.
+      options: [...root.querySelectorAll('.result[role=option]')].map((o) => ({
         id: o.id,
         tag: o.tagName.toLowerCase(),
         href: o.getAttribute('href'),
@@ -369,7 +384,23 @@ export function readWidget(page, host = 'qidiruv-search') {
         datetime: o.querySelector('time')?.getAttribute('datetime') ?? null,
         excerpt: text(o.querySelector('.excerpt')),
         marks: [...o.querySelectorAll('mark')].map((m) => m.textContent),
+        also: [...(o.parentElement.querySelectorAll('.also [role=option]') ?? [])].map((a) => ({
+          id: a.id,
+          href: a.getAttribute('href'),
+          hreflang: a.getAttribute('hreflang'),
+          text: text(a),
+          label: a.getAttribute('aria-label'),
+          selected: a.getAttribute('aria-selected'),
+        })),
       })),
+      filters: {
+        languages: [...root.querySelectorAll('.filters .chip')].map((b) => ({
+          text: text(b),
+          pressed: b.getAttribute('aria-pressed'),
+        })),
+        year: root.querySelector('.filters select')?.value ?? null,
+        years: [...root.querySelectorAll('.filters select option')].map((o) => text(o)),
+      },
     };
   }, host);
 }
@@ -404,9 +435,14 @@ export function showsAnswer(widget, answer, lang) {
   );
 }
 
-/** Waits until the widget shows the CLI's answer for `query` and returns what it shows. */
-export async function waitForAnswer(page, query, lang, { host, index } = {}) {
-  const answer = cliSearch(query, { preferLang: lang, ...(index ? { index } : {}) });
+/**
+ * Waits until the widget shows the CLI's answer for `query` (`limit`
+ * results: the `results` attribute, or more after "show more"; `filter`:
+ * the CLI's `lang`, `from` and `to` for a filter chosen in the widget) and
+ * returns what it shows.
+ */
+export async function waitForAnswer(page, query, lang, { host, index, limit, filter = {} } = {}) {
+  const answer = cliSearch(query, { preferLang: lang, ...(index ? { index } : {}), ...(limit ? { limit } : {}), ...filter });
   const widget = await waitUntil(
     () => readWidget(page, host),
     (w) => w.value === query && showsAnswer(w, answer, lang),
@@ -417,17 +453,33 @@ export async function waitForAnswer(page, query, lang, { host, index } = {}) {
   return { widget, answer };
 }
 
-/** A bare page embedding one widget over the index at `index`. */
-export function testPage({ index, lang = 'en', extra = '' }) {
+/** A bare page embedding one widget over the index at `index`, with more `attrs` and `extra` HTML. */
+export function testPage({ index, lang = 'en', attrs = '', extra = '' }) {
   return `<!DOCTYPE html>
 <html lang="${lang}">
 <head><meta charset="utf-8"><title>qidiruv test page</title><link rel="icon" href="data:,"></head>
 <body>
 <h1>Test page</h1>
 <script type="module" src="/qidiruv/qidiruv.js"></script>
-<qidiruv-search index="${index}" lang="${lang}"></qidiruv-search>
+<qidiruv-search index="${index}" lang="${lang}" ${attrs}></qidiruv-search>
 ${extra}
 </body>
 </html>
 `;
+}
+
+/**
+ * Presses Tab until the focused element in the widget's shadow root has
+ * class `className` (the filters come before "Show more"); returns the
+ * classes passed on the way.
+ */
+export async function tabTo(page, className, host = 'qidiruv-search') {
+  const passed = [];
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    const now = await page.evaluate((sel) => document.querySelector(sel).shadowRoot.activeElement?.className ?? null, host);
+    if (now === className) return passed;
+    passed.push(now);
+  }
+  throw new Error(`Tab never reached .${className}; passed ${JSON.stringify(passed)}`);
 }

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { WAIT_MS, activate, openPage, readWidget, setUp, waitForAnswer, waitUntil } from './harness.mjs';
+import { WAIT_MS, activate, openPage, readWidget, setUp, tabTo, waitForAnswer, waitUntil } from './harness.mjs';
 
 const env = setUp();
 const QUERY = 'saidov';
@@ -86,11 +86,15 @@ test(
 );
 
 test(
-  'moving focus away from the box closes the list',
+  'moving focus away from the widget closes the list',
   async (t) => {
-    const { page } = await withResults(t);
+    const { page, widget } = await withResults(t);
+    assert.ok(widget.showMore, 'more results than shown: Show more is the next Tab stop');
+    const passed = await tabTo(page, 'more');
+    assert.ok(passed.every((c) => /chip|^$/.test(c ?? '')), `Tab passes only the filters: ${passed}`);
+    assert.equal((await readWidget(page)).attrs['aria-expanded'], 'true', 'Tab through the filters to Show more keeps the list');
     await page.keyboard.press('Tab');
     await waitUntil(() => readWidget(page), (w) => w.attrs['aria-expanded'] === 'false' && !w.panelVisible,
-      'the list closed after Tab', 2000);
+      'the list closed after Tab left the widget', 2000);
   },
 );

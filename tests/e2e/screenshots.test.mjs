@@ -8,10 +8,15 @@ import { activate, openPage, screenshotPath, setUp, waitForAnswer } from './harn
 
 const env = setUp();
 
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 375, height: 800 };
 const SHOTS = [
-  { file: 'en-desktop-results.png', page: '/en/', lang: 'en', query: 'saidov', viewport: { width: 1280, height: 900 } },
-  { file: 'en-phone-results.png', page: '/en/', lang: 'en', query: 'saidov', viewport: { width: 375, height: 800 } },
-  { file: 'ru-desktop-results.png', page: '/ru/', lang: 'ru', query: 'Саидов', viewport: { width: 1280, height: 900 } },
+  ...['light', 'dark'].flatMap((colorScheme) => [
+    { file: `en-desktop-${colorScheme}.png`, page: '/en/', lang: 'en', query: 'saidov', viewport: DESKTOP, colorScheme },
+    { file: `en-phone-${colorScheme}.png`, page: '/en/', lang: 'en', query: 'saidov', viewport: PHONE, colorScheme },
+  ]),
+  { file: 'ru-desktop-light.png', page: '/ru/', lang: 'ru', query: 'Саидов', viewport: DESKTOP, colorScheme: 'light' },
+  { file: 'oz-phone-dark.png', page: '/oz/', lang: 'uz-Cyrl', query: 'Тошкентда', viewport: PHONE, colorScheme: 'dark' },
 ];
 
 /** Bounding boxes of the box, the result panel and the page's horizontal scroll width. */
@@ -31,12 +36,15 @@ function geometry(page) {
   });
 }
 
-for (const { file, page: url, lang, query, viewport } of SHOTS) {
+for (const { file, page: url, lang, query, viewport, colorScheme } of SHOTS) {
   test(`results panel fits the ${viewport.width}×${viewport.height} screen on ${url} (${file})`, async (t) => {
-    const page = await openPage(env, t, url, { viewport });
+    const page = await openPage(env, t, url, { viewport, colorScheme });
     const box = await activate(page);
     await box.pressSequentially(query);
     await waitForAnswer(page, query, lang);
+    // The second result active, the first one's first translation pointed at: how both look.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
     await page.evaluate(() => document.fonts.ready);
 
     await page.screenshot({ path: screenshotPath(file) });
@@ -50,3 +58,27 @@ for (const { file, page: url, lang, query, viewport } of SHOTS) {
     assert.ok(g.scrollWidth <= g.viewportWidth, `the page does not scroll sideways: ${where}`);
   });
 }
+
+test('the modal dialog fits a phone screen, dark (modal-phone-dark.png)', async (t) => {
+  const page = await openPage(env, t, '/en/', { viewport: PHONE, colorScheme: 'dark' });
+  await page.evaluate(() => {
+    const element = document.querySelector('qidiruv-search');
+    const fresh = element.cloneNode(true); // the mode is read when the element connects
+    fresh.setAttribute('mode', 'modal');
+    element.replaceWith(fresh);
+  });
+  await page.locator('qidiruv-search button.opener').click();
+  const box = await activate(page);
+  await box.pressSequentially('saidov');
+  await waitForAnswer(page, 'saidov', 'en');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: screenshotPath('modal-phone-dark.png') });
+  const dialog = await page.evaluate(() => {
+    const r = document.querySelector('qidiruv-search').shadowRoot.querySelector('dialog').getBoundingClientRect();
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+  });
+  assert.ok(dialog.left >= 0 && dialog.right <= PHONE.width && dialog.top >= 0 && dialog.bottom <= PHONE.height,
+    `the dialog is on screen: ${JSON.stringify(dialog)}`);
+});

@@ -1,17 +1,18 @@
-//! The search box: a WAI-ARIA combobox over a listbox of results.
+//! The search box: a WAI-ARIA combobox over a listbox of results, a "show
+//! more" button below the list, and a live region that speaks once typing
+//! pauses.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use qidiruv_engine::{Query, SearchOptions};
+use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, Node};
+use web_sys::{Element, HtmlInputElement, Node, ScrollIntoViewOptions, ScrollLogicalPosition};
 use yew::prelude::*;
 
+use crate::events;
+use crate::filters::Filters;
 use crate::i18n::UiLang;
-use crate::index_client::index_at;
+use crate::search::{prefetch, use_search, Search};
 use crate::state::{Action, Phase, State};
-use crate::view::{safe_href, ResultOption};
+use crate::view::{listbox_id, option_id, safe_href, ResultList, StatusLine};
 
 /// What the host element configures (see `docs/embedding.md`).
 #[derive(Properties, PartialEq, Clone)]
@@ -20,67 +21,33 @@ pub struct Config {
     pub index: String,
     pub ui: UiLang,
     pub placeholder: Option<String>,
+    /// Results shown at first, and added by each "show more".
     pub limit: usize,
-    /// Text typed before the widget loaded.
-    pub initial_query: String,
-    /// Whether the box had focus when the widget loaded.
-    pub focus: bool,
+    /// The loader's plain box: what it holds (typed while the widget
+    /// loaded, or `?q=`) and its focus pass to the widget's box.
+    pub loader_box: Option<HtmlInputElement>,
     /// Distinguishes the element ids of several widgets on one page.
     pub instance: u32,
 }
 
-/// Starts loading the index without waiting for it: the visitor is about
-/// to type, and the first keystroke should find it on its way.
-fn prefetch(base: &str) {
-    let base = base.to_string();
-    wasm_bindgen_futures::spawn_local(async move {
-        let _ = index_at(&base).await;
-    });
+fn focus(input: &NodeRef) {
+    if let Some(element) = input.cast::<HtmlInputElement>() {
+        let _ = element.focus();
+    }
 }
 
 #[function_component(SearchBox)]
 pub fn search_box(config: &Config) -> Html {
-    let state = use_reducer(State::default);
+    let Search { state, run, typed, more, refine } = use_search(config);
     let input = use_node_ref();
     let container = use_node_ref();
-    let latest_seq = use_mut_ref(|| 0u64);
-
-    let run = {
-        let dispatcher = state.dispatcher();
-        let config = config.clone();
-        Callback::from(move |query: String| {
-            let seq = next(&latest_seq);
-            dispatcher.dispatch(Action::Typed { seq, query: query.clone() });
-            if query.trim().is_empty() {
-                return;
-            }
-            let (dispatcher, latest_seq) = (dispatcher.clone(), latest_seq.clone());
-            let (base, limit, ui) = (config.index.clone(), config.limit, config.ui);
-            wasm_bindgen_futures::spawn_local(async move {
-                let options = SearchOptions { prefer_lang: Some(ui.tag().into()), limit, ..Default::default() };
-                let result = match index_at(&base).await {
-                    Ok(index) => index.search(&Query::parse(&query), &options).await,
-                    Err(message) => Err(message),
-                };
-                dispatcher.dispatch(match result {
-                    Ok(answer) => Action::Answered { seq, answer },
-                    Err(message) => {
-                        // One console line per failure the visitor sees, not per stale keystroke.
-                        if *latest_seq.borrow() == seq {
-                            web_sys::console::error_1(&format!("qidiruv: {message}").into());
-                        }
-                        Action::Failed { seq, message }
-                    }
-                });
-            });
-        })
-    };
 
     {
         // Take over what was typed into the placeholder box before loading.
-        let (run, input, initial, focus) = (run.clone(), input.clone(), config.initial_query.clone(), config.focus);
-        let base = config.index.clone();
+        let (run, input, container) = (run.clone(), input.clone(), container.clone());
+        let (base, loader_box) = (config.index.clone(), config.loader_box.clone());
         use_effect_with((), move |_| {
+            let (initial, focus) = loader_box.map(|old| take_over(&old, &container)).unwrap_or_default();
             if let Some(element) = input.cast::<HtmlInputElement>() {
                 element.set_value(&initial);
                 if focus {
@@ -94,13 +61,71 @@ pub fn search_box(config: &Config) -> Html {
             }
         });
     }
+    {
+        // No search mid-composition (input events then say isComposing); search what it produced.
+        let typed = typed.clone();
+        use_effect_with(input.clone(), move |input| {
+            let listener = input.cast::<HtmlInputElement>().map(|element| {
+                let target = element.clone();
+                EventListener::new(&element, "compositionend", move |_| typed.emit(target.value()))
+            });
+            move || drop(listener)
+        });
+    }
+    {
+        // Tell the page once results for a new query are shown.
+        let (container, query, total) = (container.clone(), state.query.clone(), state.total);
+        use_effect_with((state.query_seq, state.phase == Phase::Ready), move |&(_, ready)| {
+            if let Some(node) = container.get().filter(|_| ready) {
+                events::query_shown(&node, &query, total);
+            }
+        });
+    }
+    {
+        // Keep the active option in view as the keyboard (or "show more") moves it.
+        let container = container.clone();
+        use_effect_with((state.active, state.keyed), move |&(active, keyed)| {
+            if active.is_some() && keyed {
+                scroll_active_into_view(&container);
+            }
+        });
+    }
 
-    let oninput = run.reform(|e: InputEvent| {
-        e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
+    let oninput = Callback::from(move |e: InputEvent| {
+        if !e.is_composing() {
+            let value = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value());
+            typed.emit(value.unwrap_or_default());
+        }
     });
+    // A visitor chose result `index` (or its translation `variant`): tell the page,
+    // which may take the navigation over.
+    let choose = {
+        let (state, container) = (state.clone(), container.clone());
+        Callback::from(move |(index, variant): (usize, Option<usize>)| -> bool {
+            let (Some(node), Some(item)) = (container.get(), state.items.get(index)) else { return false };
+            let translation = variant.and_then(|v| item.translations.get(v));
+            let navigate = events::selected(&node, item, translation, &state.query, index);
+            if !navigate {
+                state.dispatch(Action::Close);
+            }
+            navigate
+        })
+    };
+    let onchoose = {
+        let choose = choose.clone();
+        Callback::from(move |(index, variant, e): (usize, Option<usize>, MouseEvent)| {
+            if !choose.emit((index, variant)) {
+                e.prevent_default();
+            }
+        })
+    };
+    let onhover = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |index| dispatcher.dispatch(Action::Activate { index, pointed: true }))
+    };
     let onkeydown = {
         let state = state.clone();
-        Callback::from(move |e: KeyboardEvent| on_key(&e, &state))
+        Callback::from(move |e: KeyboardEvent| on_key(&e, &state, &choose))
     };
     let onfocus = {
         let (state, run, base) = (state.clone(), run.clone(), config.index.clone());
@@ -125,96 +150,86 @@ pub fn search_box(config: &Config) -> Html {
             }
         })
     };
+    // Escape on the panel's buttons closes the list, as it does in the box.
+    let onpanelkey = {
+        let (dispatcher, input) = (state.dispatcher(), input.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                focus(&input);
+                dispatcher.dispatch(Action::Close);
+            }
+        })
+    };
     let retry = {
         let (run, query, input) = (run.clone(), state.query.clone(), input.clone());
         Callback::from(move |_: MouseEvent| {
             // Back to the box first: the button is about to go, and focus with it.
-            if let Some(element) = input.cast::<HtmlInputElement>() {
-                let _ = element.focus();
-            }
+            focus(&input);
             run.emit(query.clone())
+        })
+    };
+    let onmore = {
+        let input = input.clone();
+        Callback::from(move |_: MouseEvent| {
+            // Back to the box, where the first new result becomes active: the button may go.
+            focus(&input);
+            more.emit(());
         })
     };
 
     let ui = config.ui;
-    let listbox_id = format!("qidiruv-{}-results", config.instance);
-    let option_id = |i: usize| format!("qidiruv-{}-option-{i}", config.instance);
-    let active_id = state.active.map(option_id);
+    let prefix = format!("qidiruv-{}", config.instance);
     let placeholder = config.placeholder.clone().unwrap_or_else(|| ui.placeholder().to_string());
     let expanded = state.open && !state.items.is_empty();
-
-    let status = match &state.phase {
-        Phase::Idle => String::new(),
-        Phase::Loading if state.items.is_empty() => ui.loading().to_string(),
-        Phase::Failed(_) => ui.load_failed().to_string(),
-        _ if state.open && state.total == 0 => ui.no_results(state.query.trim()),
-        _ if state.partial => format!("{} {}", ui.result_count(state.total), ui.partial()),
-        _ => ui.result_count(state.total),
-    };
-    let corrected = state.corrected.as_ref().filter(|_| state.phase == Phase::Ready && state.total > 0);
-
-    let option = |i: usize| {
-        let item = &state.items[i];
-        let dispatcher = state.dispatcher();
-        html! {
-            <ResultOption key={ item.id.clone() } item={ item.clone() } id={ option_id(i) }
-                active={ state.active == Some(i) } { ui }
-                onhover={ Callback::from(move |_| dispatcher.dispatch(Action::Activate(i))) } />
-        }
-    };
-    let first_related = state.items.iter().position(|item| item.related).unwrap_or(state.items.len());
-    let related_label_id = format!("qidiruv-{}-related", config.instance);
-    let options = if first_related == state.items.len() {
-        (0..state.items.len()).map(option).collect::<Html>()
-    } else {
-        html! {
-            <>
-                <div role="group" aria-label={ ui.results_label() }>{ for (0..first_related).map(option) }</div>
-                <div role="group" aria-labelledby={ related_label_id.clone() }>
-                    <div id={ related_label_id } class="group-label" role="presentation">{ ui.related_label() }</div>
-                    { for (first_related..state.items.len()).map(option) }
-                </div>
-            </>
-        }
-    };
 
     html! {
         <div class="qidiruv" lang={ ui.tag() } ref={ container } { onfocusout }>
             <input ref={ input } type="search" class="input" role="combobox"
                 aria-label={ ui.input_label() } aria-autocomplete="list"
-                aria-expanded={ expanded.to_string() } aria-controls={ listbox_id.clone() }
-                aria-activedescendant={ active_id }
+                aria-expanded={ expanded.to_string() } aria-controls={ listbox_id(&prefix) }
+                aria-activedescendant={ state.active.map(|i| option_id(&prefix, i, state.variant)) }
                 autocomplete="off" spellcheck="false" enterkeyhint="search"
                 placeholder={ placeholder } { oninput } { onkeydown } { onfocus } />
             // tabindex=-1: a scrolling panel is otherwise a Tab stop, and Tab must leave the combobox.
-            <div class={ classes!("panel", state.open.then_some("open")) } tabindex="-1">
-                <div class="status" role="status" aria-live="polite">
-                    { status }
-                    if let Some(corrected) = corrected {
-                        <span class="corrected">{ " · " }{ ui.showing_results_for(corrected) }</span>
-                    }
-                    if matches!(state.phase, Phase::Failed(_)) {
-                        { " " }<button type="button" class="retry" onclick={ retry }>{ ui.retry() }</button>
-                    }
-                </div>
-                <div id={ listbox_id } role="listbox" aria-label={ ui.results_label() } class="results">
-                    { options }
-                </div>
+            <div class={ classes!("panel", state.open.then_some("open")) } tabindex="-1" onkeydown={ onpanelkey }>
+                <StatusLine status={ state.status() } { ui } onretry={ retry } />
+                <Filters facets={ state.facets.clone() } filter={ state.filter.clone() } { ui } onchange={ refine } />
+                <ResultList prefix={ prefix.clone() } items={ state.items.clone() } active={ state.active }
+                    variant={ state.variant } { ui } { onhover } { onchoose } />
+                if state.more {
+                    <button type="button" class="more" onclick={ onmore }>{ ui.show_more() }</button>
+                }
+            </div>
+            <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+                { ui.announcement(&state.announced) }
             </div>
         </div>
     }
 }
 
-/// The next query's sequence number.
-fn next(latest: &Rc<RefCell<u64>>) -> u64 {
-    let mut latest = latest.borrow_mut();
-    *latest += 1;
-    *latest
+/// Swaps the loader's box for the widget's, in one go so that no keystroke
+/// falls between them: returns what the loader's box held and whether it
+/// had focus, removes it, and shows the widget.
+pub fn take_over(loader_box: &HtmlInputElement, container: &NodeRef) -> (String, bool) {
+    let taken = (loader_box.value(), loader_box.matches(":focus").unwrap_or(false));
+    if let Some(old) = loader_box.parent_element() {
+        old.remove();
+    }
+    if let Some(host) = container.cast::<Element>().and_then(|c| c.parent_element()) {
+        let _ = host.remove_attribute("hidden");
+    }
+    taken
 }
 
-/// Arrow keys move through the options (reopening a closed list), Home/End
-/// jump once an option is active, Enter follows the active one, Escape closes.
-fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<State>) {
+/// Arrow keys move through the results (reopening a closed list), → and ←
+/// through the active result's translations, Home/End jump once a result
+/// is active, Enter chooses the active option, Escape closes. Keys that end
+/// an IME composition are the composition's.
+fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<State>, choose: &Callback<(usize, Option<usize>), bool>) {
+    if e.is_composing() {
+        return;
+    }
     let handled = match e.key().as_str() {
         "ArrowDown" => {
             state.dispatch(Action::Step(1));
@@ -224,15 +239,24 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<State>) {
             state.dispatch(Action::Step(-1));
             true
         }
-        "Home" | "End" if state.active.is_some() => {
-            let last = state.items.len().saturating_sub(1);
-            state.dispatch(Action::Activate(if e.key() == "Home" { 0 } else { last }));
+        "ArrowRight" | "ArrowLeft" if state.active.is_some() => {
+            state.dispatch(Action::Variant(if e.key() == "ArrowRight" { 1 } else { -1 }));
             true
         }
-        "Enter" => match state.active.and_then(|i| state.items.get(i)) {
-            Some(item) => {
-                if let (Some(href), Some(window)) = (safe_href(&item.url), web_sys::window()) {
-                    let _ = window.location().assign(href);
+        "Home" | "End" if state.active.is_some() => {
+            let last = state.items.len().saturating_sub(1);
+            let index = if e.key() == "Home" { 0 } else { last };
+            state.dispatch(Action::Activate { index, pointed: false });
+            true
+        }
+        "Enter" => match state.active.filter(|&i| i < state.items.len()) {
+            Some(i) => {
+                let item = &state.items[i];
+                let url = state.variant.and_then(|v| item.translations.get(v)).map_or(&item.url, |t| &t.url);
+                if choose.emit((i, state.variant)) {
+                    if let (Some(href), Some(window)) = (safe_href(url), web_sys::window()) {
+                        let _ = window.location().assign(href);
+                    }
                 }
                 true
             }
@@ -246,5 +270,16 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<State>) {
     };
     if handled {
         e.prevent_default();
+    }
+}
+
+/// Scrolls the panel (only as far as needed) to show the active option's
+/// whole result, its "also in" line included.
+fn scroll_active_into_view(container: &NodeRef) {
+    let active = container.cast::<Element>().and_then(|c| c.query_selector("[aria-selected=true]").ok().flatten());
+    if let Some(option) = active.map(|a| a.closest(".entry").ok().flatten().unwrap_or(a)) {
+        let options = ScrollIntoViewOptions::new();
+        options.set_block(ScrollLogicalPosition::Nearest);
+        option.scroll_into_view_with_scroll_into_view_options(&options);
     }
 }

@@ -2,6 +2,8 @@
 
 use qidiruv_engine::Lang;
 
+use crate::state::Status;
+
 /// UI language; anything but the site languages falls back to English.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UiLang {
@@ -70,7 +72,7 @@ impl UiLang {
         }
     }
 
-    pub fn loading(self) -> &'static str {
+    fn loading(self) -> &'static str {
         match self {
             UiLang::En => "Loading the search index…",
             UiLang::Ru => "Загружаем поисковый индекс…",
@@ -79,7 +81,7 @@ impl UiLang {
         }
     }
 
-    pub fn load_failed(self) -> &'static str {
+    fn load_failed(self) -> &'static str {
         match self {
             UiLang::En => "Search is unavailable: the index could not be loaded.",
             UiLang::Ru => "Поиск недоступен: не удалось загрузить индекс.",
@@ -97,7 +99,7 @@ impl UiLang {
         }
     }
 
-    pub fn no_results(self, query: &str) -> String {
+    fn no_results(self, query: &str) -> String {
         match self {
             UiLang::En => format!("No articles match “{query}”. Check the spelling or try fewer words."),
             UiLang::Ru => format!("По запросу «{query}» ничего не найдено. Проверьте написание или сократите запрос."),
@@ -108,7 +110,7 @@ impl UiLang {
         }
     }
 
-    pub fn partial(self) -> &'static str {
+    fn partial(self) -> &'static str {
         match self {
             UiLang::En => "No article has every word; showing the closest matches.",
             UiLang::Ru => "Нет статей со всеми словами; показаны ближайшие совпадения.",
@@ -123,6 +125,85 @@ impl UiLang {
             UiLang::Ru => format!("Показаны результаты по запросу «{corrected}»"),
             UiLang::UzLatn => format!("“{corrected}” boʻyicha natijalar koʻrsatilmoqda"),
             UiLang::UzCyrl => format!("«{corrected}» бўйича натижалар кўрсатилмоқда"),
+        }
+    }
+
+    /// The status line's words, without the correction (shown apart).
+    pub fn status(self, status: &Status) -> String {
+        match status {
+            Status::Silent => String::new(),
+            Status::Loading => self.loading().into(),
+            Status::Failed => self.load_failed().into(),
+            Status::NoResults { query } => self.no_results(query),
+            Status::Found { total, partial: false, .. } => self.result_count(*total),
+            Status::Found { total, partial: true, .. } => format!("{} {}", self.result_count(*total), self.partial()),
+        }
+    }
+
+    /// What screen readers hear: the status line with its correction.
+    pub fn announcement(self, status: &Status) -> String {
+        match status {
+            Status::Found { corrected: Some(corrected), .. } => {
+                format!("{} · {}", self.status(status), self.showing_results_for(corrected))
+            }
+            _ => self.status(status),
+        }
+    }
+
+    /// The button below the list that shows the next results.
+    pub fn show_more(self) -> &'static str {
+        match self {
+            UiLang::En => "Show more results",
+            UiLang::Ru => "Показать ещё результаты",
+            UiLang::UzLatn => "Yana natijalarni koʻrsatish",
+            UiLang::UzCyrl => "Яна натижаларни кўрсатиш",
+        }
+    }
+
+    /// Leads the links to a result's translations.
+    pub fn also_in(self) -> &'static str {
+        match self {
+            UiLang::En => "Also in:",
+            UiLang::Ru => "Также на языках:",
+            UiLang::UzLatn => "Boshqa tillarda:",
+            UiLang::UzCyrl => "Бошқа тилларда:",
+        }
+    }
+
+    /// Names the row of language filter buttons.
+    pub fn language_filter(self) -> &'static str {
+        match self {
+            UiLang::En => "Language",
+            UiLang::Ru => "Язык",
+            UiLang::UzLatn => "Til",
+            UiLang::UzCyrl => "Тил",
+        }
+    }
+
+    pub fn all_languages(self) -> &'static str {
+        match self {
+            UiLang::En => "All languages",
+            UiLang::Ru => "Все языки",
+            UiLang::UzLatn => "Barcha tillar",
+            UiLang::UzCyrl => "Барча тиллар",
+        }
+    }
+
+    pub fn year_filter(self) -> &'static str {
+        match self {
+            UiLang::En => "Year",
+            UiLang::Ru => "Год",
+            UiLang::UzLatn => "Yil",
+            UiLang::UzCyrl => "Йил",
+        }
+    }
+
+    pub fn all_years(self) -> &'static str {
+        match self {
+            UiLang::En => "All years",
+            UiLang::Ru => "Все годы",
+            UiLang::UzLatn => "Barcha yillar",
+            UiLang::UzCyrl => "Барча йиллар",
         }
     }
 
@@ -243,6 +324,14 @@ mod tests {
         assert_eq!(UiLang::UzLatn.format_date("2020-02-13"), "2020-yil 13-fevral");
         assert_eq!(UiLang::UzCyrl.format_date("2020-02-13"), "2020 йил 13 февраль");
         assert_eq!(UiLang::En.format_date("garbage"), "garbage");
+    }
+
+    #[test]
+    fn announcements_carry_the_correction() {
+        let found = Status::Found { total: 2, partial: false, corrected: Some("visa".into()) };
+        assert_eq!(UiLang::En.status(&found), "2 results");
+        assert_eq!(UiLang::En.announcement(&found), "2 results · Showing results for “visa”");
+        assert_eq!(UiLang::En.announcement(&Status::Silent), "");
     }
 
     #[test]

@@ -1,18 +1,25 @@
 //! The `<qidiruv-search>` widget: a yew UI over the Qidiruv engine.
 //!
 //! `qidiruv.js` defines the custom element and its shadow root, and loads
-//! this module only when a visitor focuses or types into the box; it then
-//! calls [`mount`] to replace its placeholder box with the real one.
+//! this module only when a visitor focuses or types into the box (or the
+//! page's URL has `?q=`, or a script calls `search()`); it then calls
+//! [`mount`] to replace its placeholder box with the real one, or
+//! [`api::search`] to answer a script.
 
+mod api;
 mod app;
+mod events;
 mod fetch;
+mod filters;
 mod i18n;
 mod index_client;
+mod search;
 mod state;
 mod view;
 
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use app::{Config, SearchBox};
 use i18n::UiLang;
@@ -24,20 +31,14 @@ struct MountOptions {
     index: String,
     lang: String,
     placeholder: Option<String>,
-    limit: Option<usize>,
-    #[serde(default)]
-    query: String,
-    #[serde(default)]
-    focus: bool,
+    /// The `results` attribute, already checked by the loader.
+    limit: usize,
     instance: u32,
 }
 
-/// Results shown unless the element's `results` attribute says otherwise.
-const DEFAULT_LIMIT: usize = 8;
-/// The most results one query shows, whatever the attribute says.
-const MAX_LIMIT: usize = 50;
-
-/// Renders the search box into `root` (an element in the shadow root).
+/// Renders the search box into `root` (an element in the shadow root),
+/// next to the loader's box, which keeps focus and keystrokes until the
+/// widget has rendered and takes over from it (see [`app::take_over`]).
 #[wasm_bindgen]
 pub fn mount(root: web_sys::Element, options: JsValue) -> Result<(), JsError> {
     let options: MountOptions = serde_wasm_bindgen::from_value(options)?;
@@ -49,12 +50,15 @@ pub fn mount(root: web_sys::Element, options: JsValue) -> Result<(), JsError> {
         index,
         ui: UiLang::from_tag(&options.lang),
         placeholder: options.placeholder.filter(|p| !p.trim().is_empty()),
-        limit: options.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
-        initial_query: options.query,
-        focus: options.focus,
+        limit: options.limit,
+        loader_box: root.query_selector("input").ok().flatten().and_then(|e| e.dyn_into().ok()),
         instance: options.instance,
     };
-    root.set_inner_html("");
-    yew::Renderer::<SearchBox>::with_root_and_props(root, config).render();
+    let document = root.owner_document().ok_or_else(|| JsError::new("qidiruv: the element is in no document"))?;
+    let target = document.create_element("div").map_err(|_| JsError::new("qidiruv: cannot create an element"))?;
+    // Hidden until the takeover, so the two boxes are never seen together.
+    target.set_attribute("hidden", "").ok();
+    root.append_child(&target).ok();
+    yew::Renderer::<SearchBox>::with_root_and_props(target, config).render();
     Ok(())
 }

@@ -1,9 +1,12 @@
 //! Rendering results. Index text becomes text nodes only, never HTML.
 
+use std::rc::Rc;
+
 use qidiruv_engine::{Excerpt, ResultItem};
 use yew::prelude::*;
 
 use crate::i18n::UiLang;
+use crate::state::Status;
 
 /// The text with its matches wrapped in `<mark>`.
 pub fn marked(excerpt: &Excerpt) -> Html {
@@ -31,16 +34,86 @@ pub fn safe_href(url: &str) -> Option<&str> {
     ((site_path || web) && clean).then_some(url)
 }
 
+/// The id of the listbox whose ids start with `prefix`.
+pub fn listbox_id(prefix: &str) -> String {
+    format!("{prefix}-results")
+}
+
+/// The id of option `index` of the listbox whose ids start with `prefix`,
+/// or of its translation link `variant`.
+pub fn option_id(prefix: &str, index: usize, variant: Option<usize>) -> String {
+    match variant {
+        Some(v) => format!("{prefix}-option-{index}-{v}"),
+        None => format!("{prefix}-option-{index}"),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ListProps {
+    /// Starts every id in the list.
+    pub prefix: AttrValue,
+    pub items: Rc<Vec<ResultItem>>,
+    pub active: Option<usize>,
+    /// The active result's translation link that is active instead of it.
+    pub variant: Option<usize>,
+    pub ui: UiLang,
+    /// The pointer is over option `index`.
+    pub onhover: Callback<usize>,
+    /// Option `index` (or its translation link) was clicked.
+    pub onchoose: Callback<(usize, Option<usize>, MouseEvent)>,
+}
+
+/// The listbox: the matches, then the related results under their own label.
+#[function_component(ResultList)]
+pub fn result_list(props: &ListProps) -> Html {
+    let ui = props.ui;
+    let option = |i: usize| {
+        let item = &props.items[i];
+        html! {
+            <ResultOption key={ item.id.clone() } item={ item.clone() } id={ option_id(&props.prefix, i, None) }
+                active={ props.active == Some(i) } variant={ props.variant.filter(|_| props.active == Some(i)) } { ui }
+                onhover={ props.onhover.reform(move |_| i) }
+                onchoose={ props.onchoose.reform(move |(v, e)| (i, v, e)) } />
+        }
+    };
+    let count = props.items.len();
+    let first_related = props.items.iter().position(|item| item.related).unwrap_or(count);
+    let related_label_id = format!("{}-related", props.prefix);
+    let options = if first_related == count {
+        (0..count).map(option).collect::<Html>()
+    } else {
+        html! {
+            <>
+                <div role="group" aria-label={ ui.results_label() }>{ for (0..first_related).map(option) }</div>
+                <div role="group" aria-labelledby={ related_label_id.clone() }>
+                    <div id={ related_label_id } class="group-label" role="presentation">{ ui.related_label() }</div>
+                    { for (first_related..count).map(option) }
+                </div>
+            </>
+        }
+    };
+    html! {
+        <div id={ listbox_id(&props.prefix) } role="listbox" aria-label={ ui.results_label() } class="results">
+            { options }
+        </div>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct OptionProps {
     pub item: ResultItem,
     pub id: AttrValue,
     pub active: bool,
+    pub variant: Option<usize>,
     pub ui: UiLang,
     pub onhover: Callback<()>,
+    /// The result, or its translation link, was clicked.
+    pub onchoose: Callback<(Option<usize>, MouseEvent)>,
 }
 
-/// One result: a link with `role=option` (no link nested inside an option).
+/// One result: a link with `role=option`, then "also in:" its translations,
+/// each an option of its own (a link nested inside an option is neither
+/// valid nor reachable), reached from the result with → and ←.
 #[function_component(ResultOption)]
 pub fn result_option(props: &OptionProps) -> Html {
     let item = &props.item;
@@ -53,7 +126,9 @@ pub fn result_option(props: &OptionProps) -> Html {
         html! { <><time datetime={ d.to_string() }>{ props.ui.format_date(d) }</time>{ " · " }</> }
     });
     let onmouseenter = props.onhover.reform(|_: MouseEvent| ());
-    let class = classes!("result", props.active.then_some("active"));
+    let onclick = props.onchoose.reform(|e| (None, e));
+    let class = classes!("result", (props.active && props.variant.is_none()).then_some("active"));
+    let selected = (props.active && props.variant.is_none()).to_string();
     let body = html! {
         <>
             <span class="title">{ heading }</span>
@@ -61,15 +136,89 @@ pub fn result_option(props: &OptionProps) -> Html {
             <span class="excerpt">{ marked(&item.excerpt) }</span>
         </>
     };
-    match safe_href(&item.url) {
+    let result = match safe_href(&item.url) {
         Some(href) => html! {
             <a role="option" id={ props.id.clone() } class={ class } href={ href.to_string() }
-               aria-selected={ props.active.to_string() } tabindex="-1" { onmouseenter }>{ body }</a>
+               aria-selected={ selected } tabindex="-1" { onmouseenter } { onclick }>{ body }</a>
         },
         None => html! {
             <div role="option" id={ props.id.clone() } class={ class }
-                 aria-selected={ props.active.to_string() } { onmouseenter }>{ body }</div>
+                 aria-selected={ selected } { onmouseenter } { onclick }>{ body }</div>
         },
+    };
+    html! {
+        <div role="none" class={ classes!("entry", props.active.then_some("active")) }>
+            { result }
+            if !item.translations.is_empty() {
+                <AlsoIn item={ item.clone() } id={ props.id.clone() } variant={ props.variant } ui={ props.ui }
+                    onchoose={ props.onchoose.clone() } />
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AlsoInProps {
+    pub item: ResultItem,
+    /// The result's option id, which each translation's id extends.
+    pub id: AttrValue,
+    pub variant: Option<usize>,
+    pub ui: UiLang,
+    pub onchoose: Callback<(Option<usize>, MouseEvent)>,
+}
+
+/// "Also in: Русский · Oʻzbekcha": the result's translations (already
+/// checked with [`safe_href`]), names in the UI language.
+#[function_component(AlsoIn)]
+fn also_in(props: &AlsoInProps) -> Html {
+    let ui = props.ui;
+    let link = |(v, translation): (usize, &qidiruv_engine::index::Translation)| {
+        let name = ui.language_name(&translation.lang);
+        let active = props.variant == Some(v);
+        html! {
+            <>
+                if v > 0 { <span aria-hidden="true">{ " · " }</span> }
+                <a role="option" id={ format!("{}-{v}", props.id) } href={ translation.url.clone() }
+                   class={ classes!("translation", active.then_some("active")) } hreflang={ translation.lang.clone() }
+                   aria-selected={ active.to_string() } aria-label={ format!("{} {name}", ui.also_in()) }
+                   tabindex="-1" onclick={ props.onchoose.reform(move |e| (Some(v), e)) }>{ name }</a>
+            </>
+        }
+    };
+    html! {
+        <div role="none" class="also">
+            <span aria-hidden="true">{ ui.also_in() }{ " " }</span>
+            { for props.item.translations.iter().enumerate().map(link) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StatusProps {
+    pub status: Status,
+    pub ui: UiLang,
+    pub onretry: Callback<MouseEvent>,
+}
+
+/// The visible status line. Not a live region: it changes with every
+/// keystroke, and the separate announcer speaks once typing pauses.
+#[function_component(StatusLine)]
+pub fn status_line(props: &StatusProps) -> Html {
+    let ui = props.ui;
+    let corrected = match &props.status {
+        Status::Found { corrected, .. } => corrected.as_ref(),
+        _ => None,
+    };
+    html! {
+        <div class="status">
+            { ui.status(&props.status) }
+            if let Some(corrected) = corrected {
+                <span class="corrected">{ " · " }{ ui.showing_results_for(corrected) }</span>
+            }
+            if props.status == Status::Failed {
+                { " " }<button type="button" class="retry" onclick={ props.onretry.clone() }>{ ui.retry() }</button>
+            }
+        </div>
     }
 }
 

@@ -1,0 +1,68 @@
+//! DOM events for the page, fired at the `<qidiruv-search>` element
+//! (`bubbles` and `composed`, so they leave the shadow root): see
+//! `docs/embedding.md`.
+
+use qidiruv_engine::index::Translation;
+use qidiruv_engine::ResultItem;
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use web_sys::{CustomEvent, CustomEventInit, EventTarget, Node, ShadowRoot};
+
+/// `qidiruv-query`: results for a query are shown.
+#[derive(Serialize)]
+struct QueryDetail<'a> {
+    query: &'a str,
+    total: usize,
+}
+
+/// `qidiruv-select`: a visitor chose a result.
+#[derive(Serialize)]
+struct SelectDetail<'a> {
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    lang: &'a str,
+    date: Option<&'a str>,
+    query: &'a str,
+    /// 1 for the first result.
+    position: usize,
+}
+
+/// Fires `qidiruv-query` for the shown results of `query`.
+pub fn query_shown(from: &Node, query: &str, total: usize) {
+    fire(from, "qidiruv-query", &QueryDetail { query, total }, false);
+}
+
+/// Fires `qidiruv-select` for `item` (or its `translation`), shown at
+/// `index`; false when a listener called `preventDefault()`, and the
+/// widget must not navigate.
+pub fn selected(from: &Node, item: &ResultItem, translation: Option<&Translation>, query: &str, index: usize) -> bool {
+    let detail = SelectDetail {
+        id: &item.id,
+        url: translation.map_or(&item.url, |t| &t.url),
+        title: &item.title.text,
+        lang: translation.map_or(&item.lang, |t| &t.lang),
+        date: item.date.as_deref(),
+        query,
+        position: index + 1,
+    };
+    fire(from, "qidiruv-select", &detail, true)
+}
+
+/// Dispatches a custom event at the element whose shadow root holds
+/// `from`; returns whether it was not cancelled.
+fn fire(from: &Node, name: &str, detail: &impl Serialize, cancelable: bool) -> bool {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let Ok(detail) = detail.serialize(&serializer) else { return true };
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_cancelable(cancelable);
+    init.set_detail(&detail);
+    let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) else { return true };
+    let host: EventTarget = match from.get_root_node().dyn_into::<ShadowRoot>() {
+        Ok(root) => root.host().into(),
+        Err(_) => from.clone().into(),
+    };
+    host.dispatch_event(&event).unwrap_or(true)
+}

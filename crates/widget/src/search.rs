@@ -1,0 +1,139 @@
+//! Requests: each keystroke (or "show more", or a filter) is a numbered search whose
+//! answer the reducer keeps only while it is the latest, plus the pause
+//! after a keystroke that lets the live region speak.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use qidiruv_engine::{Query, SearchOptions};
+use wasm_bindgen_futures::spawn_local;
+use yew::platform::time::sleep;
+use yew::prelude::*;
+
+use crate::app::Config;
+use crate::index_client::index_at;
+use crate::state::{Action, Filter, State};
+
+/// How long typing must pause before screen readers hear the result count.
+const SETTLE: Duration = Duration::from_millis(700);
+
+/// The widget's state and the ways to ask for results.
+pub struct Search {
+    pub state: UseReducerHandle<State>,
+    /// Searches a query: typed, retried, or carried over from the loader.
+    pub run: Callback<String>,
+    /// Searches what the box holds, unless that was the last query searched.
+    pub typed: Callback<String>,
+    /// Asks for the current query's next results.
+    pub more: Callback<()>,
+    /// Searches the current query again under another filter.
+    pub refine: Callback<Filter>,
+}
+
+/// The latest request of one widget, shared by its callbacks.
+#[derive(Default)]
+struct Latest {
+    seq: u64,
+    /// The query of the latest keystroke.
+    query: String,
+    /// The filter every request uses, until the visitor changes it.
+    filter: Filter,
+}
+
+type SharedLatest = Rc<RefCell<Latest>>;
+
+fn next_seq(latest: &SharedLatest) -> u64 {
+    let mut latest = latest.borrow_mut();
+    latest.seq += 1;
+    latest.seq
+}
+
+#[hook]
+pub fn use_search(config: &Config) -> Search {
+    let state = use_reducer(State::default);
+    let latest = use_mut_ref(Latest::default);
+
+    let run = {
+        let (dispatcher, latest, config) = (state.dispatcher(), latest.clone(), config.clone());
+        Callback::from(move |query: String| {
+            let seq = next_seq(&latest);
+            latest.borrow_mut().query = query.clone();
+            dispatcher.dispatch(Action::Typed { seq, query: query.clone(), limit: config.limit });
+            let settle = dispatcher.clone();
+            spawn_local(async move {
+                sleep(SETTLE).await;
+                settle.dispatch(Action::Settled { seq });
+            });
+            if !query.trim().is_empty() {
+                spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query, config.limit);
+            }
+        })
+    };
+    let typed = {
+        let (run, latest) = (run.clone(), latest.clone());
+        Callback::from(move |value: String| {
+            if latest.borrow().query != value {
+                run.emit(value);
+            }
+        })
+    };
+    let more = {
+        let (dispatcher, latest, config) = (state.dispatcher(), latest.clone(), config.clone());
+        let (query, limit) = (state.query.clone(), state.limit + config.limit);
+        Callback::from(move |()| {
+            let seq = next_seq(&latest);
+            dispatcher.dispatch(Action::More { seq, limit });
+            spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query.clone(), limit);
+        })
+    };
+    let refine = {
+        let (dispatcher, config, query) = (state.dispatcher(), config.clone(), state.query.clone());
+        Callback::from(move |filter: Filter| {
+            let seq = next_seq(&latest);
+            latest.borrow_mut().filter = filter.clone();
+            dispatcher.dispatch(Action::Refine { seq, filter, limit: config.limit });
+            spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query.clone(), config.limit);
+        })
+    };
+    Search { state, run, typed, more, refine }
+}
+
+/// Searches for request `seq` and dispatches its answer or failure.
+fn spawn_search(
+    dispatcher: UseReducerDispatcher<State>,
+    latest: SharedLatest,
+    config: &Config,
+    seq: u64,
+    query: String,
+    limit: usize,
+) {
+    let (base, ui) = (config.index.clone(), config.ui);
+    let mut options = SearchOptions { prefer_lang: Some(ui.tag().into()), limit, ..SearchOptions::default() };
+    latest.borrow().filter.apply(&mut options);
+    spawn_local(async move {
+        let result = match index_at(&base).await {
+            Ok(index) => index.search(&Query::parse(&query), &options).await,
+            Err(message) => Err(message),
+        };
+        dispatcher.dispatch(match result {
+            Ok(answer) => Action::Answered { seq, answer },
+            Err(message) => {
+                // One console line per failure the visitor sees, not per stale keystroke.
+                if latest.borrow().seq == seq {
+                    web_sys::console::error_1(&format!("qidiruv: {message}").into());
+                }
+                Action::Failed { seq, message }
+            }
+        });
+    });
+}
+
+/// Starts loading the index without waiting for it: the visitor is about
+/// to type, and the first keystroke should find it on its way.
+pub fn prefetch(base: &str) {
+    let base = base.to_string();
+    spawn_local(async move {
+        let _ = index_at(&base).await;
+    });
+}
