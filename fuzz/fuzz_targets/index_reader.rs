@@ -23,7 +23,6 @@ fuzz_target!(|data: &[u8]| {
     let parts = &mut built.manifest.parts;
     for slot in std::iter::once(&mut parts.docs)
         .chain(parts.dictionary.iter_mut().map(|(_, n)| n))
-        .chain(parts.postings.iter_mut().map(|(_, n)| n))
         .chain(parts.store.iter_mut().flat_map(|class| class.files.iter_mut()))
     {
         if *slot == old {

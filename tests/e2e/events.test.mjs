@@ -33,8 +33,8 @@ const events = (page, type) => page.evaluate((type) => window.__events.filter((e
 
 test('qidiruv-query fires once per shown query, never for a query overtaken by the next keystroke', async (t) => {
   const page = await openPage(env, t, '/en/');
-  // A slow term dictionary: every keystroke of "visa" is typed before any search can run.
-  await page.route(/\/search\/terms\.[0-9a-f]+\.fst$/, async (route) => {
+  // A slow document table: every keystroke of "visa" is typed before any search can run.
+  await page.route(/\/search\/docs\.[0-9a-f]+\.bin$/, async (route) => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await route.continue();
   });

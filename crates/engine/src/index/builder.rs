@@ -23,8 +23,8 @@ const SHARD_KEY_BYTES: usize = 12 * 1024;
 /// Postings are cut into about this many chunks (within the bounds below),
 /// so a large site stays at a few thousand files and a small one still
 /// fetches little per query.
-const POSTINGS_CHUNKS: usize = 1000;
-const MIN_CHUNK_BYTES: usize = 4 * 1024;
+const POSTINGS_CHUNKS: usize = 4000;
+const MIN_CHUNK_BYTES: usize = 8 * 1024;
 const MAX_CHUNK_BYTES: usize = 256 * 1024;
 
 /// A validated article, ready to index.
@@ -128,7 +128,11 @@ impl BuiltIndex {
         let docs = &self.manifest.parts.docs;
         let table = self.parts.iter().find(|(name, _)| name == docs).map_or(&[][..], |(_, bytes)| bytes);
         let mut searcher = crate::Searcher::open(self.manifest.clone(), table)?;
-        for (name, bytes) in self.parts.iter().filter(|(name, _)| name != docs) {
+        // Shards first: they name the postings chunks.
+        let is_shard = |name: &String| self.manifest.parts.dictionary.iter().any(|(_, shard)| shard == name);
+        let (shards, rest): (Vec<_>, Vec<_>) =
+            self.parts.iter().filter(|(name, _)| name != docs).partition(|(name, _)| is_shard(name));
+        for (name, bytes) in shards.into_iter().chain(rest) {
             // Store files are read as one range of all their slots.
             let store = &self.manifest.parts.store;
             let range = store.iter().any(|class| class.files.contains(name)).then_some(0..bytes.len() as u64);
@@ -202,18 +206,18 @@ impl IndexBuilder {
 
         let (store_classes, store_parts) = store(&self.stored, &mut table);
         let mut parts = vec![(part_name("docs", "bin", &encode(&table)), encode(&table))];
-        let mut dictionary = Vec::new();
-        for (n, (first_key, shard)) in shards(&terms).into_iter().enumerate() {
-            let bytes = encode(&shard);
-            let name = part_name(&format!("dict-{n}"), "bin", &bytes);
-            dictionary.push((first_key, name.clone()));
-            parts.push((name, bytes));
-        }
         let mut postings = Vec::new();
         for (n, chunk) in postings_chunks(&terms).into_iter().enumerate() {
             let bytes = encode(&chunk);
             let name = part_name(&format!("postings-{n}"), "bin", &bytes);
             postings.push((chunk.first_term, name.clone()));
+            parts.push((name, bytes));
+        }
+        let mut dictionary = Vec::new();
+        for (n, (first_key, shard)) in shards(&terms, &postings).into_iter().enumerate() {
+            let bytes = encode(&shard);
+            let name = part_name(&format!("dict-{n}"), "bin", &bytes);
+            dictionary.push((first_key, name.clone()));
             parts.push((name, bytes));
         }
         parts.extend(store_parts);
@@ -225,7 +229,7 @@ impl IndexBuilder {
             documents: self.stored.len() as DocId,
             terms: terms.len() as u64,
             languages,
-            parts: Parts { dictionary, postings, docs: parts[0].0.clone(), store: store_classes },
+            parts: Parts { dictionary, docs: parts[0].0.clone(), store: store_classes },
         };
         BuiltIndex { manifest, parts }
     }
@@ -262,7 +266,8 @@ fn weighted_terms(
 
 /// The dictionary in key-range shards, each with its first key (the first
 /// shard's empty, so that every key falls in some shard).
-fn shards(terms: &[EncodedTerm]) -> Vec<(String, ShardPart)> {
+/// `postings`: every chunk's first term and name, some of which each shard lists.
+fn shards(terms: &[EncodedTerm], postings: &[(u64, String)]) -> Vec<(String, ShardPart)> {
     let mut shards = Vec::new();
     let mut start = 0;
     while start < terms.len() || shards.is_empty() {
@@ -282,12 +287,19 @@ fn shards(terms: &[EncodedTerm]) -> Vec<(String, ShardPart)> {
             ShardPart {
                 first_ordinal: start as u64,
                 df_classes: terms[start..end].iter().map(|t| df_class(t.df)).collect(),
+                postings: chunks_covering(postings, start as u64..end as u64),
                 fst: map.into_inner().expect("an in-memory fst cannot fail to write"),
             },
         ));
         start = end;
     }
     shards
+}
+
+/// The chunks holding any of the terms in `ordinals`.
+fn chunks_covering(chunks: &[(u64, String)], ordinals: std::ops::Range<u64>) -> Vec<(u64, String)> {
+    let first = chunks.partition_point(|(first, _)| *first <= ordinals.start).saturating_sub(1);
+    chunks[first..].iter().take_while(|(first, _)| *first < ordinals.end.max(1)).cloned().collect()
 }
 
 /// The postings lists in chunks of consecutive terms.

@@ -16,14 +16,16 @@ use serde::{Deserialize, Serialize};
 
 use super::IndexError;
 
-/// One shard as stored: the keys' map, and per key its document frequency
-/// class (see [`df_class`]), for choosing among completions before any
-/// postings are fetched.
+/// One shard as stored: the keys' map, per key its document frequency
+/// class (see [`df_class`]) for choosing among completions before any
+/// postings are fetched, and the postings chunks its terms lie in (first
+/// term, name), so the manifest need not list thousands of chunks.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShardPart {
     pub first_ordinal: u64,
     pub df_classes: Vec<u8>,
     pub fst: Vec<u8>,
+    pub postings: Vec<(u64, String)>,
 }
 
 /// A dictionary key as a query sees it.
@@ -45,6 +47,7 @@ struct Shard {
     first_ordinal: u64,
     df_classes: Vec<u8>,
     map: fst::Map<Vec<u8>>,
+    postings: Vec<(u64, String)>,
 }
 
 impl Shard {
@@ -59,7 +62,12 @@ impl Shard {
         if map.len() != part.df_classes.len() {
             return Err(corrupt(format!("{} keys but {} frequencies", map.len(), part.df_classes.len())));
         }
-        Ok(Shard { first_ordinal: part.first_ordinal, df_classes: part.df_classes, map })
+        let covered = part.postings.first().is_some_and(|(first, _)| *first <= part.first_ordinal)
+            && part.postings.windows(2).all(|w| w[0].0 < w[1].0);
+        if !covered && !part.df_classes.is_empty() {
+            return Err(corrupt("its postings chunks do not cover its terms".into()));
+        }
+        Ok(Shard { first_ordinal: part.first_ordinal, df_classes: part.df_classes, map, postings: part.postings })
     }
 
     fn term(&self, local: u64) -> Option<Term> {
@@ -104,14 +112,24 @@ impl Dictionary {
         self.loaded.get(shard).is_some_and(Option::is_some)
     }
 
-    /// Decodes and keeps shard `n` (named `name`).
-    pub fn load(&mut self, n: usize, name: &str, bytes: &[u8]) -> Result<(), IndexError> {
+    /// Decodes and keeps shard `n` (named `name`); returns the postings
+    /// chunks its terms lie in.
+    pub fn load(&mut self, n: usize, name: &str, bytes: &[u8]) -> Result<&[(u64, String)], IndexError> {
         let shard = Shard::decode(name, bytes)?;
         let slot = self.loaded.get_mut(n).ok_or_else(|| IndexError::Inconsistent {
             detail: format!("{name} is dictionary shard {n} of {}", self.firsts.len()),
         })?;
-        *slot = Some(shard);
-        Ok(())
+        Ok(&slot.insert(shard).postings)
+    }
+
+    /// The postings chunk (first term, name) holding term `ordinal`, which
+    /// a loaded shard gave.
+    pub fn postings_chunk(&self, ordinal: u64) -> Option<&(u64, String)> {
+        let shard = self.loaded.iter().flatten().find(|shard| {
+            ordinal.checked_sub(shard.first_ordinal).is_some_and(|i| i < shard.df_classes.len() as u64)
+        })?;
+        let n = shard.postings.partition_point(|(first, _)| *first <= ordinal).checked_sub(1)?;
+        shard.postings.get(n)
     }
 
     /// The term `key`, when its shard is loaded and holds it.

@@ -32,8 +32,6 @@ pub struct Parts {
     /// Dictionary shards, in key order, each with its first key (the first
     /// shard's is empty).
     pub dictionary: Vec<(String, String)>,
-    /// Postings chunks, in term order, each with its first term's ordinal.
-    pub postings: Vec<(u64, String)>,
     pub docs: String,
     /// The store's slot classes: documents that fit the common slot size,
     /// then the few long ones (listed in the document table) in larger slots.
@@ -68,17 +66,11 @@ impl Manifest {
         }
     }
 
-    /// The postings chunk holding term `ordinal`.
-    pub fn postings_chunk_of(&self, ordinal: u64) -> Option<usize> {
-        let n = self.parts.postings.partition_point(|(first, _)| *first <= ordinal).checked_sub(1)?;
-        (ordinal < self.terms).then_some(n)
-    }
-
-    /// Every part name, in a fixed order.
+    /// Every part the manifest names, in a fixed order (postings chunks are
+    /// named by the dictionary shards that point into them).
     pub fn part_names(&self) -> impl Iterator<Item = &str> {
         let dictionary = self.parts.dictionary.iter().map(|(_, name)| name);
-        let postings = self.parts.postings.iter().map(|(_, name)| name);
         let store = self.parts.store.iter().flat_map(|class| &class.files);
-        std::iter::once(&self.parts.docs).chain(dictionary).chain(postings).chain(store).map(String::as_str)
+        std::iter::once(&self.parts.docs).chain(dictionary).chain(store).map(String::as_str)
     }
 }

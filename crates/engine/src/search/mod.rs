@@ -120,7 +120,8 @@ impl PartRequest {
 #[derive(Clone, Copy)]
 enum Slot {
     Shard(usize),
-    Postings(usize),
+    /// A postings chunk and its first term, named by a loaded shard.
+    Postings(u64),
     /// Slot class, file.
     Store(usize, usize),
 }
@@ -137,7 +138,8 @@ pub struct Searcher {
     lang_docs: Vec<u32>,
     slots: HashMap<String, Slot>,
     dictionary: Dictionary,
-    postings: HashMap<usize, PostingsChunk>,
+    /// Postings chunks by name.
+    postings: HashMap<String, PostingsChunk>,
     store: HashMap<DocId, StoredDoc>,
 }
 
@@ -161,17 +163,14 @@ impl Searcher {
             && table.long.last().is_none_or(|&last| last < manifest.documents);
         let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len());
         let ranges_ok = parts.dictionary.first().is_some_and(|(first, _)| first.is_empty())
-            && parts.dictionary.windows(2).all(|w| w[0].0 < w[1].0)
-            && parts.postings.first().is_none_or(|(first, _)| *first == 0)
-            && parts.postings.windows(2).all(|w| w[0].0 < w[1].0);
+            && parts.dictionary.windows(2).all(|w| w[0].0 < w[1].0);
         if table.docs.len() != manifest.documents as usize || !langs_ok || !ranges_ok || !store_ok {
             return Err(IndexError::Inconsistent {
                 detail: format!(
-                    "the manifest counts {} documents in {} dictionary shards and {} postings chunks, \
+                    "the manifest counts {} documents in {} dictionary shards, \
                      the document table holds {} in {} languages ({} long), the store classes are {:?}",
                     manifest.documents,
                     parts.dictionary.len(),
-                    parts.postings.len(),
                     table.docs.len(),
                     table.langs.len(),
                     table.long.len(),
@@ -184,11 +183,10 @@ impl Searcher {
             lang_docs[usize::from(doc.lang)] += 1;
         }
         let shards = parts.dictionary.iter().enumerate().map(|(n, (_, name))| (name.clone(), Slot::Shard(n)));
-        let chunks = parts.postings.iter().enumerate().map(|(n, (_, name))| (name.clone(), Slot::Postings(n)));
         let store = parts.store.iter().enumerate().flat_map(|(class, c)| {
             c.files.iter().enumerate().map(move |(n, name)| (name.clone(), Slot::Store(class, n)))
         });
-        let slots = shards.chain(chunks).chain(store).collect();
+        let slots = shards.chain(store).collect();
         let dictionary = Dictionary::new(parts.dictionary.iter().map(|(first, _)| first.clone()).collect());
         let ranker = Ranker::new(&table);
         Ok(Searcher {
@@ -213,13 +211,19 @@ impl Searcher {
         let misplaced = |detail: String| IndexError::Inconsistent { detail: format!("{name}: {detail}") };
         match (self.slots.get(name).copied(), &request.range) {
             (None, _) => Err(misplaced("not a part of this index".into())),
-            (Some(Slot::Shard(n)), None) => self.dictionary.load(n, name, bytes),
-            (Some(Slot::Postings(n)), None) => {
-                let chunk: PostingsChunk = crate::index::part::decode(name, bytes)?;
-                if chunk.first_term != self.manifest.parts.postings[n].0 {
-                    return Err(misplaced(format!("starts at term {}", chunk.first_term)));
+            (Some(Slot::Shard(n)), None) => {
+                let chunks = self.dictionary.load(n, name, bytes)?;
+                for (first, chunk) in chunks {
+                    self.slots.entry(chunk.clone()).or_insert(Slot::Postings(*first));
                 }
-                self.postings.insert(n, chunk);
+                Ok(())
+            }
+            (Some(Slot::Postings(first)), None) => {
+                let chunk: PostingsChunk = crate::index::part::decode(name, bytes)?;
+                if chunk.first_term != first {
+                    return Err(misplaced(format!("starts at term {}, not {first}", chunk.first_term)));
+                }
+                self.postings.insert(name.to_string(), chunk);
                 Ok(())
             }
             (Some(Slot::Store(class, n)), Some(range)) => {
@@ -338,8 +342,8 @@ impl Searcher {
         let missing: Vec<PartRequest> = self
             .chunks_to_score(&mut matches)
             .into_iter()
-            .filter(|n| !self.postings.contains_key(n))
-            .map(|n| PartRequest::whole(&self.manifest.parts.postings[n].1))
+            .filter(|name| !self.postings.contains_key(*name))
+            .map(PartRequest::whole)
             .collect();
         if !missing.is_empty() {
             return Ok(Step::Need(missing));
@@ -351,12 +355,12 @@ impl Searcher {
     /// The postings chunks the expansions need. Typo guesses for words that
     /// also matched directly are dropped unless their chunk is needed anyway:
     /// a guess is not worth a download of its own.
-    fn chunks_to_score(&self, matches: &mut [WordMatch]) -> BTreeSet<usize> {
-        let chunk_of = |e: &Expansion| self.manifest.postings_chunk_of(e.term.ordinal);
-        let needed: BTreeSet<usize> =
+    fn chunks_to_score(&self, matches: &mut [WordMatch]) -> BTreeSet<&str> {
+        let chunk_of = |e: &Expansion| self.dictionary.postings_chunk(e.term.ordinal).map(|(_, name)| name.as_str());
+        let needed: BTreeSet<&str> =
             matches.iter().flat_map(|m| &m.expansions).filter(|e| !e.optional).filter_map(chunk_of).collect();
         for matched in matches.iter_mut() {
-            matched.expansions.retain(|e| chunk_of(e).is_some_and(|n| needed.contains(&n)));
+            matched.expansions.retain(|e| chunk_of(e).is_some_and(|name| needed.contains(name)));
         }
         needed
     }
@@ -429,9 +433,10 @@ impl Searcher {
     /// The decoded postings list of an expansion, whose chunk is loaded.
     fn list(&self, expansion: &Expansion) -> Result<Vec<Posting>, IndexError> {
         let ordinal = expansion.term.ordinal;
-        let chunk = self.manifest.postings_chunk_of(ordinal).and_then(|n| self.postings.get(&n)).ok_or_else(|| {
-            IndexError::Inconsistent { detail: format!("term {ordinal} lies in no loaded postings chunk") }
-        })?;
+        let chunk =
+            self.dictionary.postings_chunk(ordinal).and_then(|(_, name)| self.postings.get(name)).ok_or_else(|| {
+                IndexError::Inconsistent { detail: format!("term {ordinal} lies in no loaded postings chunk") }
+            })?;
         chunk.list(ordinal, self.manifest.documents)
     }
 
