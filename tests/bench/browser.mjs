@@ -7,46 +7,22 @@ import { chainDepth, keystrokePrefixes } from './lib.mjs';
 // The browser tests' Chromium, with the same flags.
 export { launchBrowser } from '../e2e/harness.mjs';
 
-/** Quiet time after the last DOM change of the widget before its results count as settled. */
-export const SETTLE_MS = 300;
+/**
+ * Quiet time after the last DOM change of the widget before its results
+ * count as settled: long enough that a search still running shows no quiet
+ * gap that long (bench.mjs raises it on large indexes, see setSettleMs).
+ */
+export let SETTLE_MS = 300;
+export function setSettleMs(ms) {
+  SETTLE_MS = ms;
+}
 /** How long one query may take before the run fails. */
 const TIMEOUT_MS = 60_000;
 
-/**
- * Runs in the page before any of its scripts: keeps every WebAssembly.Memory
- * the page creates or instantiates, and the time of every `input` event.
- */
+/** Runs in the page before any of its scripts: keeps the time of every `input` event. */
 function instrument() {
-  const bench = { memories: [], inputs: [], mutations: [], paints: [] };
+  const bench = { inputs: [], mutations: [], paints: [] };
   window.__bench = bench;
-  const keep = (exports) => {
-    for (const value of Object.values(exports ?? {})) {
-      if (value instanceof WebAssembly.Memory && !bench.memories.includes(value)) bench.memories.push(value);
-    }
-  };
-  const fromResult = (result) => {
-    keep((result.instance ?? result).exports);
-    return result;
-  };
-  const { instantiate, instantiateStreaming } = WebAssembly;
-  WebAssembly.instantiate = (...args) => instantiate.apply(WebAssembly, args).then(fromResult);
-  if (instantiateStreaming) {
-    WebAssembly.instantiateStreaming = (...args) => instantiateStreaming.apply(WebAssembly, args).then(fromResult);
-  }
-  WebAssembly.Instance = new Proxy(WebAssembly.Instance, {
-    construct(target, args) {
-      const instance = Reflect.construct(target, args);
-      keep(instance.exports);
-      return instance;
-    },
-  });
-  WebAssembly.Memory = new Proxy(WebAssembly.Memory, {
-    construct(target, args) {
-      const memory = Reflect.construct(target, args);
-      bench.memories.push(memory);
-      return memory;
-    },
-  });
   // `input` is composed, so the widget's event in its shadow root reaches the document.
   document.addEventListener('input', (e) => bench.inputs.push(e.timeStamp), true);
 }
@@ -221,25 +197,70 @@ export async function warmTyping(browser, server, engine, queries) {
 }
 
 /**
+ * The summed buffer size of every live WebAssembly.Memory in `page` and in
+ * its workers (Pagefind runs its wasm in a Web Worker, out of the page's
+ * reach): over CDP, each target's heap is asked for every object whose
+ * prototype is WebAssembly.Memory.prototype (Runtime.queryObjects). Returns
+ * { page, workers } in bytes.
+ */
+async function wasmMemoryOf(browser, page) {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const own = targetInfos.find((t) => t.type === 'page' && t.url === page.url());
+    const targets = targetInfos.filter(
+      (t) => t.browserContextId === own.browserContextId && (t.type === 'page' || t.type === 'worker'),
+    );
+    // Non-flattened sessions: Playwright's CDPSession speaks to one target only.
+    let next = 0;
+    const pending = new Map();
+    cdp.on('Target.receivedMessageFromTarget', (e) => {
+      const message = JSON.parse(e.message);
+      pending.get(message.id)?.(message);
+      pending.delete(message.id);
+    });
+    const total = { page: 0, workers: 0 };
+    for (const target of targets) {
+      const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+      const send = (method, params = {}) =>
+        new Promise((resolve, reject) => {
+          const id = ++next;
+          pending.set(id, (m) => (m.error ? reject(new Error(`${method}: ${m.error.message}`)) : resolve(m.result)));
+          cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) });
+        });
+      const proto = await send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
+      const found = await send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
+      const sum = await send('Runtime.callFunctionOn', {
+        objectId: found.objects.objectId,
+        functionDeclaration: 'function () { return this.reduce((acc, m) => acc + m.buffer.byteLength, 0); }',
+        returnByValue: true,
+      });
+      total[target.type === 'page' ? 'page' : 'workers'] += sum.result.value;
+      await cdp.send('Target.detachFromTarget', { sessionId });
+    }
+    return total;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
  * WebAssembly memory after `queries` (each typed whole into the box, results
- * settled) on a fresh page: the summed byte length of every
- * WebAssembly.Memory the page made, or null when the engine's wasm runs where
- * the page cannot see it (a Web Worker).
+ * settled) on a fresh page: see wasmMemoryOf.
  */
 export async function wasmMemory(browser, server, engine, lang, queries) {
   const { page, context, problems } = await freshPage(browser, server, engine, lang);
   try {
     await focus(page, engine);
-    for (const query of queries) {
+    for (const [i, query] of queries.entries()) {
       await page.keyboard.press('Control+A');
       await reset(page);
       await page.keyboard.insertText(query);
-      await settle(page, engine, { needResults: false });
+      // The first query waits for results: until the index is in, the widget may sit still for long.
+      await settle(page, engine, { needResults: i === 0 });
     }
     if (problems.length) throw new Error(`${engine.name} on ${lang}: ${problems.join('; ')}`);
-    const bytes = await page.evaluate(() => window.__bench.memories.reduce((acc, m) => acc + m.buffer.byteLength, 0));
-    const workers = page.workers().length;
-    return { bytes: bytes || null, workers };
+    return await wasmMemoryOf(browser, page);
   } finally {
     await context.close();
   }
