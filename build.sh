@@ -6,6 +6,8 @@
 #   ./build.sh test     every check: formatting, lints, native tests, browser tests
 #   ./build.sh eval     search quality on the judged queries, Qidiruv beside Pagefind
 #                       (tests/eval/; extra arguments go to eval.mjs)
+#   ./build.sh bench [N]  scale and speed on N synthetic articles (default 100000), Qidiruv
+#                       beside Pagefind, as one table (tests/bench/; slow, not part of test)
 #
 # Each command installs what it is missing first (the wasm32 target,
 # wasm-bindgen-cli at the version in Cargo.lock, npm tools, Chromium).
@@ -52,6 +54,15 @@ ensure_browser() {
     say "installing ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# The benchmark reads wall time and peak memory from GNU time's -v report.
+ensure_gnu_time() {
+  if [[ ! -x /usr/bin/time ]]; then
+    say "installing GNU time"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
   fi
 }
 
@@ -129,13 +140,28 @@ run_eval() {
   node tests/eval/eval.mjs "$@"
 }
 
+# Scale and speed on N synthetic articles from ../shared/corpus/make_scale.py (tests/bench/README.md).
+run_bench() {
+  if [[ ! -f ../shared/corpus/make_scale.py ]]; then
+    echo "bench: ../shared/corpus/make_scale.py is not there" >&2
+    exit 1
+  fi
+  build_dist
+  ensure_browser
+  ensure_gnu_time
+  say "building the native query bench"
+  cargo bench --no-run -q -p qidiruv --bench index_dir
+  node tests/bench/bench.mjs "$@"
+}
+
 case "${1:-serve}" in
   serve) build_dist && serve ;;
   dist) build_dist ;;
   test) run_tests ;;
   eval) shift && run_eval "$@" ;;
+  bench) shift && run_bench "$@" ;;
   *)
-    echo "usage: $0 [serve|dist|test|eval]" >&2
+    echo "usage: $0 [serve|dist|test|eval|bench [N]]" >&2
     exit 2
     ;;
 esac

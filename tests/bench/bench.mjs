@@ -1,0 +1,292 @@
+// Scale and speed: Qidiruv beside Pagefind on N synthetic articles, measured
+// in one run on one machine, printed as one table (README.md explains every
+// row and how it is measured).
+//
+//   node tests/bench/bench.mjs [N] [--out FILE]      (./build.sh bench [N] builds what it needs first)
+//
+// N defaults to 100000. Work files go to target/bench/<N>/; the table is
+// printed and written to tests/bench/results/<date>-<N>.txt (or --out).
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { coldQuery, launchBrowser, SETTLE_MS, setSettleMs, warmTyping, wasmMemory } from './browser.mjs';
+import {
+  QUERIES, formatBytes, formatCount, formatMs, formatTable, keystrokePrefixes, median, percentile,
+} from './lib.mjs';
+import { listFiles, startServer, sumSizes, timedRun } from './measure.mjs';
+
+const REPO = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const HERE = path.join(REPO, 'tests/bench');
+const CLI = path.join(REPO, 'target/release/qidiruv');
+const WIDGET = path.join(REPO, 'dist/qidiruv');
+const MAKE_SCALE = path.resolve(REPO, '../shared/corpus/make_scale.py');
+const SEED = 1;
+const MEMORY_QUERIES = 50;
+
+const USAGE = 'usage: node tests/bench/bench.mjs [N] [--out FILE]';
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+} catch (error) {
+  console.error(`${error.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (parsed.values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const N = Number(parsed.positionals[0] ?? 100_000);
+if (!Number.isInteger(N) || N < 1 || parsed.positionals.length > 1) {
+  console.error(USAGE);
+  process.exit(2);
+}
+for (const [what, file] of [['the qidiruv CLI', CLI], ['the widget bundle', path.join(WIDGET, 'qidiruv.js')],
+  ['make_scale.py', MAKE_SCALE]]) {
+  if (!existsSync(file)) {
+    console.error(`bench: ${what} is missing (${file}); ./build.sh bench builds it`);
+    process.exit(1);
+  }
+}
+
+const say = (msg) => console.error(`bench: ${msg}`);
+const WORK = path.join(REPO, 'target/bench', String(N));
+const SITE = path.join(WORK, 'site');
+mkdirSync(WORK, { recursive: true });
+
+// --- the corpus ---------------------------------------------------------------------------
+
+const corpus = path.join(REPO, 'target/bench', `articles-${N}.jsonl`);
+/** Lines in `file`, counted on bytes (a 100k corpus is longer than a JS string may be). */
+const lines = (file) => {
+  const bytes = readFileSync(file);
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n += 1;
+  return n;
+};
+if (!existsSync(corpus) || lines(corpus) !== N) {
+  say(`generating ${N} articles (make_scale.py --seed ${SEED})`);
+  const fd = openSync(`${corpus}.part`, 'w');
+  const child = spawnSync('python3', [MAKE_SCALE, String(N), '--seed', String(SEED)], { stdio: ['ignore', fd, 'inherit'] });
+  closeSync(fd);
+  if (child.status !== 0) throw new Error(`make_scale.py exited with ${child.status}`);
+  renameSync(`${corpus}.part`, corpus);
+}
+say(`corpus ${path.relative(REPO, corpus)}: ${N} articles, ${formatBytes(statSync(corpus).size)}`);
+
+// --- index builds, one after the other ----------------------------------------------------------
+
+rmSync(SITE, { recursive: true, force: true });
+mkdirSync(SITE, { recursive: true });
+say('building the Qidiruv index');
+const qBuild = await timedRun(CLI, ['build', corpus, '--out', path.join(SITE, 'search')], { cwd: REPO });
+say(`  ${qBuild.seconds.toFixed(1)} s, peak ${formatBytes(qBuild.maxRssBytes)}`);
+say('building the Pagefind index (Node API, custom records)');
+const pfBuild = await timedRun(process.execPath, [path.join(HERE, 'pagefind-build.mjs'), corpus, SITE], { cwd: REPO });
+say(`  ${pfBuild.seconds.toFixed(1)} s, peak ${formatBytes(pfBuild.treePeakBytes)} (process tree)`);
+
+// --- the test pages ---------------------------------------------------------------------------------
+
+const LANGS = [...new Set(QUERIES.map((q) => q.lang))];
+for (const lang of LANGS) {
+  const head = `<!DOCTYPE html>\n<html lang="${lang}">\n<head><meta charset="utf-8"><link rel="icon" href="data:,">`;
+  writeFileSync(
+    path.join(SITE, `q-${lang}.html`),
+    `${head}<title>qidiruv bench</title></head>\n<body>\n<script type="module" src="/qidiruv/qidiruv.js"></script>\n` +
+      `<qidiruv-search index="/search/" lang="${lang}" results="8"></qidiruv-search>\n</body>\n</html>\n`,
+  );
+  // Pagefind's Default UI: no debounce (its default waits 300 ms after each keystroke), 8 results like Qidiruv.
+  writeFileSync(
+    path.join(SITE, `pf-${lang}.html`),
+    `${head}<title>pagefind bench</title>\n<link href="/pagefind/pagefind-ui.css" rel="stylesheet">\n` +
+      `<script src="/pagefind/pagefind-ui.js"></script></head>\n<body>\n<div id="search"></div>\n<script>\n` +
+      `window.addEventListener('DOMContentLoaded', () => new PagefindUI({ element: '#search', showSubResults: false, ` +
+      `showImages: false, pageSize: 8, debounceTimeoutMs: 0 }));\n</script>\n</body>\n</html>\n`,
+  );
+}
+
+// --- sizes ----------------------------------------------------------------------------------------------
+
+const QIDIRUV_CODE = ['qidiruv.js', 'qidiruv_widget.js', 'qidiruv_widget_bg.wasm', 'qidiruv.css'];
+// The Default UI's code, and the English page's wasm (the others differ by a few KiB: README.md).
+const PAGEFIND_CODE = ['pagefind-ui.js', 'pagefind-ui.css', 'pagefind.js', 'pagefind-worker.js', 'wasm.en.pagefind'];
+const pfDir = path.join(SITE, 'pagefind');
+const isPagefindCode = (file) => path.dirname(file) === pfDir && /\.(js|css)$|^wasm\..*\.pagefind$/.test(path.basename(file));
+
+say('compressing the outputs (gzip -9, brotli 9)');
+const cache = new Map();
+const qIndex = await sumSizes(listFiles(path.join(SITE, 'search')), cache);
+const pfFiles = listFiles(pfDir);
+const pfAll = await sumSizes(pfFiles, cache);
+const pfIndex = await sumSizes(pfFiles.filter((f) => !isPagefindCode(f)), cache);
+const qPayload = await sumSizes(QIDIRUV_CODE.map((f) => path.join(WIDGET, f)), cache);
+const pfPayload = await sumSizes(PAGEFIND_CODE.map((f) => path.join(pfDir, f)), cache);
+
+// --- in the browser ---------------------------------------------------------------------------------------
+
+const ENGINES = {
+  qidiruv: {
+    name: 'Qidiruv',
+    page: (lang) => `/q-${lang}.html`,
+    root: `document.querySelector('qidiruv-search').shadowRoot`,
+    input: `document.querySelector('qidiruv-search').shadowRoot.querySelector('input')`,
+    ready: `document.querySelector('qidiruv-search').shadowRoot.activeElement?.getAttribute('role') === 'combobox'`,
+    hasResults: `document.querySelector('qidiruv-search').shadowRoot.querySelectorAll('[role=option]').length > 0`,
+    code: new Set(QIDIRUV_CODE.map((f) => `/qidiruv/${f}`)),
+  },
+  pagefind: {
+    name: 'Pagefind',
+    page: (lang) => `/pf-${lang}.html`,
+    root: `document.querySelector('#search')`,
+    input: `document.querySelector('#search input')`,
+    ready: `document.activeElement?.matches('#search input') === true`,
+    hasResults: `document.querySelectorAll('#search .pagefind-ui__result-link').length > 0`,
+    code: new Set(pfFiles.filter(isPagefindCode).map((f) => `/pagefind/${path.basename(f)}`)),
+  },
+};
+
+const memoryQueries = [...new Set([...QUERIES.map((q) => q.query), ...QUERIES.flatMap((q) => keystrokePrefixes(q.query))])]
+  .filter((q) => [...q].length >= 3)
+  .slice(0, MEMORY_QUERIES);
+
+// Above 20k articles one keystroke's search can outlast 300 ms without a DOM change in between.
+if (N > 20_000) setSettleMs(1000);
+const server = await startServer({ root: SITE, mounts: { '/qidiruv/': WIDGET }, cache });
+const browser = await launchBrowser();
+const chromiumVersion = browser.version();
+const measured = {};
+try {
+  for (const [key, engine] of Object.entries(ENGINES)) {
+    say(`${engine.name}: cold first query, ${QUERIES.length} fresh pages`);
+    const cold = [];
+    for (const q of QUERIES) {
+      const r = await coldQuery(browser, server, engine, q);
+      say(`  ${q.lang} ${JSON.stringify(q.query)}: ${formatMs(r.ms)}, ${formatBytes(r.indexBytes)} index, ` +
+        `${r.requests} requests (server saw ${r.served}), depth ${r.depth}`);
+      cold.push(r);
+    }
+    say(`${engine.name}: warm typing, key by key`);
+    const warm = await warmTyping(browser, server, engine, QUERIES);
+    say(`${engine.name}: wasm memory after ${memoryQueries.length} queries`);
+    const memory = await wasmMemory(browser, server, engine, 'en', memoryQueries);
+    measured[key] = { cold, warm, memory };
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+// --- native query latency (Qidiruv) ----------------------------------------------------------------------
+
+const nativeQueries = [...new Set(QUERIES.flatMap((q) => keystrokePrefixes(q.query)))];
+const queriesFile = path.join(WORK, 'native-queries.json');
+writeFileSync(queriesFile, JSON.stringify(nativeQueries));
+// Every query the same number of times, fewer on large indexes where one short prefix can take a second.
+const iters = N <= 20_000 ? 20 : 5;
+say(`native query latency: ${nativeQueries.length} queries (every keystroke prefix) × ${iters}`);
+const nativeOut = execFileSync('cargo', ['bench', '-q', '-p', 'qidiruv', '--bench', 'index_dir'], {
+  cwd: REPO,
+  env: {
+    ...process.env,
+    QIDIRUV_BENCH_INDEX: path.join(SITE, 'search'),
+    QIDIRUV_BENCH_QUERIES: queriesFile,
+    QIDIRUV_BENCH_ITERS: String(iters),
+  },
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const native = JSON.parse(nativeOut.trim().split('\n').at(-1));
+
+// --- the table ----------------------------------------------------------------------------------------------
+
+const q = measured.qidiruv;
+const p = measured.pagefind;
+const stat = (engine, field, fn) => fn(engine.cold.map((r) => r[field]));
+const max = (v) => Math.max(...v);
+const ms = formatMs;
+const count = formatCount;
+const rows = [
+  { section: `index build (${N} articles)` },
+  { measure: 'wall time', q: qBuild.seconds * 1000, p: pfBuild.seconds * 1000, fmt: ms },
+  { measure: 'peak RSS, largest process (time -v)', q: qBuild.maxRssBytes, p: pfBuild.maxRssBytes },
+  { measure: 'peak RSS, whole process tree (sampled)', q: qBuild.treePeakBytes, p: pfBuild.treePeakBytes },
+  { section: 'index on disk (the output directory)' },
+  { measure: 'raw', q: qIndex.raw, p: pfAll.raw },
+  { measure: 'gzip -9', q: qIndex.gzip, p: pfAll.gzip },
+  { measure: 'brotli 9', q: qIndex.brotli, p: pfAll.brotli },
+  { measure: 'files', q: qIndex.files, p: pfAll.files, fmt: count },
+  { measure: 'Pagefind without its JS/CSS/wasm: raw', q: qIndex.raw, p: pfIndex.raw },
+  { measure: 'Pagefind without its JS/CSS/wasm: files', q: qIndex.files, p: pfIndex.files, fmt: count },
+  { section: 'widget payload (JS + wasm + CSS)' },
+  { measure: 'raw', q: qPayload.raw, p: pfPayload.raw },
+  { measure: 'gzip -9', q: qPayload.gzip, p: pfPayload.gzip },
+  { measure: 'brotli 9', q: qPayload.brotli, p: pfPayload.brotli },
+  { section: `cold first query (fresh context, ${QUERIES.length} queries: median / max)` },
+  { measure: 'index bytes transferred, median', q: stat(q, 'indexBytes', median), p: stat(p, 'indexBytes', median) },
+  { measure: 'index bytes transferred, max', q: stat(q, 'indexBytes', max), p: stat(p, 'indexBytes', max) },
+  { measure: 'total bytes incl. code, median', q: stat(q, 'totalBytes', median), p: stat(p, 'totalBytes', median) },
+  { measure: 'total bytes incl. code, max', q: stat(q, 'totalBytes', max), p: stat(p, 'totalBytes', max) },
+  { measure: 'requests from focus, median', q: stat(q, 'requests', median), p: stat(p, 'requests', median), fmt: count },
+  { measure: 'requests from focus, max', q: stat(q, 'requests', max), p: stat(p, 'requests', max), fmt: count },
+  { measure: 'dependent round trips, median', q: stat(q, 'depth', median), p: stat(p, 'depth', median), fmt: count },
+  { measure: 'dependent round trips, max', q: stat(q, 'depth', max), p: stat(p, 'depth', max), fmt: count },
+  { measure: 'focus → results painted, median', q: stat(q, 'ms', median), p: stat(p, 'ms', median), fmt: ms },
+  { measure: 'focus → results painted, max', q: stat(q, 'ms', max), p: stat(p, 'ms', max), fmt: ms },
+  { section: 'warm keystroke: input event → results painted' },
+  { measure: 'p50', q: percentile(q.warm.samples, 50), p: percentile(p.warm.samples, 50), fmt: ms },
+  { measure: 'p95', q: percentile(q.warm.samples, 95), p: percentile(p.warm.samples, 95), fmt: ms },
+  { measure: 'keystrokes measured (no change)', q: `${q.warm.samples.length} (${q.warm.unchanged})`,
+    p: `${p.warm.samples.length} (${p.warm.unchanged})` },
+  { section: `memory after ${memoryQueries.length} queries` },
+  { measure: 'WebAssembly.Memory buffers, page + workers', q: q.memory.page + q.memory.workers,
+    p: p.memory.page + p.memory.workers },
+  { section: `native query latency (Qidiruv engine, ${native.samples} runs)` },
+  { measure: 'p50', q: native.p50_us / 1000, p: 'n/a', fmt: ms },
+  { measure: 'p99', q: native.p99_us / 1000, p: 'n/a', fmt: ms },
+];
+
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+const pagefindVersion = JSON.parse(readFileSync(path.join(REPO, 'node_modules/pagefind/package.json'), 'utf8')).version;
+const header = [
+  `Qidiruv ${commit} beside Pagefind ${pagefindVersion}: ${N} articles (make_scale.py ${N} --seed ${SEED})`,
+  `${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model.trim()} · ${formatBytes(os.totalmem())} RAM · ` +
+    `load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} · Chromium ${chromiumVersion} · Node ${process.version}`,
+  `Bytes on the wire are response bodies as sent: brotli (quality 9, Content-Encoding: br) for both, except files that`,
+  `are already gzip (Pagefind's index, fragments and wasm), sent as they are. Settled = ${SETTLE_MS} ms without a DOM change.`,
+  '',
+];
+const perQuery = [
+  '',
+  'cold first query, per query (Qidiruv | Pagefind): focus → results, index bytes, requests, depth',
+  ...QUERIES.map((query, i) => {
+    const a = q.cold[i];
+    const b = p.cold[i];
+    return `  ${query.lang.padEnd(7)} ${JSON.stringify(query.query).padEnd(26)} ${ms(a.ms).padStart(8)} ` +
+      `${formatBytes(a.indexBytes).padStart(10)} ${String(a.requests).padStart(4)} ${a.depth} | ` +
+      `${ms(b.ms).padStart(8)} ${formatBytes(b.indexBytes).padStart(10)} ${String(b.requests).padStart(4)} ${b.depth}`;
+  }),
+];
+const text = `${header.join('\n')}${formatTable(rows)}\n${perQuery.join('\n')}\n`;
+console.log(`\n${text}`);
+
+const date = new Date().toISOString().slice(0, 10);
+const out = parsed.values.out ?? path.join(HERE, 'results', `${date}-${N}.txt`);
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, text);
+writeFileSync(path.join(WORK, 'raw.json'), JSON.stringify({ N, qBuild, pfBuild, qIndex, pfAll, pfIndex, qPayload, pfPayload,
+  measured, native }, (k, v) => (k === 'stderr' ? undefined : v), 1));
+say(`table written to ${path.relative(REPO, out)}; raw numbers in ${path.relative(REPO, path.join(WORK, 'raw.json'))}`);

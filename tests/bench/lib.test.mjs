@@ -1,0 +1,94 @@
+// Fast checks of the harness's pure helpers (no browser): node --test tests/bench/
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  QUERIES, chainDepth, descendants, formatTable, keystrokePrefixes, median, parseTimeV, percentile, ratio,
+} from './lib.mjs';
+
+test('percentile is nearest-rank', () => {
+  const v = [5, 1, 4, 2, 3, 6, 7, 8, 9, 10];
+  assert.equal(percentile(v, 50), 5);
+  assert.equal(percentile(v, 95), 10);
+  assert.equal(percentile(v, 99), 10);
+  assert.equal(percentile(v, 0), 1);
+  assert.equal(percentile([42], 99), 42);
+  assert.ok(Number.isNaN(percentile([], 50)));
+  assert.equal(median([3, 1, 2]), 2);
+  assert.deepEqual(v.slice(0, 2), [5, 1], 'the input is not sorted in place');
+});
+
+test('a chain manifest → dictionary → postings → store is four round trips', () => {
+  const chain = [
+    { start: 0, end: 10 },
+    { start: 11, end: 20 },
+    { start: 21, end: 40 },
+    { start: 41, end: 50 },
+  ];
+  assert.equal(chainDepth(chain), 4);
+});
+
+test('requests in flight together share a level', () => {
+  const fanOut = [
+    { start: 0, end: 10 }, // manifest
+    { start: 11, end: 30 }, // dictionary and postings started together
+    { start: 12, end: 25 },
+    { start: 31, end: 40 }, // store chunks after both
+    { start: 31, end: 45 },
+  ];
+  assert.equal(chainDepth(fanOut), 3);
+  assert.equal(chainDepth([{ start: 0, end: 5 }, { start: 1, end: 9 }, { start: 2, end: 3 }]), 1);
+});
+
+test('a request that starts the moment another ends depends on it', () => {
+  assert.equal(chainDepth([{ start: 0, end: 10 }, { start: 10, end: 12 }]), 2);
+});
+
+test('unfinished requests count once and nothing depends on them; none is depth 0', () => {
+  assert.equal(chainDepth([{ start: 0 }, { start: 5, end: 6 }, { start: 7, end: 8 }]), 2);
+  assert.equal(chainDepth([]), 0);
+});
+
+test('the order requests are listed in does not matter', () => {
+  const a = [{ start: 21, end: 40 }, { start: 0, end: 10 }, { start: 11, end: 20 }];
+  assert.equal(chainDepth(a), 3);
+});
+
+test('/usr/bin/time -v output gives wall seconds and peak bytes', () => {
+  const text = `\tCommand being timed: "x"
+\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02.50
+\tMaximum resident set size (kbytes): 241532
+\tExit status: 0
+`;
+  assert.deepEqual(parseTimeV(text), { seconds: 62.5, maxRssBytes: 241532 * 1024, exitStatus: 0 });
+  assert.equal(parseTimeV('Elapsed (wall clock) time (h:mm:ss or m:ss): 1:00:01\nMaximum resident set size (kbytes): 1').seconds, 3601);
+  assert.throws(() => parseTimeV('nothing'), /not \/usr\/bin\/time -v output/);
+});
+
+test('descendants walks the whole process tree', () => {
+  const pairs = [[10, 1], [11, 10], [12, 11], [13, 10], [20, 1]];
+  assert.deepEqual(descendants(10, pairs).sort(), [10, 11, 12, 13]);
+});
+
+test('keystroke prefixes follow characters, not UTF-16 units', () => {
+  assert.deepEqual(keystrokePrefixes('ab c'), ['a', 'ab', 'ab ', 'ab c']);
+  assert.deepEqual(keystrokePrefixes('ўз'), ['ў', 'ўз']);
+});
+
+test('the fixed queries cover the four corpus languages', () => {
+  assert.deepEqual([...new Set(QUERIES.map((q) => q.lang))].sort(), ['en', 'ru', 'uz-Cyrl', 'uz-Latn']);
+});
+
+test('ratios and the table', () => {
+  assert.equal(ratio(1, 4), '0.25×');
+  assert.equal(ratio(30, 2), '15×');
+  assert.equal(ratio(3, 2), '1.5×');
+  assert.equal(ratio(1, 0), '—');
+  assert.equal(ratio(undefined, 2), '—');
+  const table = formatTable([{ section: 'build' }, { measure: 'bytes', q: 1024, p: 2048 }, { measure: 'n', q: 'n/a', p: 3 }]);
+  const lines = table.split('\n');
+  assert.equal(lines.length, 5);
+  assert.match(lines[3], /\| bytes +\| +1\.0 KiB \| +2\.0 KiB \| +0\.50× \|/);
+  assert.match(lines[4], /n\/a/);
+  assert.equal(new Set(lines.map((l) => l.length)).size, 1, 'columns line up');
+});
