@@ -151,6 +151,27 @@ export async function startServer({ root, mounts = {}, cache = new Map() }) {
       const [prefix, base] = prefixes.find(([p]) => entry.path.startsWith(p)) ?? ['/', root];
       const file = path.join(base, path.normalize('/' + entry.path.slice(prefix.length)));
       if (!file.startsWith(base + path.sep) || !statSync(file).isFile()) throw new Error('not a file');
+      // One byte range, as static hosts serve it (Qidiruv reads its store slots so):
+      // the bytes asked for, uncompressed, as hosts send ranges.
+      const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+      if (range) {
+        const whole = await readFile(file);
+        const [start, end] = [Number(range[1]), Math.min(Number(range[2]) + 1, whole.length)];
+        const slice = whole.subarray(start, end);
+        entry.bytes = slice.length;
+        res.on('finish', () => {
+          entry.end = performance.now();
+        });
+        res
+          .writeHead(206, {
+            'Content-Type': 'application/octet-stream',
+            'Content-Length': slice.length,
+            'Content-Range': `bytes ${start}-${end - 1}/${whole.length}`,
+            'Cache-Control': 'max-age=3600',
+          })
+          .end(slice);
+        return;
+      }
       let body = cache.get(file);
       let encoding = body ? 'br' : 'identity';
       if (!body) {
