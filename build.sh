@@ -126,6 +126,8 @@ run_tests() {
   node --test --test-concurrency=1 tests/e2e/
   say "search-quality floor"
   node --test tests/eval/
+  say "benchmark harness helpers"
+  node --test tests/bench/
 }
 
 # Search quality on the judged queries over ../shared/corpus (tests/eval/README.md).

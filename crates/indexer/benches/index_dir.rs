@@ -8,18 +8,17 @@
 //!
 //! Each query (a JSON array of strings; by default a few built-in ones) is
 //! parsed, searched and presented with 8 results, as the widget does per
-//! keystroke. One untimed pass reads the store chunks the results need;
-//! then every query runs ITERS times and each run is one sample. Prints one
+//! keystroke. One untimed pass reads the index parts the queries need (as
+//! the widget fetches them); then every query runs ITERS times over the
+//! parts in memory and each run is one sample. Prints one
 //! JSON object: sample count, p50, p99 and max in microseconds.
 //! Without QIDIRUV_BENCH_INDEX it says so and measures nothing.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use qidiruv::index_dir::IndexDir;
-use qidiruv_engine::index::StoreChunk;
-use qidiruv_engine::{present, Query, SearchOptions};
+use qidiruv_engine::{Query, SearchOptions};
 
 const LIMIT: usize = 8;
 
@@ -38,30 +37,20 @@ fn main() {
     let iters: usize = std::env::var("QIDIRUV_BENCH_ITERS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
 
     let opened = Instant::now();
-    let index = IndexDir::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let mut index = IndexDir::open(&dir).unwrap_or_else(|e| panic!("{e}"));
     let open_ms = opened.elapsed().as_secs_f64() * 1e3;
-    let manifest = index.searcher.manifest();
     let options = SearchOptions { limit: LIMIT, ..Default::default() };
 
-    // The untimed pass: the store chunks every query's results need, in memory.
-    let mut chunks: HashMap<usize, StoreChunk> = HashMap::new();
+    // The untimed pass: every part the queries need, read into memory.
     for text in &queries {
-        let found = index.searcher.search(&Query::parse(text), &options).unwrap_or_else(|e| panic!("{e}"));
-        for hit in found.hits.iter().take(LIMIT) {
-            let n = manifest.store_chunk_of(hit.doc).expect("a hit lies inside the store");
-            if let std::collections::hash_map::Entry::Vacant(slot) = chunks.entry(n) {
-                slot.insert(index.chunk_for(hit.doc).unwrap_or_else(|e| panic!("{e}")));
-            }
-        }
+        index.search(&Query::parse(text), &options).unwrap_or_else(|e| panic!("{e}"));
     }
 
     let mut samples = Vec::with_capacity(queries.len() * iters);
     for text in &queries {
         for _ in 0..iters {
             let start = Instant::now();
-            let query = Query::parse(text);
-            let found = index.searcher.search(&query, &options).unwrap_or_else(|e| panic!("{e}"));
-            let shown = present(&query, &found, LIMIT, |doc| chunks.get(&manifest.store_chunk_of(doc)?)?.get(doc));
+            let shown = index.search(&Query::parse(text), &options).unwrap_or_else(|e| panic!("{e}"));
             std::hint::black_box(shown);
             samples.push(start.elapsed().as_secs_f64() * 1e6);
         }
