@@ -7,8 +7,11 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
+use js_sys::{ArrayBuffer, Promise, Reflect, Symbol, Uint8Array};
 use qidiruv_engine::index::{Manifest, MANIFEST_NAME};
 use qidiruv_engine::{PartRequest, Presented, Query, SearchOptions, Searcher, Step};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 use crate::fetch::{fetch_bytes, Freshness};
 
@@ -43,14 +46,34 @@ pub async fn index_at(base: &str) -> Result<Rc<LoadedIndex>, String> {
     result
 }
 
-/// The manifest, then the document table: the two fetches a focus prefetches.
+/// The manifest, then the document table: the two fetches a focus prefetches
+/// (the loader starts them while the wasm downloads; see `prefetched`).
 async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
     let manifest_url = format!("{base}{MANIFEST_NAME}");
-    let bytes = fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?;
+    let (bytes, docs) = match prefetched(&base).await {
+        Some(parts) => parts,
+        None => (fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?, None),
+    };
     let manifest = parse_manifest(&bytes).map_err(|e| format!("{manifest_url}: {e}"))?;
-    let docs = fetch_bytes(&format!("{base}{}", manifest.parts.docs), Freshness::Immutable, None).await?;
+    let docs = match docs {
+        Some(docs) => docs,
+        None => fetch_bytes(&format!("{base}{}", manifest.parts.docs), Freshness::Immutable, None).await?,
+    };
     let searcher = Searcher::open(manifest, &docs).map_err(|e| format!("{base}: {e}"))?;
     Ok(Rc::new(LoadedIndex { base, searcher: RefCell::new(searcher), fetching: RefCell::default() }))
+}
+
+/// The manifest and document table `qidiruv.js` fetched for `base`, if it
+/// did and they arrived; otherwise the widget fetches them itself.
+async fn prefetched(base: &str) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+    let registry = Reflect::get(&js_sys::global(), &Symbol::for_("qidiruv.prefetched")).ok()?;
+    let promise: Promise = registry.dyn_into::<js_sys::Map>().ok()?.get(&JsValue::from_str(base)).dyn_into().ok()?;
+    let parts = JsFuture::from(promise).await.ok()?;
+    let bytes = |field: &str| {
+        let value = Reflect::get(&parts, &JsValue::from_str(field)).ok()?;
+        value.is_instance_of::<ArrayBuffer>().then(|| Uint8Array::new(&value).to_vec())
+    };
+    Some((bytes("manifest")?, bytes("docs")))
 }
 
 fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {

@@ -39,7 +39,7 @@ pub use manifest::{Manifest, Parts, StoreClass, FORMAT_NAME, FORMAT_VERSION, MAN
 pub use part::{part_name, verify_part};
 pub use store::{StoredDoc, Translation};
 
-/// A document's position in the index (0-based, in input order).
+/// A document's number in the index: by language, then in input order.
 pub type DocId = u32;
 
 /// The first byte of every stem key in the dictionary.

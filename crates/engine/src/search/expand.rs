@@ -83,7 +83,7 @@ pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
         // guesses: they come from its own shards and are scored only if
         // their postings come for free. A rare word (a name, often) looks
         // wider, since spelling variants are how its articles are found.
-        let plentiful = found.iter().map(|e| e.term.df_class).max() >= Some(df_class(PLENTIFUL_DF));
+        let plentiful = plentiful(&found);
         let shards = if plentiful { direct_shards(dictionary, word) } else { typo_shards(dictionary, word) };
         if let Some(missing) = missing(dictionary, shards.iter().copied()) {
             return Expanded::NeedShards(missing);
@@ -194,9 +194,19 @@ fn direct(dictionary: &Dictionary, word: &QueryWord, scale: f32) -> Vec<Expansio
         let mut seen = found.iter().map(|e| e.term).collect();
         let shards: Vec<usize> = dictionary.shards_with_prefix(&word.key).collect();
         let completions = candidates(dictionary, Str::new(&word.key).starts_with(), &shards, usize::MAX, &mut seen);
-        found.extend(most_frequent(completions, MAX_PREFIX_EXPANSIONS, PREFIX * scale));
+        // A word typed out in full that already finds many articles (its
+        // inflections come through its stem) needs its completions only
+        // where their postings come for free.
+        let optional = plentiful(&found);
+        let completions = most_frequent(completions, MAX_PREFIX_EXPANSIONS, PREFIX * scale);
+        found.extend(completions.map(|e| Expansion { optional, ..e }));
     }
     found
+}
+
+/// Whether direct matches find enough articles that guesses may be skipped.
+fn plentiful(found: &[Expansion]) -> bool {
+    found.iter().map(|e| e.term.df_class).max() >= Some(df_class(PLENTIFUL_DF))
 }
 
 /// Keys in `shards` within the word's typo budget, not already matched
