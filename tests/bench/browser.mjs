@@ -36,7 +36,11 @@ async function observe(page, engine) {
   await page.evaluate((rootExpr) => {
     const root = new Function(`return ${rootExpr}`)();
     const bench = window.__bench;
-    new MutationObserver(() => {
+    // Screen-reader announcements (a live region updated once typing pauses)
+    // are not results being painted.
+    const spoken = (r) => (r.target.nodeType === 1 ? r.target : r.target.parentElement)?.closest('[aria-live]');
+    new MutationObserver((records) => {
+      if (records.every(spoken)) return;
       const t = performance.now();
       bench.mutations.push(t);
       requestAnimationFrame(() => setTimeout(() => bench.paints.push({ mutation: t, paint: performance.now() })));

@@ -7,8 +7,8 @@
 //! | `qidiruv.json` | the [`Manifest`]: format version, counts, and the names of all other parts | on focus |
 //! | `docs.<hash>.bin` | the [`DocTable`]: each document's language and day, for filters and recency | on focus |
 //! | `dict-<n>.<hash>.bin` | a [`dictionary`] shard: the keys of one key range, as an `fst::Map` | per query word |
-//! | `postings-<n>.<hash>.bin` | a [`postings`] chunk: the lists of consecutive terms | per matched term |
-//! | `store-<n>.<hash>.bin` | [`store`] slots: the title, url, date and text shown for results | a range per shown result |
+//! | `postings-<n>.<hash>.bin` | a [`postings`] chunk: the lists of consecutive terms (named by the shards, not the manifest) | per matched term |
+//! | `store-<n>.<hash>.bin`, `store-long-<n>.<hash>.bin` | [`store`] slots: the title, url, date and text shown for results | a range per shown result |
 //!
 //! A query is answered in three dependent steps after the first two: the
 //! shards of its words, then the postings of the terms they matched, then
