@@ -74,7 +74,8 @@ pub enum Expanded {
 }
 
 pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
-    if let Some(missing) = missing(dictionary, direct_shards(dictionary, word).into_iter()) {
+    let own = sorted(direct_shards(dictionary, word));
+    if let Some(missing) = missing(dictionary, own.iter().copied()) {
         return Expanded::NeedShards(missing);
     }
     let found = direct(dictionary, word, 1.0);
@@ -84,11 +85,11 @@ pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
         // their postings come for free. A rare word (a name, often) looks
         // wider, since spelling variants are how its articles are found.
         let plentiful = plentiful(&found);
-        let shards = if plentiful { direct_shards(dictionary, word) } else { typo_shards(dictionary, word) };
+        let shards = if plentiful { own } else { typo_shards(dictionary, word, own) };
         if let Some(missing) = missing(dictionary, shards.iter().copied()) {
             return Expanded::NeedShards(missing);
         }
-        let guesses = fuzzy(dictionary, word, &sorted(shards), &found);
+        let guesses = fuzzy(dictionary, word, &shards, &found);
         let mut expansions = found;
         expansions.extend(guesses.into_iter().map(|e| Expansion { optional: plentiful, ..e }));
         return Expanded::Match(WordMatch { expansions, corrected: false, layout: None });
@@ -97,7 +98,7 @@ pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
     // or a typo. Both need more shards; fetch them together.
     let switched = switched_layout(word);
     let layout_shards = switched.iter().flat_map(|switched| direct_shards(dictionary, switched));
-    let shards = typo_shards(dictionary, word);
+    let shards = typo_shards(dictionary, word, own);
     if let Some(missing) = missing(dictionary, layout_shards.chain(shards.iter().copied())) {
         return Expanded::NeedShards(missing);
     }
@@ -119,10 +120,10 @@ pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
 
 /// Where typos of `word` are looked for: every key sharing its first
 /// letter, or a letter that transliteration confuses with it (Russian Х is
-/// `x`, Uzbek Ҳ is `h`), plus its own shards. Other first-letter typos are
+/// `x`, Uzbek Ҳ is `h`), plus its `own` shards. Other first-letter typos are
 /// not guessed: they would need the whole dictionary.
-fn typo_shards(dictionary: &Dictionary, word: &QueryWord) -> Vec<usize> {
-    let mut shards = direct_shards(dictionary, word);
+fn typo_shards(dictionary: &Dictionary, word: &QueryWord, own: Vec<usize>) -> Vec<usize> {
+    let mut shards = own;
     if typo_budget(word.folded.chars().count()) > 0 {
         // Word keys near the word, and stem keys near its stems.
         let stems = word.stems.iter().map(|stem| (STEM_MARK.to_string(), stem.as_str()));
