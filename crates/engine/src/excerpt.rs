@@ -23,8 +23,16 @@ impl Excerpt {
     /// The highlights as character (Unicode scalar) offsets, for consumers
     /// outside Rust that do not index strings by bytes.
     pub fn char_highlights(&self) -> Vec<(usize, usize)> {
-        let to_chars = |byte: usize| self.text[..byte].chars().count();
-        self.highlights.iter().map(|r| (to_chars(r.start), to_chars(r.end))).collect()
+        self.highlights_counted(|text| text.chars().count())
+    }
+
+    /// The highlights as UTF-16 offsets, as JavaScript strings count.
+    pub fn utf16_highlights(&self) -> Vec<(usize, usize)> {
+        self.highlights_counted(|text| text.encode_utf16().count())
+    }
+
+    fn highlights_counted(&self, count: impl Fn(&str) -> usize) -> Vec<(usize, usize)> {
+        self.highlights.iter().map(|r| (count(&self.text[..r.start]), count(&self.text[..r.end]))).collect()
     }
 
     /// Splits the text into `(segment, is_match)` runs, in order.

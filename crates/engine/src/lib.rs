@@ -9,6 +9,7 @@
 //! * [`search`] finds and ranks documents; [`excerpt`] cuts the highlighted snippet.
 
 pub mod analysis;
+pub mod answer;
 pub mod date;
 pub mod excerpt;
 pub mod index;

@@ -1,11 +1,10 @@
 //! `qidiruv search`: query an index directory, as the widget would.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
-use qidiruv_engine::{Date, Excerpt, PartRequest, Presented, Query, ResultItem, SearchOptions};
-use serde::Serialize;
+use qidiruv_engine::answer::{Answer, Offsets};
+use qidiruv_engine::{Date, Excerpt, PartRequest, Presented, Query, SearchOptions};
 
 use crate::index_dir::IndexDir;
 
@@ -19,38 +18,6 @@ pub struct SearchArgs {
     pub json: bool,
     pub fetches: bool,
     pub query: String,
-}
-
-/// The `--json` output shape (DESIGN.md), plus `partial` and `corrected`.
-#[derive(Serialize)]
-struct JsonOutput<'a> {
-    query: &'a str,
-    total: usize,
-    /// Results missing one of the query's words, listed after the matches.
-    related: usize,
-    partial: bool,
-    corrected: Option<String>,
-    /// Matches per language and per year, before the --lang, --from and --to filters.
-    languages: BTreeMap<String, usize>,
-    years: BTreeMap<i32, usize>,
-    results: Vec<JsonResult>,
-}
-
-#[derive(Serialize)]
-struct JsonResult {
-    id: String,
-    url: String,
-    title: String,
-    lang: String,
-    date: Option<String>,
-    score: f32,
-    /// Missing one of the query's words.
-    related: bool,
-    excerpt: String,
-    /// `[start, end)` character offsets of the matches in `excerpt`.
-    highlights: Vec<(usize, usize)>,
-    /// The same story in other languages: language tag → url.
-    translations: BTreeMap<String, String>,
 }
 
 pub fn search(args: &SearchArgs) -> Result<(), String> {
@@ -69,16 +36,7 @@ pub fn search(args: &SearchArgs) -> Result<(), String> {
     }
 
     if args.json {
-        let output = JsonOutput {
-            query: &args.query,
-            total: shown.total,
-            related: shown.related,
-            partial: shown.partial,
-            corrected: shown.corrected,
-            languages: shown.facets.languages.into_iter().collect(),
-            years: shown.facets.years.into_iter().collect(),
-            results: shown.items.into_iter().map(json_result).collect(),
-        };
+        let output = Answer::new(&args.query, shown, Offsets::Chars);
         let text = serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?;
         print_out(&format!("{text}\n"))
     } else {
@@ -103,21 +61,6 @@ fn print_out(text: &str) -> Result<(), String> {
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the results: {e}")),
         _ => Ok(()),
-    }
-}
-
-fn json_result(item: ResultItem) -> JsonResult {
-    JsonResult {
-        highlights: item.excerpt.char_highlights(),
-        translations: item.translations.into_iter().map(|t| (t.lang, t.url)).collect(),
-        id: item.id,
-        url: item.url,
-        title: item.title.text,
-        lang: item.lang,
-        date: item.date,
-        score: item.score,
-        related: item.related,
-        excerpt: item.excerpt.text,
     }
 }
 

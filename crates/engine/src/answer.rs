@@ -1,0 +1,106 @@
+//! The JSON shape of an answer, shared by `qidiruv search --json` and the
+//! widget's `search()`: the same fields, so a script can switch between them.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::excerpt::Excerpt;
+use crate::result::{Presented, ResultItem};
+
+/// How highlight offsets count: each consumer indexes strings its own way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Offsets {
+    /// Unicode scalar values (Python, most JSON readers).
+    Chars,
+    /// UTF-16 code units, as JavaScript strings count.
+    Utf16,
+}
+
+#[derive(Serialize)]
+pub struct Answer<'a> {
+    pub query: &'a str,
+    pub total: usize,
+    /// Results missing one of the query's words, listed after the matches.
+    pub related: usize,
+    pub partial: bool,
+    pub corrected: Option<String>,
+    /// Matches per language and per year, before the language and date filters.
+    pub languages: BTreeMap<String, usize>,
+    pub years: BTreeMap<String, usize>,
+    pub results: Vec<AnswerItem>,
+}
+
+#[derive(Serialize)]
+pub struct AnswerItem {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub lang: String,
+    pub date: Option<String>,
+    pub score: f32,
+    /// Missing one of the query's words.
+    pub related: bool,
+    pub excerpt: String,
+    /// `[start, end)` of each match in `excerpt`, counted in [`Offsets`].
+    pub highlights: Vec<(usize, usize)>,
+    /// The same story in other languages: language tag → url.
+    pub translations: BTreeMap<String, String>,
+}
+
+impl<'a> Answer<'a> {
+    pub fn new(query: &'a str, shown: Presented, offsets: Offsets) -> Answer<'a> {
+        Answer {
+            query,
+            total: shown.total,
+            related: shown.related,
+            partial: shown.partial,
+            corrected: shown.corrected,
+            languages: shown.facets.languages.into_iter().collect(),
+            years: shown.facets.years.into_iter().map(|(year, n)| (year.to_string(), n)).collect(),
+            results: shown.items.into_iter().map(|item| AnswerItem::new(item, offsets)).collect(),
+        }
+    }
+}
+
+impl AnswerItem {
+    fn new(item: ResultItem, offsets: Offsets) -> AnswerItem {
+        AnswerItem {
+            highlights: highlights(&item.excerpt, offsets),
+            translations: item.translations.into_iter().map(|t| (t.lang, t.url)).collect(),
+            id: item.id,
+            url: item.url,
+            title: item.title.text,
+            lang: item.lang,
+            date: item.date,
+            score: item.score,
+            related: item.related,
+            excerpt: item.excerpt.text,
+        }
+    }
+}
+
+/// The excerpt's highlights (kept as byte offsets) counted in `offsets`.
+fn highlights(excerpt: &Excerpt, offsets: Offsets) -> Vec<(usize, usize)> {
+    match offsets {
+        Offsets::Chars => excerpt.char_highlights(),
+        Offsets::Utf16 => excerpt.utf16_highlights(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_count_chars_or_utf16_code_units() {
+        // "🇺🇿" is two astral characters (four UTF-16 units), "ʻ" one unit of two bytes.
+        let text = "🇺🇿 Oʻzbekiston visa";
+        let range = |word: &str| text.find(word).map(|at| at..at + word.len()).unwrap();
+        let excerpt = Excerpt { text: text.into(), highlights: vec![range("Oʻzbekiston"), range("visa")] };
+        assert_eq!(highlights(&excerpt, Offsets::Utf16), [(5, 16), (17, 21)]);
+        let units: Vec<u16> = text.encode_utf16().collect();
+        assert_eq!(String::from_utf16(&units[17..21]).unwrap(), "visa");
+        assert_eq!(highlights(&excerpt, Offsets::Chars), [(3, 14), (15, 19)]);
+    }
+}
