@@ -2,7 +2,7 @@
 // the search box, never on page load.
 
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { activate, DIST, openPage, searchBox, setUp, waitUntil } from './harness.mjs';
@@ -37,6 +37,8 @@ test('focusing the box fetches the wasm widget, and the first keystroke the inde
   assert.equal(page.log.requests.filter(isWasm).length, 1, 'the wasm was fetched once on focus');
   assert.equal(page.log.requests.filter(isWasmGlue).length, 1, 'its JS glue was fetched once on focus');
 
+  const postingsRanges = [];
+  page.on('request', (r) => r.url().includes('/postings-') && postingsRanges.push(`${pathOf(r.url())} ${r.headers().range}`));
   await box.press('v');
   const indexFiles = await waitUntil(
     () => page.log.requests.filter(isIndex).map(pathOf),
@@ -44,11 +46,17 @@ test('focusing the box fetches the wasm widget, and the first keystroke the inde
     'the manifest, document table, a dictionary shard, postings and store chunks were fetched after typing',
   );
   assert.equal(indexFiles.filter((p) => p.endsWith('/qidiruv.json')).length, 1, 'the manifest was fetched once');
-  const whole = indexFiles.filter((p) => !p.includes('/store-'));
-  assert.equal(new Set(whole).size, whole.length, 'no part was fetched twice');
-  const chunks = readdirSync(path.join(DIST, 'search')).filter((f) => f.startsWith('postings-')).length;
-  const fetched = new Set(indexFiles.filter((p) => p.includes('/postings-'))).size;
-  assert.ok(fetched < chunks, `a one-letter query fetched ${fetched} of ${chunks} postings chunks`);
+  // Postings and store files are read by range, the rest whole.
+  const whole = indexFiles.filter((p) => !p.includes('/store-') && !p.includes('/postings-'));
+  assert.equal(new Set(whole).size, whole.length, 'no whole part was fetched twice');
+  assert.equal(new Set(postingsRanges).size, postingsRanges.length, 'no postings range was fetched twice');
+  const postings = readdirSync(path.join(DIST, 'search')).filter((f) => f.startsWith('postings-'));
+  const stored = postings.reduce((sum, f) => sum + statSync(path.join(DIST, 'search', f)).size, 0);
+  const read = postingsRanges.reduce((sum, request) => {
+    const [, start, end] = / bytes=(\d+)-(\d+)$/.exec(request) ?? assert.fail(`a postings request without one range: ${request}`);
+    return sum + Number(end) - Number(start) + 1;
+  }, 0);
+  assert.ok(read > 0 && read < stored / 4, `a one-letter query read ${read} of ${stored} postings bytes`);
 });
 
 test('pointing at the box preloads the wasm before it is focused', async (t) => {

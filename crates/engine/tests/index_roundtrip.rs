@@ -221,9 +221,8 @@ proptest! {
 #[test]
 fn a_dictionary_with_bad_node_addresses_is_an_error() {
     let fst = include_bytes!("regressions/fst-bad-address.bin")[1..].to_vec();
-    let bytes =
-        postcard::to_allocvec(&ShardPart { first_ordinal: 0, df_classes: vec![0; 3], fst, postings: Vec::new() })
-            .unwrap();
+    let shard = ShardPart { first_ordinal: 0, df_classes: vec![0; 3], lists_start: 0, list_bytes: vec![0; 3], fst };
+    let bytes = postcard::to_allocvec(&shard).unwrap();
     let mut built = sample();
     let name = part_name("dict-0", "bin", &bytes);
     let old = std::mem::replace(&mut built.manifest.parts.dictionary[0].1, name.clone());

@@ -33,6 +33,10 @@ pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u6
         .await
         .map_err(|e| format!("{url}: network error ({})", describe(&e)))?;
     let response: Response = response.dyn_into().map_err(|_| format!("{url}: not an HTTP response"))?;
+    if let (416, Some(range)) = (response.status(), &range) {
+        // The range lies past the file's end: an upload cut short.
+        return Err(format!("{url}: truncated: the file ends before bytes {range:?} (HTTP 416)"));
+    }
     if !response.ok() {
         return Err(format!("{url}: HTTP {}", response.status()));
     }

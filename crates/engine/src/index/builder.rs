@@ -6,7 +6,7 @@ use super::dictionary::{df_class, ShardPart};
 use super::doc_table::{DocInfo, DocTable};
 use super::manifest::{Manifest, Parts, StoreClass, FORMAT_NAME, FORMAT_VERSION};
 use super::part::{encode, part_name};
-use super::postings::{encode_list, Impact, Posting, PostingsChunk};
+use super::postings::{encode_list, Impact, Posting};
 use super::store::{
     compress, encode_slot, slot_bytes_for, stored_text, StoredDoc, Translation, MAX_STORE_FILE_BYTES, SLOT_HEADER_BYTES,
 };
@@ -16,16 +16,14 @@ use crate::index::stem_key;
 use crate::search::TermWeights;
 use crate::{Date, Lang};
 
-/// Key bytes per dictionary shard: a shard is about 5 kB compressed, so a
+/// Key bytes per dictionary shard: a shard is about 4 kB compressed, so a
 /// query word costs two small downloads (its key and its stem) however
 /// large the vocabulary.
-const SHARD_KEY_BYTES: usize = 12 * 1024;
-/// Postings are cut into about this many chunks (within the bounds below),
-/// so a large site stays at a few thousand files and a small one still
-/// fetches little per query.
-const POSTINGS_CHUNKS: usize = 4000;
-const MIN_CHUNK_BYTES: usize = 8 * 1024;
-const MAX_CHUNK_BYTES: usize = 256 * 1024;
+const SHARD_KEY_BYTES: usize = 6 * 1024;
+/// Postings files end at the first list boundary past this size: queries
+/// read them by range, so size only matters to hosts that ignore ranges
+/// and send whole files, and to hosts that cap a site's file count.
+const POSTINGS_FILE_BYTES: usize = 4 << 20;
 
 /// A validated article, ready to index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,14 +126,10 @@ impl BuiltIndex {
         let docs = &self.manifest.parts.docs;
         let table = self.parts.iter().find(|(name, _)| name == docs).map_or(&[][..], |(_, bytes)| bytes);
         let mut searcher = crate::Searcher::open(self.manifest.clone(), table)?;
-        // Shards first: they name the postings chunks.
         let is_shard = |name: &String| self.manifest.parts.dictionary.iter().any(|(_, shard)| shard == name);
-        let (shards, rest): (Vec<_>, Vec<_>) =
-            self.parts.iter().filter(|(name, _)| name != docs).partition(|(name, _)| is_shard(name));
-        for (name, bytes) in shards.into_iter().chain(rest) {
-            // Store files are read as one range of all their slots.
-            let store = &self.manifest.parts.store;
-            let range = store.iter().any(|class| class.files.contains(name)).then_some(0..bytes.len() as u64);
+        for (name, bytes) in self.parts.iter().filter(|(name, _)| name != docs) {
+            // Postings and store files are read as one range of all their bytes.
+            let range = (!is_shard(name)).then_some(0..bytes.len() as u64);
             searcher.add_part(&crate::PartRequest { name: name.clone(), range }, bytes)?;
         }
         Ok(searcher)
@@ -219,14 +213,12 @@ impl IndexBuilder {
         let (store_classes, store_parts) = store(&self.stored, &mut table);
         let mut parts = vec![(part_name("docs", "bin", &encode(&table)), encode(&table))];
         let mut postings = Vec::new();
-        for (n, chunk) in postings_chunks(&terms).into_iter().enumerate() {
-            let bytes = encode(&chunk);
-            let name = part_name(&format!("postings-{n}"), "bin", &bytes);
-            postings.push((chunk.first_term, name.clone()));
+        for (name, bytes) in postings_files(&terms) {
+            postings.push((name.clone(), bytes.len() as u64));
             parts.push((name, bytes));
         }
         let mut dictionary = Vec::new();
-        for (n, (first_key, shard)) in shards(&terms, &postings).into_iter().enumerate() {
+        for (n, (first_key, shard)) in shards(&terms).into_iter().enumerate() {
             let bytes = encode(&shard);
             let name = part_name(&format!("dict-{n}"), "bin", &bytes);
             dictionary.push((first_key, name.clone()));
@@ -241,7 +233,7 @@ impl IndexBuilder {
             documents: self.stored.len() as DocId,
             terms: terms.len() as u64,
             languages,
-            parts: Parts { dictionary, docs: parts[0].0.clone(), store: store_classes },
+            parts: Parts { dictionary, docs: parts[0].0.clone(), postings, store: store_classes },
         };
         BuiltIndex { manifest, parts }
     }
@@ -281,10 +273,9 @@ fn weighted_terms(
 
 /// The dictionary in key-range shards, each with its first key (the first
 /// shard's empty, so that every key falls in some shard).
-/// `postings`: every chunk's first term and name, some of which each shard lists.
-fn shards(terms: &[EncodedTerm], postings: &[(u64, String)]) -> Vec<(String, ShardPart)> {
+fn shards(terms: &[EncodedTerm]) -> Vec<(String, ShardPart)> {
     let mut shards = Vec::new();
-    let mut start = 0;
+    let (mut start, mut lists_start) = (0, 0);
     while start < terms.len() || shards.is_empty() {
         let mut end = start;
         let mut key_bytes = 0;
@@ -297,41 +288,34 @@ fn shards(terms: &[EncodedTerm], postings: &[(u64, String)]) -> Vec<(String, Sha
             map.insert(&term.key, local as u64).expect("terms are inserted once each, in sorted order");
         }
         let first_key = if start == 0 { String::new() } else { terms[start].key.clone() };
+        let list_bytes: Vec<u32> = terms[start..end].iter().map(|t| t.list.len() as u32).collect();
         shards.push((
             first_key,
             ShardPart {
                 first_ordinal: start as u64,
                 df_classes: terms[start..end].iter().map(|t| df_class(t.df)).collect(),
-                postings: chunks_covering(postings, start as u64..end as u64),
+                lists_start,
                 fst: map.into_inner().expect("an in-memory fst cannot fail to write"),
+                list_bytes,
             },
         ));
+        lists_start += terms[start..end].iter().map(|t| t.list.len() as u64).sum::<u64>();
         start = end;
     }
     shards
 }
 
-/// The chunks holding any of the terms in `ordinals`.
-fn chunks_covering(chunks: &[(u64, String)], ordinals: std::ops::Range<u64>) -> Vec<(u64, String)> {
-    let first = chunks.partition_point(|(first, _)| *first <= ordinals.start).saturating_sub(1);
-    chunks[first..].iter().take_while(|(first, _)| *first < ordinals.end.max(1)).cloned().collect()
-}
-
-/// The postings lists in chunks of consecutive terms.
-fn postings_chunks(terms: &[EncodedTerm]) -> Vec<PostingsChunk> {
-    let total: usize = terms.iter().map(|t| t.list.len()).sum();
-    let target = (total / POSTINGS_CHUNKS).clamp(MIN_CHUNK_BYTES, MAX_CHUNK_BYTES);
-    let mut chunks: Vec<PostingsChunk> = Vec::new();
-    for (ordinal, term) in terms.iter().enumerate() {
-        match chunks.last_mut() {
-            Some(chunk) if chunk.lists.len() < target => {
-                chunk.offsets.push(chunk.lists.len() as u32);
-                chunk.lists.extend_from_slice(&term.list);
-            }
-            _ => chunks.push(PostingsChunk { first_term: ordinal as u64, offsets: vec![0], lists: term.list.clone() }),
+/// The postings lists in term order, cut into files at list boundaries.
+fn postings_files(terms: &[EncodedTerm]) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<Vec<u8>> = Vec::new();
+    for term in terms {
+        match files.last_mut() {
+            Some(file) if file.len() < POSTINGS_FILE_BYTES => file.extend_from_slice(&term.list),
+            _ => files.push(term.list.clone()),
         }
     }
-    chunks
+    let named = files.into_iter().enumerate();
+    named.map(|(n, bytes)| (part_name(&format!("postings-{n}"), "bin", &bytes), bytes)).collect()
 }
 
 /// The store's two slot classes and their files: a slot size most documents

@@ -7,7 +7,9 @@
 //! `fst::Map` from key to the key's position in the shard; a query word needs
 //! the shard its key falls in (and, for a prefix, the shards its completions
 //! span). Terms are numbered in key order across shards (their *ordinal*),
-//! which locates their postings chunk.
+//! and their postings lists lie in the same order: a shard knows where its
+//! first term's list starts and how long each list is, so it locates the
+//! postings of every term it holds.
 
 use std::ops::Range;
 
@@ -16,16 +18,18 @@ use serde::{Deserialize, Serialize};
 
 use super::IndexError;
 
-/// One shard as stored: the keys' map, per key its document frequency
-/// class (see [`df_class`]) for choosing among completions before any
-/// postings are fetched, and the postings chunks its terms lie in (first
-/// term, name), so the manifest need not list thousands of chunks.
+/// One shard as stored: the keys' map, and per key its document frequency
+/// class (see [`df_class`]), for choosing among completions before any
+/// postings are fetched, and the byte length of its postings list, which
+/// starts where the previous key's ends (the first at `lists_start`, an
+/// offset into all postings files taken as one).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShardPart {
     pub first_ordinal: u64,
     pub df_classes: Vec<u8>,
+    pub lists_start: u64,
+    pub list_bytes: Vec<u32>,
     pub fst: Vec<u8>,
-    pub postings: Vec<(u64, String)>,
 }
 
 /// A dictionary key as a query sees it.
@@ -46,8 +50,9 @@ pub fn df_class(df: usize) -> u8 {
 struct Shard {
     first_ordinal: u64,
     df_classes: Vec<u8>,
+    /// Where each key's postings list starts, and where the last one ends.
+    list_starts: Vec<u64>,
     map: fst::Map<Vec<u8>>,
-    postings: Vec<(u64, String)>,
 }
 
 impl Shard {
@@ -62,12 +67,16 @@ impl Shard {
         if map.len() != part.df_classes.len() {
             return Err(corrupt(format!("{} keys but {} frequencies", map.len(), part.df_classes.len())));
         }
-        let covered = part.postings.first().is_some_and(|(first, _)| *first <= part.first_ordinal)
-            && part.postings.windows(2).all(|w| w[0].0 < w[1].0);
-        if !covered && !part.df_classes.is_empty() {
-            return Err(corrupt("its postings chunks do not cover its terms".into()));
+        if part.list_bytes.len() != part.df_classes.len() {
+            return Err(corrupt(format!("{} keys but {} postings lists", map.len(), part.list_bytes.len())));
         }
-        Ok(Shard { first_ordinal: part.first_ordinal, df_classes: part.df_classes, map, postings: part.postings })
+        let mut list_starts = Vec::with_capacity(part.list_bytes.len() + 1);
+        list_starts.push(part.lists_start);
+        for &bytes in &part.list_bytes {
+            let end = list_starts.last().and_then(|start| start.checked_add(bytes.into()));
+            list_starts.push(end.ok_or_else(|| corrupt("its postings lists end past 2^64".into()))?);
+        }
+        Ok(Shard { first_ordinal: part.first_ordinal, df_classes: part.df_classes, list_starts, map })
     }
 
     fn term(&self, local: u64) -> Option<Term> {
@@ -112,24 +121,23 @@ impl Dictionary {
         self.loaded.get(shard).is_some_and(Option::is_some)
     }
 
-    /// Decodes and keeps shard `n` (named `name`); returns the postings
-    /// chunks its terms lie in.
-    pub fn load(&mut self, n: usize, name: &str, bytes: &[u8]) -> Result<&[(u64, String)], IndexError> {
+    /// Decodes and keeps shard `n` (named `name`).
+    pub fn load(&mut self, n: usize, name: &str, bytes: &[u8]) -> Result<(), IndexError> {
         let shard = Shard::decode(name, bytes)?;
         let slot = self.loaded.get_mut(n).ok_or_else(|| IndexError::Inconsistent {
             detail: format!("{name} is dictionary shard {n} of {}", self.firsts.len()),
         })?;
-        Ok(&slot.insert(shard).postings)
+        *slot = Some(shard);
+        Ok(())
     }
 
-    /// The postings chunk (first term, name) holding term `ordinal`, which
-    /// a loaded shard gave.
-    pub fn postings_chunk(&self, ordinal: u64) -> Option<&(u64, String)> {
-        let shard = self.loaded.iter().flatten().find(|shard| {
-            ordinal.checked_sub(shard.first_ordinal).is_some_and(|i| i < shard.df_classes.len() as u64)
-        })?;
-        let n = shard.postings.partition_point(|(first, _)| *first <= ordinal).checked_sub(1)?;
-        shard.postings.get(n)
+    /// Where the postings list of term `ordinal`, which a loaded shard
+    /// gave, lies in all postings files taken as one.
+    pub fn list_bytes(&self, ordinal: u64) -> Option<Range<u64>> {
+        self.loaded.iter().flatten().find_map(|shard| {
+            let local = usize::try_from(ordinal.checked_sub(shard.first_ordinal)?).ok()?;
+            Some(*shard.list_starts.get(local)?..*shard.list_starts.get(local + 1)?)
+        })
     }
 
     /// The term `key`, when its shard is loaded and holds it.

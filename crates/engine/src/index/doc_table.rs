@@ -4,7 +4,7 @@
 //!
 //! On disk the days are deltas from the previous document's, which a news
 //! export (mostly in date order) turns into runs of small numbers that
-//! compress to almost nothing.
+//! compress to almost nothing; the lists of documents are deltas too.
 
 use serde::{Deserialize, Serialize};
 
@@ -37,9 +37,35 @@ struct DocTablePart {
     lang: Vec<u16>,
     /// Each document's day minus the previous dated document's (the first from 0).
     day_deltas: Vec<i32>,
-    /// The documents without a date (their delta is 0 and means nothing).
+    /// The documents without a date (their delta is 0 and means nothing),
+    /// as gaps (see [`gaps`]).
     undated: Vec<DocId>,
+    /// [`DocTable::long`] as gaps.
     long: Vec<DocId>,
+}
+
+/// Ascending ids as differences from the previous one (the first from 0).
+fn gaps(ids: impl IntoIterator<Item = DocId>) -> Vec<DocId> {
+    let mut previous = 0;
+    ids.into_iter()
+        .map(|id| {
+            let gap = id.wrapping_sub(previous);
+            previous = id;
+            gap
+        })
+        .collect()
+}
+
+/// The inverse of [`gaps`]; corrupt gaps give ids out of order, which the
+/// reader rejects.
+fn ids(gaps: &[DocId]) -> Vec<DocId> {
+    let mut id: DocId = 0;
+    gaps.iter()
+        .map(|&gap| {
+            id = id.wrapping_add(gap);
+            id
+        })
+        .collect()
 }
 
 impl From<DocTable> for DocTablePart {
@@ -59,8 +85,8 @@ impl From<DocTable> for DocTablePart {
             langs: table.langs,
             lang: table.docs.iter().map(|d| d.lang).collect(),
             day_deltas,
-            undated: (0..).zip(&table.docs).filter(|(_, d)| d.day.is_none()).map(|(id, _)| id).collect(),
-            long: table.long,
+            undated: gaps((0..).zip(&table.docs).filter(|(_, d)| d.day.is_none()).map(|(id, _)| id)),
+            long: gaps(table.long),
         }
     }
 }
@@ -68,7 +94,8 @@ impl From<DocTable> for DocTablePart {
 impl From<DocTablePart> for DocTable {
     fn from(part: DocTablePart) -> DocTable {
         let mut day = 0i32;
-        let mut undated = part.undated.iter().peekable();
+        let undated = ids(&part.undated);
+        let mut undated = undated.iter().peekable();
         let docs = (0..)
             .zip(part.lang.iter().zip(&part.day_deltas))
             .map(|(id, (&lang, &delta))| {
@@ -78,7 +105,7 @@ impl From<DocTablePart> for DocTable {
             })
             .collect();
         // Lengths that disagree leave documents out; the reader checks the count.
-        DocTable { langs: part.langs, docs, long: part.long }
+        DocTable { langs: part.langs, docs, long: ids(&part.long) }
     }
 }
 

@@ -10,7 +10,7 @@ pub const MANIFEST_NAME: &str = "qidiruv.json";
 /// Identifies a Qidiruv index, so a stray JSON file is not mistaken for one.
 pub const FORMAT_NAME: &str = "qidiruv-index";
 /// Bumped on every incompatible change to any part.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// What a reader needs to find and check every other part.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,6 +33,9 @@ pub struct Parts {
     /// shard's is empty).
     pub dictionary: Vec<(String, String)>,
     pub docs: String,
+    /// Postings files, each with its length in bytes; taken as one, in this
+    /// order, they hold every term's list (see [`crate::index::postings`]).
+    pub postings: Vec<(String, u64)>,
     /// The store's slot classes: documents that fit the common slot size,
     /// then the few long ones (listed in the document table) in larger slots.
     pub store: Vec<StoreClass>,
@@ -66,11 +69,11 @@ impl Manifest {
         }
     }
 
-    /// Every part the manifest names, in a fixed order (postings chunks are
-    /// named by the dictionary shards that point into them).
+    /// Every part the manifest names, in a fixed order.
     pub fn part_names(&self) -> impl Iterator<Item = &str> {
         let dictionary = self.parts.dictionary.iter().map(|(_, name)| name);
+        let postings = self.parts.postings.iter().map(|(name, _)| name);
         let store = self.parts.store.iter().flat_map(|class| &class.files);
-        std::iter::once(&self.parts.docs).chain(dictionary).chain(store).map(String::as_str)
+        std::iter::once(&self.parts.docs).chain(dictionary).chain(postings).chain(store).map(String::as_str)
     }
 }

@@ -7,7 +7,7 @@
 //! | `qidiruv.json` | the [`Manifest`]: format version, counts, and the names of all other parts | on focus |
 //! | `docs.<hash>.bin` | the [`DocTable`]: each document's language and day, for filters and recency | on focus |
 //! | `dict-<n>.<hash>.bin` | a [`dictionary`] shard: the keys of one key range, as an `fst::Map` | per query word |
-//! | `postings-<n>.<hash>.bin` | a [`postings`] chunk: the lists of consecutive terms (named by the shards, not the manifest) | per matched term |
+//! | `postings-<n>.<hash>.bin` | [`postings`] lists of all terms in key order, each located by its shard | a range per matched term (neighbours merged) |
 //! | `store-<n>.<hash>.bin`, `store-long-<n>.<hash>.bin` | [`store`] slots: the title, url, date and text shown for results | a range per shown result |
 //!
 //! A query is answered in three dependent steps after the first two: the
@@ -20,8 +20,10 @@
 //!
 //! `<hash>` is the xxh3-64 of the file's bytes in hex: a part's name changes
 //! exactly when its content does, so hosts can cache parts forever, and the
-//! reader detects any corrupted or truncated part by re-hashing it.
-//! The binary parts are `postcard` encodings of the types in this module.
+//! reader detects any corrupted or truncated part by re-hashing it; a part
+//! read by range (postings lists, store slots) carries a checksum per
+//! list or slot instead. The binary parts are `postcard` encodings of the
+//! types in this module.
 
 mod builder;
 pub mod dictionary;

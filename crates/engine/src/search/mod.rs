@@ -5,9 +5,10 @@ mod matcher;
 mod ranking;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Range;
 
 use crate::index::dictionary::Dictionary;
-use crate::index::postings::{Posting, PostingsChunk};
+use crate::index::postings::{decode_list, Posting};
 use crate::index::store::decode_slot;
 use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoreClass, StoredDoc};
 use crate::query::{Query, QueryWord};
@@ -49,6 +50,9 @@ pub const PHRASE_CANDIDATES: usize = 200;
 const COMMON_WORD_SHARE: f32 = 0.35;
 /// ... judged only in languages with at least this many documents.
 const COMMON_MIN_DOCS: u32 = 20;
+/// Postings lists at most this many bytes apart are read in one range: a
+/// request costs more than the bytes between them.
+const LIST_GAP_BYTES: u64 = 1024;
 
 /// One ranked document.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -102,7 +106,7 @@ pub enum Step<T> {
     Need(Vec<PartRequest>),
 }
 
-/// A part to load: the whole file, or a byte range of it (store slots).
+/// A part to load: the whole file, or a byte range of it (postings lists, store slots).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PartRequest {
     pub name: String,
@@ -120,14 +124,14 @@ impl PartRequest {
 #[derive(Clone, Copy)]
 enum Slot {
     Shard(usize),
-    /// A postings chunk and its first term, named by a loaded shard.
-    Postings(u64),
+    /// A postings file, by its place in the manifest.
+    Postings(usize),
     /// Slot class, file.
     Store(usize, usize),
 }
 
 /// An open index: the manifest and document table, plus the dictionary
-/// shards, postings chunks and store chunks loaded so far. Queries ask for
+/// shards, postings lists and store slots loaded so far. Queries ask for
 /// the parts they need ([`Step::Need`]); the caller fetches them however it
 /// can (files, HTTP) and hands them over with [`Searcher::add_part`].
 pub struct Searcher {
@@ -138,8 +142,12 @@ pub struct Searcher {
     lang_docs: Vec<u32>,
     slots: HashMap<String, Slot>,
     dictionary: Dictionary,
-    /// Postings chunks by name.
-    postings: HashMap<String, PostingsChunk>,
+    /// Where each postings file starts in all of them taken as one, and
+    /// where the last ends.
+    postings_starts: Vec<u64>,
+    /// Loaded runs of postings lists, by where they start in all postings
+    /// files taken as one.
+    lists: BTreeMap<u64, Vec<u8>>,
     store: HashMap<DocId, StoredDoc>,
 }
 
@@ -186,7 +194,15 @@ impl Searcher {
         let store = parts.store.iter().enumerate().flat_map(|(class, c)| {
             c.files.iter().enumerate().map(move |(n, name)| (name.clone(), Slot::Store(class, n)))
         });
-        let slots = shards.chain(store).collect();
+        let postings = parts.postings.iter().enumerate().map(|(n, (name, _))| (name.clone(), Slot::Postings(n)));
+        let slots = shards.chain(postings).chain(store).collect();
+        let mut postings_starts = vec![0u64];
+        for (_, bytes) in &parts.postings {
+            let end = postings_starts.last().and_then(|start| start.checked_add(*bytes));
+            postings_starts.push(end.ok_or_else(|| IndexError::Inconsistent {
+                detail: "the postings files add up to more than 2^64 bytes".into(),
+            })?);
+        }
         let dictionary = Dictionary::new(parts.dictionary.iter().map(|(first, _)| first.clone()).collect());
         let ranker = Ranker::new(&table);
         Ok(Searcher {
@@ -196,7 +212,8 @@ impl Searcher {
             lang_docs,
             slots,
             dictionary,
-            postings: HashMap::new(),
+            postings_starts,
+            lists: BTreeMap::new(),
             store: HashMap::new(),
         })
     }
@@ -211,19 +228,24 @@ impl Searcher {
         let misplaced = |detail: String| IndexError::Inconsistent { detail: format!("{name}: {detail}") };
         match (self.slots.get(name).copied(), &request.range) {
             (None, _) => Err(misplaced("not a part of this index".into())),
-            (Some(Slot::Shard(n)), None) => {
-                let chunks = self.dictionary.load(n, name, bytes)?;
-                for (first, chunk) in chunks {
-                    self.slots.entry(chunk.clone()).or_insert(Slot::Postings(*first));
+            (Some(Slot::Shard(n)), None) => self.dictionary.load(n, name, bytes),
+            (Some(Slot::Postings(n)), range) => {
+                let (start, end) = (self.postings_starts[n], self.postings_starts[n + 1]);
+                let range = range.clone().unwrap_or(0..end - start);
+                if range.start > range.end || range.end > end - start || bytes.len() as u64 != range.end - range.start {
+                    return Err(IndexError::Corrupt {
+                        part: name.to_string(),
+                        detail: format!("asked for bytes {range:?} of {}, got {}", end - start, bytes.len()),
+                    });
                 }
-                Ok(())
-            }
-            (Some(Slot::Postings(first)), None) => {
-                let chunk: PostingsChunk = crate::index::part::decode(name, bytes)?;
-                if chunk.first_term != first {
-                    return Err(misplaced(format!("starts at term {}, not {first}", chunk.first_term)));
+                if range == (0..end - start) {
+                    // The whole file: its name's hash covers it.
+                    crate::index::verify_part(name, bytes)?;
                 }
-                self.postings.insert(name.to_string(), chunk);
+                let at = start + range.start;
+                if self.lists.get(&at).is_none_or(|loaded| loaded.len() < bytes.len()) {
+                    self.lists.insert(at, bytes.to_vec());
+                }
                 Ok(())
             }
             (Some(Slot::Store(class, n)), Some(range)) => {
@@ -339,12 +361,7 @@ impl Searcher {
             let names = missing.into_iter().map(|n| PartRequest::whole(&self.manifest.parts.dictionary[n].1));
             return Ok(Step::Need(names.collect()));
         }
-        let missing: Vec<PartRequest> = self
-            .chunks_to_score(&mut matches)
-            .into_iter()
-            .filter(|name| !self.postings.contains_key(*name))
-            .map(PartRequest::whole)
-            .collect();
+        let missing = self.lists_to_load(&mut matches);
         if !missing.is_empty() {
             return Ok(Step::Need(missing));
         }
@@ -352,17 +369,44 @@ impl Searcher {
         self.rank(query, options, &matches, &excluded).map(Step::Ready)
     }
 
-    /// The postings chunks the expansions need. Typo guesses for words that
-    /// also matched directly are dropped unless their chunk is needed anyway:
-    /// a guess is not worth a download of its own.
-    fn chunks_to_score(&self, matches: &mut [WordMatch]) -> BTreeSet<&str> {
-        let chunk_of = |e: &Expansion| self.dictionary.postings_chunk(e.term.ordinal).map(|(_, name)| name.as_str());
-        let needed: BTreeSet<&str> =
-            matches.iter().flat_map(|m| &m.expansions).filter(|e| !e.optional).filter_map(chunk_of).collect();
+    /// Range requests for the postings lists the expansions need and that
+    /// are not loaded yet. Optional expansions (typo guesses and
+    /// completions of words that also matched directly) are dropped unless
+    /// their lists lie next to needed ones: a guess is not worth a request
+    /// of its own.
+    fn lists_to_load(&self, matches: &mut [WordMatch]) -> Vec<PartRequest> {
+        let bytes_of = |e: &Expansion| self.dictionary.list_bytes(e.term.ordinal);
+        let expansions = matches.iter().flat_map(|m| &m.expansions);
+        let needed = merged(expansions.filter(|e| !e.optional).filter_map(bytes_of).collect());
+        let near_needed = |list: &Range<u64>| {
+            needed.iter().any(|n| list.start <= n.end + LIST_GAP_BYTES && n.start <= list.end + LIST_GAP_BYTES)
+        };
         for matched in matches.iter_mut() {
-            matched.expansions.retain(|e| chunk_of(e).is_some_and(|name| needed.contains(name)));
+            matched.expansions.retain(|e| bytes_of(e).is_some_and(|list| !e.optional || near_needed(&list)));
         }
-        needed
+        let lists = matches.iter().flat_map(|m| &m.expansions).filter_map(bytes_of);
+        let missing = merged(lists.filter(|list| self.loaded_list(list).is_none()).collect());
+        missing.into_iter().flat_map(|range| self.postings_requests(range)).collect()
+    }
+
+    /// Requests for a range of all postings files taken as one: a range per
+    /// file it spans.
+    fn postings_requests(&self, range: Range<u64>) -> Vec<PartRequest> {
+        let files = self.manifest.parts.postings.iter().zip(self.postings_starts.windows(2));
+        files
+            .filter(|(_, file)| file[0] < range.end && range.start < file[1])
+            .map(|((name, _), file)| PartRequest {
+                name: name.clone(),
+                range: Some(range.start.max(file[0]) - file[0]..range.end.min(file[1]) - file[0]),
+            })
+            .collect()
+    }
+
+    /// The bytes of `list` (a range of all postings taken as one), if loaded.
+    fn loaded_list(&self, list: &Range<u64>) -> Option<&[u8]> {
+        let (start, bytes) =
+            self.lists.range(..=list.start).rev().find(|(&start, bytes)| start + bytes.len() as u64 >= list.end)?;
+        bytes.get((list.start - start) as usize..(list.end - start) as usize)
     }
 
     fn rank(
@@ -430,14 +474,13 @@ impl Searcher {
         Ok(results)
     }
 
-    /// The decoded postings list of an expansion, whose chunk is loaded.
+    /// The decoded postings list of an expansion, which is loaded.
     fn list(&self, expansion: &Expansion) -> Result<Vec<Posting>, IndexError> {
         let ordinal = expansion.term.ordinal;
-        let chunk =
-            self.dictionary.postings_chunk(ordinal).and_then(|(_, name)| self.postings.get(name)).ok_or_else(|| {
-                IndexError::Inconsistent { detail: format!("term {ordinal} lies in no loaded postings chunk") }
-            })?;
-        chunk.list(ordinal, self.manifest.documents)
+        let bytes = self.dictionary.list_bytes(ordinal).and_then(|list| self.loaded_list(&list)).ok_or_else(|| {
+            IndexError::Inconsistent { detail: format!("the postings list of term {ordinal} is not loaded") }
+        })?;
+        decode_list(bytes, ordinal, self.manifest.documents)
     }
 
     /// Matches per language and per year, over the documents with the most words.
@@ -509,6 +552,19 @@ impl Searcher {
         }
         Ok(docs)
     }
+}
+
+/// `ranges` sorted, with those less than [`LIST_GAP_BYTES`] apart joined.
+fn merged(mut ranges: Vec<Range<u64>>) -> Vec<Range<u64>> {
+    ranges.sort_unstable_by_key(|r| (r.start, r.end));
+    let mut joined: Vec<Range<u64>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match joined.last_mut() {
+            Some(last) if range.start <= last.end + LIST_GAP_BYTES => last.end = last.end.max(range.end),
+            _ => joined.push(range),
+        }
+    }
+    joined
 }
 
 struct WordScores {
