@@ -61,7 +61,7 @@ pub struct Presented {
 
 /// Turns ranked hits into shown results: checks phrases against the stored
 /// text, cuts excerpts, and spells out corrections. `stored` gives the
-/// stored document of a hit (the caller has fetched its store chunk).
+/// stored document of a hit (the caller has fetched its store slot).
 pub fn present<'a>(
     query: &Query,
     found: &SearchResults,

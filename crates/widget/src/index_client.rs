@@ -87,7 +87,7 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
 
 impl LoadedIndex {
     /// Ranks the query and cuts the shown results' excerpts, fetching what
-    /// each step needs: dictionary shards, then postings, then store chunks.
+    /// each step needs: dictionary shards, then postings lists, then store slots.
     pub async fn search(&self, query: &Query, options: &SearchOptions) -> Result<Presented, String> {
         let found = loop {
             let step = self.searcher.borrow().search(query, options).map_err(|e| format!("{}: {e}", self.base))?;

@@ -16,7 +16,7 @@ pub enum Phase {
     /// Nothing typed yet (or the box was cleared).
     #[default]
     Idle,
-    /// Waiting for the index or the result chunks.
+    /// Waiting for the index or the results' parts.
     Loading,
     Ready,
     Failed(String),

@@ -44,7 +44,7 @@ pub struct Expansion {
     pub term: Term,
     pub quality: f32,
     /// A typo guess for a word that also matched directly: worth scoring
-    /// only when its postings come with a chunk fetched anyway.
+    /// only when its postings list lies next to lists fetched anyway.
     pub optional: bool,
 }
 
