@@ -23,14 +23,33 @@ const EMOJI_ARTICLE = {
   body: 'The 🇺🇿 delegation 🤝 signed the visa agreement 😀 in Tashkent; 𝔞 new visa regime starts in May.',
 };
 
+// Spellings the CLI folds with unicode-normalization and the browser with
+// String.prototype.normalize: decomposed letters, marks out of canonical
+// order, every oʻ apostrophe, ё.
+const FOLDING_ARTICLES = [
+  { id: 'uz', lang: 'uz-Latn', title: 'O‘zbekiston va Bogota\u0301', body: 'Oʻzbekiston delegatsiyasi Bogota\u0301 shahrida, ma’no va Şavkat.' },
+  { id: 'cyrl', lang: 'uz-Cyrl', title: 'И\u0306ўл харитаси', body: 'Ўзбекистон йўллари ва Мирзиёев ташаббуси.' },
+  { id: 'ru', lang: 'ru', title: 'Е\u0308лка в Ташкенте', body: 'Новогодняя ёлка и Ha\u0300 No\u0302\u0323i.' },
+  { id: 'en', lang: 'en', title: 'Hà Nội café talks', body: 'Delegates met in Hà Nội over cafe\u0301 and Ǿresund plans.' },
+].map((a, i) => ({ ...a, url: `/folding/${a.id}/`, date: `2025-01-0${i + 1}` }));
+const FOLDING_QUERIES = [
+  "O'zbekiston", 'Oʻzbekiston', 'O‘zbekiston', 'O`zbekiston', 'Ozbekiston', 'mano', 'Shavkat',
+  'Bogotá', 'Bogota\u0301', 'bogota', 'Йўл', 'И\u0306ўл', 'yol', 'ёлка', 'Е\u0308лка', 'елка',
+  'Hà Nội', 'Ha\u0300 No\u0323\u0302i', 'ha noi', 'café', 'ǿresund', '\u00F8\u0301resund',
+];
+const foldingIndex = path.join(temp, 'folding');
+
 const env = setUp(() => {
   mkdirSync(pages);
+  writeFileSync(path.join(temp, 'folding.jsonl'), FOLDING_ARTICLES.map((a) => JSON.stringify(a)).join('\n') + '\n');
+  const folded = cliBuild(path.join(temp, 'folding.jsonl'), foldingIndex);
+  assert.equal(folded.status, 0, `building the folding index: ${folded.stderr}`);
   writeFileSync(path.join(pages, 'blank.html'), '<!DOCTYPE html><html lang="en"><title>no widget</title><h1>No widget here</h1>\n');
   writeFileSync(path.join(pages, 'element.html'), testPage({ index: '/search/', lang: 'ru', attrs: 'results="3"' }));
   writeFileSync(path.join(temp, 'emoji.jsonl'), JSON.stringify(EMOJI_ARTICLE) + '\n');
   const built = cliBuild(path.join(temp, 'emoji.jsonl'), emojiIndex);
   assert.equal(built.status, 0, `building the emoji index: ${built.stderr}`);
-  return { mounts: { '/pages/': pages, '/emoji-index/': emojiIndex } };
+  return { mounts: { '/pages/': pages, '/emoji-index/': emojiIndex, '/folding-index/': foldingIndex } };
 });
 
 /** Runs search(query, options) from the loader module in the page; returns { answer } or { error }. */
@@ -115,6 +134,17 @@ test('highlights are UTF-16 offsets, as JavaScript strings index', async (t) => 
   assert.equal(result.highlights.length, 2);
   for (const [start, end] of result.highlights) assert.equal(result.excerpt.slice(start, end), 'visa');
   assert.notDeepEqual(result.highlights, cli.results[0].highlights, 'character offsets would be wrong here');
+});
+
+test('the browser folds tricky spellings as the CLI does', async (t) => {
+  const page = await openPage(env, t, '/pages/blank.html');
+  for (const query of FOLDING_QUERIES) {
+    const cli = cliSearch(query, { index: foldingIndex });
+    assert.ok(cli.results.length > 0, `the CLI finds ${JSON.stringify(query)}`);
+    const { answer, error } = await pageSearch(page, query, { index: '/folding-index/' });
+    assert.equal(error, undefined, query);
+    assertSameAnswer(answer, cli);
+  }
 });
 
 test('failures reject with an Error that says what failed', async (t) => {

@@ -6,8 +6,7 @@
 //! to their 1995 spellings first (ş → sh, not s). ё stays: transliteration
 //! needs it (ё → yo), and the key fold then meets е.
 
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
-use unicode_normalization::UnicodeNormalization;
+use super::normalize::{latin_base, nfc};
 
 /// The apostrophe look-alikes written for oʻ, gʻ and the tutuq (ʼ), after
 /// `alifbe` and `alifbo` (see uzbek-text.md §2).
@@ -24,7 +23,7 @@ pub(super) fn is_ignorable(c: char) -> bool {
 /// Appends the search key of `word` to `out` (cleared first).
 pub fn fold_word(word: &str, out: &mut String) {
     out.clear();
-    for c in word.nfc() {
+    for c in nfc(word).chars() {
         if is_apostrophe(c) || is_ignorable(c) {
             continue;
         }
@@ -45,19 +44,8 @@ fn push_folded(c: char, out: &mut String) {
         'ñ' => out.push_str("ng"),
         'ŏ' | 'ö' | 'õ' => out.push('o'),
         'ğ' | 'ḡ' => out.push('g'),
-        c if is_latin_with_diacritic(c) => {
-            decompose_canonical(c, |part| {
-                if !is_combining_mark(part) {
-                    out.push(part);
-                }
-            });
-        }
-        c => out.push(c),
+        c => out.push(latin_base(c)),
     }
-}
-
-fn is_latin_with_diacritic(c: char) -> bool {
-    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 mod fold;
 mod layout;
 mod letters;
+mod normalize;
 mod script;
 mod stem;
 mod tokenize;

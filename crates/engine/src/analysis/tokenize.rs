@@ -1,8 +1,8 @@
 //! Splitting text into words with their byte spans.
 
 use super::fold::{fold_word, is_apostrophe, is_ignorable};
+use super::normalize::is_combining_mark;
 use super::{key_of, repair_homoglyphs};
-use unicode_normalization::char::is_combining_mark;
 
 /// One word of the input: where it stands and the key it is searched by.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -61,9 +61,10 @@ impl Shard {
         let corrupt = |detail: String| IndexError::Corrupt { part: name.to_string(), detail };
         // fst trusts the addresses inside a map and panics on bad ones, and a
         // panic kills the widget: check the map's own checksum before use.
-        let map = fst::Map::new(part.fst)
-            .and_then(|map| map.as_fst().verify().map(|()| map))
-            .map_err(|e| corrupt(e.to_string()))?;
+        if !super::fst_checksum::is_intact(&part.fst) {
+            return Err(corrupt("its fst checksum does not match".into()));
+        }
+        let map = fst::Map::new(part.fst).map_err(|e| corrupt(e.to_string()))?;
         if map.len() != part.df_classes.len() {
             return Err(corrupt(format!("{} keys but {} frequencies", map.len(), part.df_classes.len())));
         }

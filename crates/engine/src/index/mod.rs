@@ -29,6 +29,7 @@ mod builder;
 pub mod dictionary;
 mod doc_table;
 mod error;
+mod fst_checksum;
 mod manifest;
 pub(crate) mod part;
 pub mod postings;
