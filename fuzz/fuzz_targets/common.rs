@@ -13,10 +13,13 @@ pub fn sample_index() -> BuiltIndex {
         body: body.into(),
         group: None,
     };
-    let mut builder = IndexBuilder::new();
-    builder.add(doc("en", Lang::En, "State border security talks", "Talks in Tashkent on the state border."));
-    builder.add(doc("ru", Lang::Ru, "Визит в Ташкент", "Мирзиёев провёл переговоры о границе."));
-    builder.add(doc("uz", Lang::UzLatn, "O‘zbekiston va Qozog‘iston", "Toshkentda muzokaralar bo‘ldi."));
-    builder.add(doc("oz", Lang::UzCyrl, "Ўзбекистон ва Тожикистон", "Тошкентда музокаралар бўлди."));
-    builder.finish()
+    let docs = [
+        doc("en", Lang::En, "State border security talks", "Talks in Tashkent on the state border."),
+        doc("ru", Lang::Ru, "Визит в Ташкент", "Мирзиёев провёл переговоры о границе."),
+        doc("uz", Lang::UzLatn, "O‘zbekiston va Qozog‘iston", "Toshkentda muzokaralar bo‘ldi."),
+        doc("oz", Lang::UzCyrl, "Ўзбекистон ва Тожикистон", "Тошкентда музокаралар бўлди."),
+    ];
+    let mut builder = IndexBuilder::new().expect("a scratch directory");
+    builder.add_all(docs.into()).expect("the scratch files take writes");
+    builder.finish().expect("the scratch files read back")
 }

@@ -53,11 +53,11 @@ fn bench(c: &mut Criterion) {
         eprintln!("skipped the search bench: ../shared/corpus/dev.jsonl is not beside the project");
         return;
     };
-    let mut builder = IndexBuilder::new();
+    let mut builder = IndexBuilder::new().expect("a scratch directory");
     for doc in docs {
-        builder.add(doc);
+        builder.add(doc).expect("the scratch directory is writable");
     }
-    let built = builder.finish();
+    let built = builder.finish().expect("the scratch files read back");
     let mut searcher = built.searcher().unwrap();
     let options = SearchOptions { limit: 8, ..Default::default() };
 

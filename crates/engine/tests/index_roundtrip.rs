@@ -19,11 +19,11 @@ fn doc(id: &str, lang: Lang, title: &str, body: &str, date: Option<&str>) -> Doc
 }
 
 fn build(docs: Vec<Document>) -> BuiltIndex {
-    let mut builder = IndexBuilder::new();
+    let mut builder = IndexBuilder::new().unwrap();
     for d in docs {
-        builder.add(d);
+        builder.add(d).unwrap();
     }
-    builder.finish()
+    builder.finish().unwrap()
 }
 
 fn open(built: &BuiltIndex) -> Result<Searcher, IndexError> {

@@ -1,18 +1,21 @@
-//! `qidiruv build`: read and check every input, then write the index.
+//! `qidiruv build`: stream every input through the checks into the builder,
+//! then write the index if no check refused it.
 
-use std::fs;
+use std::fs::File;
+use std::io::BufReader;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use qidiruv_engine::index::DEFAULT_POSTINGS_BUDGET;
 use qidiruv_engine::IndexBuilder;
 
 use crate::build_report::BuildReport;
 use crate::checks::{ReadOptions, SeenIds};
 use crate::html_dir::read_html_dir;
 use crate::jsonl::read_jsonl;
-use crate::output::write_index;
-use crate::report::Diagnostic;
+use crate::output::{scratch_dir, write_index};
+use crate::report::{Diagnostic, Severity};
 
 pub struct BuildArgs {
     pub inputs: Vec<PathBuf>,
@@ -23,22 +26,46 @@ pub struct BuildArgs {
     pub report: Option<PathBuf>,
 }
 
+/// Documents handed to the builder at a time: enough to keep every core
+/// busy, few enough that they take little memory.
+const BATCH: usize = 2048;
+
 /// Runs the build; `Err` carries the message for a failed (exit 1) build.
 pub fn build(args: &BuildArgs) -> Result<(), String> {
     let started = Instant::now();
     let mut seen = SeenIds::default();
-    let mut docs = Vec::new();
     let mut report: Vec<Diagnostic> = Vec::new();
+    let scratch = scratch_dir(&args.out).map_err(|e| e.to_string())?;
+    let mut builder = IndexBuilder::in_dir(scratch.clone(), DEFAULT_POSTINGS_BUDGET)
+        .map_err(|e| format!("{}: {e}", scratch.display()))?;
+    let scratch_error = |e: std::io::Error| format!("{}: {e}", scratch.display());
+    let progress = ProgressBar::new_spinner()
+        .with_style(ProgressStyle::with_template("indexing {pos} articles").expect("the template is valid"));
+    let mut batch = Vec::new();
+    let refused = |report: &[Diagnostic]| report.iter().any(|d| d.severity == Severity::Error || args.strict);
     for input in &args.inputs {
-        // A directory is a tree of built HTML pages; a file is JSON Lines.
-        let (more, diagnostics) = if input.is_dir() {
-            read_html_dir(input, &args.read, &mut seen)?
-        } else {
-            let bytes = fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
-            read_jsonl(input, &bytes, &args.read, &mut seen)
+        // Documents stream into the builder in batches, until a problem
+        // means the build will be refused: then reading goes on only to
+        // report every problem at once.
+        let mut sink = |doc, report: &[Diagnostic]| {
+            if refused(report) {
+                batch.clear();
+                return Ok(());
+            }
+            batch.push(doc);
+            if batch.len() == BATCH {
+                builder.add_all(std::mem::take(&mut batch)).map_err(scratch_error)?;
+                progress.inc(BATCH as u64);
+            }
+            Ok(())
         };
-        docs.extend(more);
-        report.extend(diagnostics);
+        // A directory is a tree of built HTML pages; a file is JSON Lines.
+        if input.is_dir() {
+            read_html_dir(input, &args.read, &mut seen, &mut report, &mut sink)?;
+        } else {
+            let file = File::open(input).map_err(|e| format!("{}: {e}", input.display()))?;
+            read_jsonl(input, BufReader::new(file), &args.read, &mut seen, &mut report, &mut sink)?;
+        }
     }
     for diagnostic in &report {
         eprintln!("{diagnostic}");
@@ -58,7 +85,9 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
         return Err(refusal);
     }
 
-    let built = index_with_progress(docs);
+    builder.add_all(batch).map_err(scratch_error)?;
+    progress.finish_and_clear();
+    let built = builder.finish().map_err(scratch_error)?;
     let manifest = serde_json::to_vec_pretty(&built.manifest).map_err(|e| e.to_string())?;
     write_index(&args.out, &manifest, &built.parts).map_err(|e| e.to_string())?;
 
@@ -78,17 +107,4 @@ fn write_report(args: &BuildArgs, summary: &BuildReport) -> Result<(), String> {
         Some(path) => summary.write(path),
         None => Ok(()),
     }
-}
-
-/// Indexes the documents, with a progress bar when stderr is a terminal
-/// (indicatif draws nothing otherwise, so CI logs stay clean).
-fn index_with_progress(docs: Vec<qidiruv_engine::Document>) -> qidiruv_engine::index::BuiltIndex {
-    let progress = ProgressBar::new(docs.len() as u64).with_style(
-        ProgressStyle::with_template("indexing {bar:30} {pos}/{len} articles, {eta} left")
-            .expect("the template is valid"),
-    );
-    let mut builder = IndexBuilder::new();
-    builder.add_all(docs, |added| progress.inc(added as u64));
-    progress.finish_and_clear();
-    builder.finish()
 }

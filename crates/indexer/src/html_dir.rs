@@ -10,19 +10,21 @@ use crate::checks::{ReadOptions, SeenIds};
 use crate::html::read_page;
 use crate::report::Diagnostic;
 
-/// Reads every page below `dir`. `Err` is a failure to read the tree (the
-/// build stops); problems with pages are diagnostics.
+/// Reads every page below `dir`, handing each good document to `sink`
+/// (with the diagnostics so far).
+/// `Err` is a failure to read the tree, or the sink's (the build stops);
+/// problems with pages are diagnostics added to `report`.
 pub fn read_html_dir(
     dir: &Path,
     options: &ReadOptions,
     seen: &mut SeenIds,
-) -> Result<(Vec<Document>, Vec<Diagnostic>), String> {
+    report: &mut Vec<Diagnostic>,
+    mut sink: impl FnMut(Document, &[Diagnostic]) -> Result<(), String>,
+) -> Result<(), String> {
     let pages = page_paths(dir)?;
     if pages.is_empty() {
         return Err(format!("{}: no .html or .htm files below this directory", dir.display()));
     }
-    let mut docs = Vec::new();
-    let mut report = Vec::new();
     for relative in pages {
         let file = dir.join(&relative);
         let bytes = fs::read(&file).map_err(|e| io_error(&file, e))?;
@@ -32,12 +34,12 @@ pub fn read_html_dir(
             // Urls are unique within a tree except for `x/index.html` beside
             // `x/index.htm`; across inputs any id may collide.
             match seen.claim(&doc.id, &file, 1) {
-                Ok(()) => docs.push(doc),
+                Ok(()) => sink(doc, report)?,
                 Err(duplicate) => report.push(Diagnostic::error(&file, 1, duplicate)),
             }
         }
     }
-    Ok((docs, report))
+    Ok(())
 }
 
 /// The pages below `root`, as paths relative to it, sorted. Symbolic links

@@ -3,6 +3,7 @@
 //! Every bad line becomes a [`Diagnostic`] naming file, line and reason; the
 //! reader goes on to the end so a report lists every problem at once.
 
+use std::io::BufRead;
 use std::path::Path;
 
 use qidiruv_engine::{Date, Document};
@@ -13,21 +14,31 @@ use crate::cms_body::plain_body;
 use crate::report::Diagnostic;
 use crate::url_check::check_url;
 
-/// Reads one JSONL file's bytes. Returns the good documents and a
-/// diagnostic for each bad or suspicious line.
+/// Reads one JSONL file line by line, handing each good document to
+/// `sink` (with the diagnostics so far) and adding a diagnostic for each bad or suspicious line to
+/// `report`. `Err` is a failure to read the file, or the sink's.
 pub fn read_jsonl(
     path: &Path,
-    bytes: &[u8],
+    mut input: impl BufRead,
     options: &ReadOptions,
     seen: &mut SeenIds,
-) -> (Vec<Document>, Vec<Diagnostic>) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut docs = Vec::new();
-    let mut report = Vec::new();
-    for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = index + 1;
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let text = match std::str::from_utf8(raw) {
+    report: &mut Vec<Diagnostic>,
+    mut sink: impl FnMut(Document, &[Diagnostic]) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut raw = Vec::new();
+    let mut line = 0;
+    loop {
+        line += 1;
+        raw.clear();
+        if input.read_until(b'\n', &mut raw).map_err(|e| format!("{}: {e}", path.display()))? == 0 {
+            return Ok(());
+        }
+        let mut bytes = raw.strip_suffix(b"\n").unwrap_or(&raw);
+        bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        if line == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
                 report.push(Diagnostic::error(
@@ -48,12 +59,11 @@ pub fn read_jsonl(
                     continue;
                 }
                 report.extend(warnings.into_iter().map(|w| Diagnostic::warning(path, line, w)));
-                docs.push(doc);
+                sink(doc, report)?;
             }
             Err(errors) => report.extend(errors.into_iter().map(|e| Diagnostic::error(path, line, e))),
         }
     }
-    (docs, report)
 }
 
 /// One line to a document, or every reason it is refused.
@@ -193,13 +203,20 @@ fn unterminated_string_column(text: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn read_with(text: &str, max_body_bytes: Option<usize>) -> (Vec<Document>, Vec<Diagnostic>) {
+        let (mut docs, mut report) = (Vec::new(), Vec::new());
+        let options = ReadOptions { max_body_bytes };
+        let sink = |doc, _: &[Diagnostic]| {
+            docs.push(doc);
+            Ok(())
+        };
+        read_jsonl(Path::new("in.jsonl"), text.as_bytes(), &options, &mut SeenIds::default(), &mut report, sink)
+            .unwrap();
+        (docs, report)
+    }
+
     fn read(text: &str) -> (Vec<Document>, Vec<String>) {
-        let (docs, report) = read_jsonl(
-            Path::new("in.jsonl"),
-            text.as_bytes(),
-            &ReadOptions { max_body_bytes: None },
-            &mut SeenIds::default(),
-        );
+        let (docs, report) = read_with(text, None);
         (docs, report.into_iter().map(|d| d.to_string()).collect())
     }
 
@@ -244,12 +261,7 @@ mod tests {
     #[test]
     fn max_body_bytes_turns_the_warning_into_an_error() {
         let line = GOOD.replace("Text.", &"x".repeat(100));
-        let (docs, report) = read_jsonl(
-            Path::new("in.jsonl"),
-            line.as_bytes(),
-            &ReadOptions { max_body_bytes: Some(50) },
-            &mut SeenIds::default(),
-        );
+        let (docs, report) = read_with(&line, Some(50));
         assert!(docs.is_empty());
         assert!(report[0].message.contains("--max-body-bytes 50"), "{:?}", report[0]);
     }

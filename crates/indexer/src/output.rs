@@ -43,6 +43,18 @@ pub fn write_index(out: &Path, manifest: &[u8], parts: &[(String, Vec<u8>)]) -> 
     }
 }
 
+/// Where a build of `out` keeps its temporary files: beside `out`, named
+/// like a staging directory, so that what a killed build leaves is swept up
+/// by the next one (which this call is, for builds before it).
+pub fn scratch_dir(out: &Path) -> Result<PathBuf, OutputError> {
+    remove_stale_staging(out);
+    let scratch = sibling(out, "new-scratch");
+    if let Some(parent) = scratch.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(at(parent))?;
+    }
+    Ok(scratch)
+}
+
 fn write_fresh(out: &Path, manifest: &[u8], parts: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
     remove_stale_staging(out);
     let staging = sibling(out, "new");

@@ -1,14 +1,25 @@
-//! Building an index in memory: documents in, named parts out.
+//! Building an index: documents in, named parts out.
+//!
+//! Memory stays bounded as documents stream in: stored records are
+//! compressed and spooled to disk, and postings spill sorted runs to disk
+//! past a budget (see [`spill`](super::spill)). Both live in a scratch
+//! directory removed with the builder.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io;
+use std::path::PathBuf;
 
 use super::dictionary::{df_class, ShardPart};
 use super::doc_table::{DocInfo, DocTable};
 use super::manifest::{Manifest, Parts, StoreClass, FORMAT_NAME, FORMAT_VERSION};
 use super::part::{encode, part_name};
 use super::postings::{encode_list, Impact, Posting};
+use super::scratch::ScratchDir;
+use super::spill::{Accumulator, Counts, DEFAULT_BUDGET};
+use super::spool::Spool;
 use super::store::{
-    compress, encode_slot, slot_bytes_for, stored_text, StoredDoc, Translation, MAX_STORE_FILE_BYTES, SLOT_HEADER_BYTES,
+    compress, decompress, encode_slot, slot_bytes_for, stored_text, StoredDoc, Translation, MAX_STORE_FILE_BYTES,
+    SLOT_HEADER_BYTES,
 };
 use super::{DocId, IndexError};
 use crate::analysis::{stems_of, tokenize};
@@ -41,16 +52,18 @@ pub struct Document {
 }
 
 /// Accumulates documents; [`IndexBuilder::finish`] writes the parts.
-#[derive(Default)]
 pub struct IndexBuilder {
-    postings: HashMap<String, Vec<Counts>>,
+    postings: Accumulator,
     /// Per document: title and body lengths in words, day, language.
     stats: Vec<(u32, u32, Option<i32>, Lang)>,
-    stored: Vec<StoredDoc>,
-    /// Each document's translation group key.
-    groups: Vec<String>,
+    /// Each document's compressed record, without its translations.
+    stored: Spool,
+    /// Each document's translation group key and url.
+    links: Vec<(String, String)>,
     /// The stem cache of documents added one at a time.
     stems: StemCache,
+    /// Held for its removal on drop; last, so the files in it close first.
+    _scratch: ScratchDir,
 }
 
 /// Documents analysed on all cores at a time.
@@ -104,13 +117,6 @@ fn analyse(doc: &Document, stems: &mut StemCache) -> Analysed {
     }
 }
 
-/// A term's occurrences in one document, before weighting.
-struct Counts {
-    doc: DocId,
-    title_tf: u32,
-    body_tf: u32,
-}
-
 /// A finished index: the manifest and every part's name and bytes.
 #[derive(Clone)]
 pub struct BuiltIndex {
@@ -137,60 +143,68 @@ impl BuiltIndex {
 }
 
 impl IndexBuilder {
-    pub fn new() -> IndexBuilder {
-        IndexBuilder::default()
+    /// A builder working in a fresh directory under the system's temporary one.
+    pub fn new() -> io::Result<IndexBuilder> {
+        IndexBuilder::with_scratch(ScratchDir::temporary()?, DEFAULT_BUDGET)
+    }
+
+    /// A builder working in `scratch`, which it creates and removes, holding
+    /// about `budget` bytes of postings in memory. The output is the same
+    /// whatever the budget.
+    pub fn in_dir(scratch: PathBuf, budget: usize) -> io::Result<IndexBuilder> {
+        IndexBuilder::with_scratch(ScratchDir::create(scratch)?, budget)
+    }
+
+    fn with_scratch(scratch: ScratchDir, budget: usize) -> io::Result<IndexBuilder> {
+        Ok(IndexBuilder {
+            postings: Accumulator::new(scratch.path(), budget),
+            stats: Vec::new(),
+            stored: Spool::create(&scratch.path().join("store.spool"))?,
+            links: Vec::new(),
+            stems: StemCache::default(),
+            _scratch: scratch,
+        })
     }
 
     /// Adds a document (ids are assigned by [`IndexBuilder::finish`]).
-    pub fn add(&mut self, doc: Document) {
+    pub fn add(&mut self, doc: Document) -> io::Result<()> {
         let analysed = analyse(&doc, &mut self.stems);
-        self.keep(doc, analysed);
+        let record = compress(&stored_doc(&doc));
+        self.keep(doc, analysed, &record)
     }
 
-    /// Adds documents in order, analysing them on every core.
-    pub fn add_all(&mut self, docs: Vec<Document>, mut progress: impl FnMut(usize)) {
+    /// Adds documents in order, analysing and compressing them on every core.
+    pub fn add_all(&mut self, docs: Vec<Document>) -> io::Result<()> {
         let mut docs = docs.into_iter().peekable();
         while docs.peek().is_some() {
             // Batches bound the memory the analysed terms take.
             let batch: Vec<Document> = docs.by_ref().take(ANALYSIS_BATCH).collect();
-            let analysed = in_parallel(&batch, |doc| STEMS.with_borrow_mut(|stems| analyse(doc, stems)));
-            let added = batch.len();
-            for (doc, analysed) in batch.into_iter().zip(analysed) {
-                self.keep(doc, analysed);
+            let prepared = in_parallel(&batch, |doc| {
+                (STEMS.with_borrow_mut(|stems| analyse(doc, stems)), compress(&stored_doc(doc)))
+            });
+            for (doc, (analysed, record)) in batch.into_iter().zip(prepared) {
+                self.keep(doc, analysed, &record)?;
             }
-            progress(added);
         }
+        Ok(())
     }
 
-    fn keep(&mut self, doc: Document, analysed: Analysed) {
+    fn keep(&mut self, doc: Document, analysed: Analysed, record: &[u8]) -> io::Result<()> {
         let id = self.stats.len() as DocId;
-        self.groups.push(doc.group.clone().unwrap_or_else(|| doc.id.clone()));
-        for (term, title_tf, body_tf) in analysed.terms {
-            let posting = Counts { doc: id, title_tf, body_tf };
-            match self.postings.get_mut(&term) {
-                Some(list) => list.push(posting),
-                None => {
-                    self.postings.insert(term, vec![posting]);
-                }
-            }
+        for (term, title_tf, body_tf) in &analysed.terms {
+            self.postings.add(term, Counts { doc: id, title_tf: *title_tf, body_tf: *body_tf })?;
         }
         let day = doc.date.map(Date::days_since_epoch);
-        self.stats.push((analysed.title_len, analysed.body_len, day, doc.lang.clone()));
-        self.stored.push(StoredDoc {
-            id: doc.id,
-            url: doc.url,
-            title: doc.title,
-            lang: doc.lang.tag().to_string(),
-            date: doc.date.map(|d| d.to_string()),
-            text: stored_text(&doc.body),
-            translations: Vec::new(),
-        });
+        self.stats.push((analysed.title_len, analysed.body_len, day, doc.lang));
+        self.links.push((doc.group.unwrap_or(doc.id), doc.url));
+        self.stored.push(record)
     }
 
     /// Encodes every part. The output depends only on the documents and
     /// their order, so equal input gives byte-identical parts.
-    pub fn finish(mut self) -> BuiltIndex {
-        link_translations(&mut self.stored, &self.groups);
+    pub fn finish(mut self) -> io::Result<BuiltIndex> {
+        let tags: Vec<&str> = self.stats.iter().map(|stat| stat.3.tag()).collect();
+        link_translations(&mut self.stored, &self.links, &tags)?;
         // Documents are numbered by language, then in input order: the
         // document table's language column becomes four runs, and a news
         // export's dates ascend within each run, so it compresses to little.
@@ -201,16 +215,13 @@ impl IndexBuilder {
             new_id[doc] = id as DocId;
         }
         let stats: Vec<_> = order.iter().map(|&doc| self.stats[doc].clone()).collect();
-        let mut stored = std::mem::take(&mut self.stored).into_iter().map(Some).collect::<Vec<_>>();
-        self.stored = order.iter().map(|&doc| stored[doc].take().expect("each document once")).collect();
-        self.stats = stats;
-        let (mut table, languages) = doc_table(&self.stats);
+        let (mut table, languages) = doc_table(&stats);
         let lengths: Vec<(u32, u32, u16)> =
-            self.stats.iter().zip(&table.docs).map(|(&(title, body, ..), info)| (title, body, info.lang)).collect();
+            stats.iter().zip(&table.docs).map(|(&(title, body, ..), info)| (title, body, info.lang)).collect();
         let weights = TermWeights::new(&lengths, table.langs.len());
-        let terms = weighted_terms(self.postings, &new_id, &weights, &lengths);
+        let terms = weighted_terms(self.postings, &new_id, &weights, &lengths)?;
 
-        let (store_classes, store_parts) = store(&self.stored, &mut table);
+        let (store_classes, store_parts) = store(&mut self.stored, &order, &mut table)?;
         let mut parts = vec![(part_name("docs", "bin", &encode(&table)), encode(&table))];
         let mut postings = Vec::new();
         for (name, bytes) in postings_files(&terms) {
@@ -230,12 +241,26 @@ impl IndexBuilder {
             format: FORMAT_NAME.to_string(),
             version: FORMAT_VERSION,
             build_id: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(names.join("\n").as_bytes())),
-            documents: self.stored.len() as DocId,
+            documents: order.len() as DocId,
             terms: terms.len() as u64,
             languages,
             parts: Parts { dictionary, docs: parts[0].0.clone(), postings, store: store_classes },
         };
-        BuiltIndex { manifest, parts }
+        Ok(BuiltIndex { manifest, parts })
+    }
+}
+
+/// What a result shows of `doc`, but for its translations (known only once
+/// every document is in).
+fn stored_doc(doc: &Document) -> StoredDoc {
+    StoredDoc {
+        id: doc.id.clone(),
+        url: doc.url.clone(),
+        title: doc.title.clone(),
+        lang: doc.lang.tag().to_string(),
+        date: doc.date.map(|d| d.to_string()),
+        text: stored_text(&doc.body),
+        translations: Vec::new(),
     }
 }
 
@@ -246,29 +271,48 @@ struct EncodedTerm {
     list: Vec<u8>,
 }
 
+/// Postings weighed on all cores at a time: enough to share out, few
+/// enough that they take little memory beside the encoded lists.
+const WEIGHT_BATCH: usize = 1 << 20;
+
 /// Every term in key order, its counts turned into impacts.
 fn weighted_terms(
-    postings: HashMap<String, Vec<Counts>>,
+    postings: Accumulator,
     new_id: &[DocId],
     weights: &TermWeights,
     lengths: &[(u32, u32, u16)],
-) -> Vec<EncodedTerm> {
-    let mut sorted: Vec<(String, Vec<Counts>)> = postings.into_iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    in_parallel(&sorted, |(key, counts)| {
-        let mut list: Vec<Posting> = counts
-            .iter()
-            .map(|c| {
-                let doc = new_id[c.doc as usize];
-                let weight = weights.weight((c.title_tf, c.body_tf), lengths[doc as usize]);
-                Posting { doc, impact: Impact::new(weight, c.title_tf > 0) }
-            })
-            .collect();
-        list.sort_unstable_by_key(|p| p.doc);
-        let mut bytes = Vec::new();
-        encode_list(&list, &mut bytes);
-        EncodedTerm { key: key.clone(), df: list.len(), list: bytes }
-    })
+) -> io::Result<Vec<EncodedTerm>> {
+    let weigh = |batch: &[(String, Vec<Counts>)]| {
+        in_parallel(batch, |(key, counts)| {
+            let mut list: Vec<Posting> = counts
+                .iter()
+                .map(|c| {
+                    let doc = new_id[c.doc as usize];
+                    let weight = weights.weight((c.title_tf, c.body_tf), lengths[doc as usize]);
+                    Posting { doc, impact: Impact::new(weight, c.title_tf > 0) }
+                })
+                .collect();
+            list.sort_unstable_by_key(|p| p.doc);
+            let mut bytes = Vec::new();
+            encode_list(&list, &mut bytes);
+            EncodedTerm { key: key.clone(), df: list.len(), list: bytes }
+        })
+    };
+    let mut terms = Vec::new();
+    let mut batch = Vec::new();
+    let mut held = 0;
+    postings.merge(|key, counts| {
+        held += counts.len();
+        batch.push((key, counts));
+        if held >= WEIGHT_BATCH {
+            terms.extend(weigh(&batch));
+            batch.clear();
+            held = 0;
+        }
+        Ok(())
+    })?;
+    terms.extend(weigh(&batch));
+    Ok(terms)
 }
 
 /// The dictionary in key-range shards, each with its first key (the first
@@ -318,36 +362,41 @@ fn postings_files(terms: &[EncodedTerm]) -> Vec<(String, Vec<u8>)> {
     named.map(|(n, bytes)| (part_name(&format!("postings-{n}"), "bin", &bytes), bytes)).collect()
 }
 
+/// A part's file name and bytes.
+type NamedPart = (String, Vec<u8>);
+
 /// The store's two slot classes and their files: a slot size most documents
 /// fit whole, and one for the rest (listed in `table.long`), so that long
 /// articles keep their text for excerpts and phrase checks without every
 /// result paying for their size.
-fn store(stored: &[StoredDoc], table: &mut DocTable) -> (Vec<StoreClass>, Vec<(String, Vec<u8>)>) {
-    let compressed = in_parallel(stored, compress);
-    let sizes: Vec<usize> = compressed.iter().map(|bytes| bytes.len() + SLOT_HEADER_BYTES).collect();
+/// `stored`: each document's record by input number; `order`: the input
+/// numbers in index order.
+fn store(stored: &mut Spool, order: &[usize], table: &mut DocTable) -> io::Result<(Vec<StoreClass>, Vec<NamedPart>)> {
+    let sizes: Vec<usize> = order.iter().map(|&doc| stored.size(doc) + SLOT_HEADER_BYTES).collect();
     let common = slot_bytes_for(&sizes);
     table.long = (0..).zip(&sizes).filter(|&(_, &size)| size > common).map(|(doc, _)| doc).collect();
     let long = slot_bytes_for(&[sizes.iter().copied().max().unwrap_or(0)]);
+    let records = stored.reader()?;
     let mut classes = Vec::new();
     let mut parts = Vec::new();
     for (class, slot_bytes) in [common, long].into_iter().enumerate() {
-        let docs: Vec<(&StoredDoc, &[u8])> = (0..)
-            .zip(stored.iter().zip(&compressed))
-            .filter(|(doc, _)| table.store_slot(*doc).0 == class)
-            .map(|(_, (doc, bytes))| (doc, bytes.as_slice()))
-            .collect();
+        let docs: Vec<usize> =
+            (0..).zip(order).filter(|&(id, _)| table.store_slot(id).0 == class).map(|(_, &doc)| doc).collect();
         let file_docs = (MAX_STORE_FILE_BYTES / slot_bytes).max(1);
         let mut files = Vec::new();
         for (n, docs) in docs.chunks(file_docs).enumerate() {
-            let bytes: Vec<u8> =
-                docs.iter().flat_map(|&(doc, payload)| encode_slot(doc, payload, slot_bytes)).collect();
+            let slots = in_parallel(docs, |&doc| records.read(doc).map(|record| encode_slot(&record, slot_bytes)));
+            let mut bytes = Vec::with_capacity(docs.len() * slot_bytes);
+            for slot in slots {
+                bytes.extend(slot?);
+            }
             let name = part_name(&format!("store{}-{n}", ["", "-long"][class]), "bin", &bytes);
             files.push(name.clone());
             parts.push((name, bytes));
         }
         classes.push(StoreClass { slot_bytes: slot_bytes as u32, file_docs: file_docs as u32, files });
     }
-    (classes, parts)
+    Ok((classes, parts))
 }
 
 /// `f` over `items` on every core, results in order. The build's costly
@@ -365,25 +414,42 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
     })
 }
 
-/// Gives every document the languages and urls of the others in its group.
-fn link_translations(stored: &mut [StoredDoc], groups: &[String]) {
+/// Gives every document the languages and urls of the others in its
+/// group, recompressing the records of those that have any.
+/// `links`: each document's group and url; `tags`: its language.
+fn link_translations(stored: &mut Spool, links: &[(String, String)], tags: &[&str]) -> io::Result<()> {
     let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (doc, group) in groups.iter().enumerate() {
+    for (doc, (group, _)) in links.iter().enumerate() {
         members.entry(group).or_default().push(doc);
     }
+    let mut linked: Vec<(usize, Vec<Translation>)> = Vec::new();
     for docs in members.values().filter(|docs| docs.len() > 1) {
         for &doc in docs {
             let mut translations: Vec<Translation> = docs
                 .iter()
-                .filter(|&&other| {
-                    other != doc && !stored[other].url.is_empty() && stored[other].lang != stored[doc].lang
-                })
-                .map(|&other| Translation { lang: stored[other].lang.clone(), url: stored[other].url.clone() })
+                .filter(|&&other| other != doc && !links[other].1.is_empty() && tags[other] != tags[doc])
+                .map(|&other| Translation { lang: tags[other].to_string(), url: links[other].1.clone() })
                 .collect();
             translations.sort_by(|a, b| a.lang.cmp(&b.lang).then_with(|| a.url.cmp(&b.url)));
-            stored[doc].translations = translations;
+            if !translations.is_empty() {
+                linked.push((doc, translations));
+            }
         }
     }
+    // The spool is then written in the same order every time.
+    linked.sort_unstable_by_key(|&(doc, _)| doc);
+    for batch in linked.chunks(ANALYSIS_BATCH) {
+        let reader = stored.reader()?;
+        let records = in_parallel(batch, |(doc, translations)| {
+            let mut record = decompress(&reader.read(*doc)?).expect("a record this build compressed inflates");
+            record.translations = translations.clone();
+            Ok::<_, io::Error>(compress(&record))
+        });
+        for ((doc, _), record) in batch.iter().zip(records) {
+            stored.replace(*doc, &record?)?;
+        }
+    }
+    Ok(())
 }
 
 fn doc_table(stats: &[(u32, u32, Option<i32>, Lang)]) -> (DocTable, BTreeMap<String, u32>) {

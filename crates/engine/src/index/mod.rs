@@ -33,6 +33,9 @@ mod fst_checksum;
 mod manifest;
 pub(crate) mod part;
 pub mod postings;
+mod scratch;
+mod spill;
+mod spool;
 pub mod store;
 
 pub use builder::{BuiltIndex, Document, IndexBuilder};
@@ -40,6 +43,7 @@ pub use doc_table::{DocInfo, DocTable};
 pub use error::IndexError;
 pub use manifest::{Manifest, Parts, StoreClass, FORMAT_NAME, FORMAT_VERSION, MANIFEST_NAME};
 pub use part::{part_name, verify_part};
+pub use spill::DEFAULT_BUDGET as DEFAULT_POSTINGS_BUDGET;
 pub use store::{StoredDoc, Translation};
 
 /// A document's number in the index: by language, then in input order.
