@@ -3,9 +3,13 @@
 // row and how it is measured).
 //
 //   node tests/bench/bench.mjs [N] [--out FILE]      (./build.sh bench [N] builds what it needs first)
+//   node tests/bench/bench.mjs [N] --only qidiruv    (a quick Qidiruv-only run while iterating)
 //
 // N defaults to 100000. Work files go to target/bench/<N>/; the table is
 // printed and written to tests/bench/results/<date>-<N>.txt (or --out).
+// With --only qidiruv, Pagefind is neither built nor measured, its column
+// says n/a, and the table goes to target/bench/<N>/only-qidiruv.txt: it is
+// not a results table.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -29,12 +33,16 @@ const MAKE_SCALE = path.resolve(REPO, '../shared/corpus/make_scale.py');
 const SEED = 1;
 const MEMORY_QUERIES = 50;
 
-const USAGE = 'usage: node tests/bench/bench.mjs [N] [--out FILE]';
+const USAGE = 'usage: node tests/bench/bench.mjs [N] [--out FILE] [--only qidiruv]';
 let parsed;
 try {
   parsed = parseArgs({
     allowPositionals: true,
-    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      out: { type: 'string' },
+      only: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
 } catch (error) {
   console.error(`${error.message}\n${USAGE}`);
@@ -45,7 +53,8 @@ if (parsed.values.help) {
   process.exit(0);
 }
 const N = Number(parsed.positionals[0] ?? 100_000);
-if (!Number.isInteger(N) || N < 1 || parsed.positionals.length > 1) {
+const only = parsed.values.only;
+if (!Number.isInteger(N) || N < 1 || parsed.positionals.length > 1 || (only !== undefined && only !== 'qidiruv')) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -89,9 +98,12 @@ mkdirSync(SITE, { recursive: true });
 say('building the Qidiruv index');
 const qBuild = await timedRun(CLI, ['build', corpus, '--out', path.join(SITE, 'search')], { cwd: REPO });
 say(`  ${qBuild.seconds.toFixed(1)} s, peak ${formatBytes(qBuild.maxRssBytes)}`);
-say('building the Pagefind index (Node API, custom records)');
-const pfBuild = await timedRun(process.execPath, [path.join(HERE, 'pagefind-build.mjs'), corpus, SITE], { cwd: REPO });
-say(`  ${pfBuild.seconds.toFixed(1)} s, peak ${formatBytes(pfBuild.treePeakBytes)} (process tree)`);
+let pfBuild = { seconds: 0, maxRssBytes: 0, treePeakBytes: 0 };
+if (!only) {
+  say('building the Pagefind index (Node API, custom records)');
+  pfBuild = await timedRun(process.execPath, [path.join(HERE, 'pagefind-build.mjs'), corpus, SITE], { cwd: REPO });
+  say(`  ${pfBuild.seconds.toFixed(1)} s, peak ${formatBytes(pfBuild.treePeakBytes)} (process tree)`);
+}
 
 // --- the test pages ---------------------------------------------------------------------------------
 
@@ -124,11 +136,11 @@ const isPagefindCode = (file) => path.dirname(file) === pfDir && /\.(js|css)$|^w
 say('compressing the outputs (gzip -9, brotli 9)');
 const cache = new Map();
 const qIndex = await sumSizes(listFiles(path.join(SITE, 'search')), cache);
-const pfFiles = listFiles(pfDir);
+const pfFiles = only ? [] : listFiles(pfDir);
 const pfAll = await sumSizes(pfFiles, cache);
 const pfIndex = await sumSizes(pfFiles.filter((f) => !isPagefindCode(f)), cache);
 const qPayload = await sumSizes(QIDIRUV_CODE.map((f) => path.join(WIDGET, f)), cache);
-const pfPayload = await sumSizes(PAGEFIND_CODE.map((f) => path.join(pfDir, f)), cache);
+const pfPayload = await sumSizes(only ? [] : PAGEFIND_CODE.map((f) => path.join(pfDir, f)), cache);
 
 // --- in the browser ---------------------------------------------------------------------------------------
 
@@ -164,7 +176,7 @@ const browser = await launchBrowser();
 const chromiumVersion = browser.version();
 const measured = {};
 try {
-  for (const [key, engine] of Object.entries(ENGINES)) {
+  for (const [key, engine] of Object.entries(ENGINES).filter(([key]) => !only || key === only)) {
     say(`${engine.name}: cold first query, ${QUERIES.length} fresh pages`);
     const cold = [];
     for (const q of QUERIES) {
@@ -208,7 +220,8 @@ const native = JSON.parse(nativeOut.trim().split('\n').at(-1));
 // --- the table ----------------------------------------------------------------------------------------------
 
 const q = measured.qidiruv;
-const p = measured.pagefind;
+// Not measured (--only): empty numbers, shown as n/a below.
+const p = measured.pagefind ?? { cold: [], warm: { samples: [], unchanged: 0 }, memory: { page: 0, workers: 0 } };
 const stat = (engine, field, fn) => fn(engine.cold.map((r) => r[field]));
 const max = (v) => Math.max(...v);
 const ms = formatMs;
@@ -253,6 +266,8 @@ const rows = [
   { measure: 'p99', q: native.p99_us / 1000, p: 'n/a', fmt: ms },
 ];
 
+if (only) for (const row of rows) if (!row.section) row.p = 'n/a';
+
 const commit = (() => {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
@@ -274,7 +289,7 @@ const perQuery = [
   'cold first query, per query (Qidiruv | Pagefind): focus → results, index bytes, requests, depth',
   ...QUERIES.map((query, i) => {
     const a = q.cold[i];
-    const b = p.cold[i];
+    const b = p.cold[i] ?? { ms: NaN, indexBytes: NaN, requests: '', depth: '' };
     return `  ${query.lang.padEnd(7)} ${JSON.stringify(query.query).padEnd(26)} ${ms(a.ms).padStart(8)} ` +
       `${formatBytes(a.indexBytes).padStart(10)} ${String(a.requests).padStart(4)} ${a.depth} | ` +
       `${ms(b.ms).padStart(8)} ${formatBytes(b.indexBytes).padStart(10)} ${String(b.requests).padStart(4)} ${b.depth}`;
@@ -284,7 +299,7 @@ const text = `${header.join('\n')}${formatTable(rows)}\n${perQuery.join('\n')}\n
 console.log(`\n${text}`);
 
 const date = new Date().toISOString().slice(0, 10);
-const out = parsed.values.out ?? path.join(HERE, 'results', `${date}-${N}.txt`);
+const out = parsed.values.out ?? (only ? path.join(WORK, `only-${only}.txt`) : path.join(HERE, 'results', `${date}-${N}.txt`));
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, text);
 writeFileSync(path.join(WORK, 'raw.json'), JSON.stringify({ N, qBuild, pfBuild, qIndex, pfAll, pfIndex, qPayload, pfPayload,

@@ -15,6 +15,32 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::fetch::{fetch_bytes, Freshness};
 
+/// Work one task may do before it lets the browser handle input and paint:
+/// half a frame, leaving the other half to the render that follows.
+const TASK_BUDGET_MS: f64 = 8.0;
+
+/// The start of the current task's run of synchronous work.
+struct Frame(f64);
+
+impl Frame {
+    fn start() -> Frame {
+        Frame(js_sys::Date::now())
+    }
+
+    /// Ends the task once it has run for its budget.
+    async fn yield_if_spent(&mut self) {
+        if js_sys::Date::now() - self.0 >= TASK_BUDGET_MS {
+            yield_now().await;
+            *self = Frame::start();
+        }
+    }
+}
+
+/// Lets the browser run input, rendering and other tasks (a zero timeout).
+async fn yield_now() {
+    yew::platform::time::sleep(std::time::Duration::ZERO).await;
+}
+
 type Fetch<T> = Shared<LocalBoxFuture<'static, Result<T, String>>>;
 
 /// An open index and the parts loaded or loading so far.
@@ -89,18 +115,53 @@ impl LoadedIndex {
     /// Ranks the query and cuts the shown results' excerpts, fetching what
     /// each step needs: dictionary shards, then postings lists, then store slots.
     pub async fn search(&self, query: &Query, options: &SearchOptions) -> Result<Presented, String> {
+        let shown = self.search_while(query, options, || true).await?;
+        shown.ok_or_else(|| format!("{}: search abandoned", self.base))
+    }
+
+    /// [`search`](Self::search) for as long as `wanted` says the answer is
+    /// still wanted: `None` once a newer request has replaced this one, so
+    /// a stale keystroke fetches nothing more. The parts it already asked for
+    /// still arrive and are kept: the next keystroke most likely needs them.
+    pub async fn search_while(
+        &self,
+        query: &Query,
+        options: &SearchOptions,
+        wanted: impl Fn() -> bool,
+    ) -> Result<Option<Presented>, String> {
+        // Not in the keystroke's task: that one renders the box and what it typed.
+        yield_now().await;
+        let mut frame = Frame::start();
         let found = loop {
+            if !wanted() {
+                return Ok(None);
+            }
             let step = self.searcher.borrow().search(query, options).map_err(|e| format!("{}: {e}", self.base))?;
             match step {
                 Step::Ready(found) => break found,
-                Step::Need(parts) => self.fetch_all(parts).await?,
+                Step::Need(parts) => {
+                    self.fetch_all(parts).await?;
+                    frame = Frame::start();
+                }
             }
         };
         loop {
+            // Ranking and cutting excerpts are each a few milliseconds;
+            // together with the render they could hold up a keystroke.
+            frame.yield_if_spent().await;
+            if !wanted() {
+                return Ok(None);
+            }
             let step = self.searcher.borrow().present(query, &found, options.limit);
             match step {
-                Step::Ready(shown) => return Ok(shown),
-                Step::Need(parts) => self.fetch_all(parts).await?,
+                Step::Ready(shown) => {
+                    frame.yield_if_spent().await;
+                    return Ok(Some(shown));
+                }
+                Step::Need(parts) => {
+                    self.fetch_all(parts).await?;
+                    frame = Frame::start();
+                }
             }
         }
     }

@@ -112,12 +112,15 @@ fn spawn_search(
     let mut options = SearchOptions { prefer_lang: Some(ui.tag().into()), limit, ..SearchOptions::default() };
     latest.borrow().filter.apply(&mut options);
     spawn_local(async move {
+        let wanted = || latest.borrow().seq == seq;
         let result = match index_at(&base).await {
-            Ok(index) => index.search(&Query::parse(&query), &options).await,
+            Ok(index) => index.search_while(&Query::parse(&query), &options, wanted).await,
             Err(message) => Err(message),
         };
         dispatcher.dispatch(match result {
-            Ok(answer) => Action::Answered { seq, answer },
+            // A newer request replaced this one: its answer is dropped anyway.
+            Ok(None) => return,
+            Ok(Some(answer)) => Action::Answered { seq, answer },
             Err(message) => {
                 // One console line per failure the visitor sees, not per stale keystroke.
                 if latest.borrow().seq == seq {

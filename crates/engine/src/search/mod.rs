@@ -2,6 +2,7 @@
 
 mod expand;
 mod matcher;
+mod plan_cache;
 mod ranking;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -17,6 +18,7 @@ use crate::Date;
 use expand::Expanded;
 pub use expand::{typo_budget, Expansion, WordMatch};
 pub use matcher::{Matcher, WordMatcher};
+use plan_cache::ExpansionCache;
 use ranking::Ranker;
 pub(crate) use ranking::TermWeights;
 
@@ -149,6 +151,7 @@ pub struct Searcher {
     /// files taken as one.
     lists: BTreeMap<u64, Vec<u8>>,
     store: HashMap<DocId, StoredDoc>,
+    expansions: ExpansionCache,
 }
 
 impl Searcher {
@@ -215,6 +218,7 @@ impl Searcher {
             postings_starts,
             lists: BTreeMap::new(),
             store: HashMap::new(),
+            expansions: ExpansionCache::default(),
         })
     }
 
@@ -352,10 +356,14 @@ impl Searcher {
         let mut matches = Vec::with_capacity(query.words.len() + query.excluded.len());
         let mut missing = BTreeSet::new();
         for word in query.words.iter().chain(&query.excluded) {
-            match expand::expand(&self.dictionary, word) {
-                Expanded::Match(matched) => matches.push(matched),
-                Expanded::NeedShards(shards) => missing.extend(shards),
-            }
+            let expanded = self.expansions.get_or_insert(word, || match expand::expand(&self.dictionary, word) {
+                Expanded::Match(matched) => Some(matched),
+                Expanded::NeedShards(shards) => {
+                    missing.extend(shards);
+                    None
+                }
+            });
+            matches.extend(expanded);
         }
         if !missing.is_empty() {
             let names = missing.into_iter().map(|n| PartRequest::whole(&self.manifest.parts.dictionary[n].1));
