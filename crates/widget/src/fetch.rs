@@ -24,8 +24,8 @@ pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u6
     }
     if let Some(range) = &range {
         // Chromium's HTTP cache lets one transaction at a time read or write
-        // a URL's entry, so ranges of one store file, asked for together,
-        // would come one after another; the searcher keeps the slots anyway.
+        // a URL's entry, so ranges of one postings or store file, asked for
+        // together, would come one after another; the searcher keeps them anyway.
         init.set_cache(RequestCache::NoStore);
         let headers = Headers::new().map_err(|e| describe(&e))?;
         headers
