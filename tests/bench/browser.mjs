@@ -119,7 +119,7 @@ async function focus(page, engine) {
  * The first query on a fresh page (new browser context, empty cache): focus
  * the box, type the query in one input event, wait for settled results.
  * Requests are the server's log: bytes from navigation on, requests and the
- * dependent chain from focus on.
+ * dependent chain from focus on, and the chain of requests the keystroke starts.
  */
 export async function coldQuery(browser, server, engine, { lang, query }) {
   const { page, context, problems, navStart, requests } = await freshPage(browser, server, engine, lang);
@@ -129,6 +129,7 @@ export async function coldQuery(browser, server, engine, { lang, query }) {
     const focusAt = await page.evaluate(() => performance.now());
     await focus(page, engine);
     await reset(page);
+    const keystrokeWall = Date.now();
     await page.keyboard.insertText(query);
     const { paint } = await settle(page, engine);
     const done = performance.now();
@@ -151,6 +152,8 @@ export async function coldQuery(browser, server, engine, { lang, query }) {
       requests: afterFocus.length,
       served,
       depth: chainDepth(afterFocus),
+      // What the query itself waits on: the focus prefetch may still be in flight.
+      keystrokeDepth: chainDepth(afterFocus.filter((r) => r.start >= keystrokeWall - 1)),
       paths: afterFocus.map((r) => r.url),
     };
   } finally {
