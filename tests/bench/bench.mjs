@@ -221,7 +221,7 @@ const native = JSON.parse(nativeOut.trim().split('\n').at(-1));
 
 const q = measured.qidiruv;
 // Not measured (--only): empty numbers, shown as n/a below.
-const p = measured.pagefind ?? { cold: [], warm: { samples: [], unchanged: 0 }, memory: { page: 0, workers: 0 } };
+const p = measured.pagefind ?? { cold: [], warm: { samples: [], frames: [], unchanged: 0 }, memory: { page: 0, workers: 0 } };
 const stat = (engine, field, fn) => fn(engine.cold.map((r) => r[field]));
 const max = (v) => Math.max(...v);
 const ms = formatMs;
@@ -262,6 +262,10 @@ const rows = [
   { measure: 'p95', q: percentile(q.warm.samples, 95), p: percentile(p.warm.samples, 95), fmt: ms },
   { measure: 'keystrokes measured (no change)', q: `${q.warm.samples.length} (${q.warm.unchanged})`,
     p: `${p.warm.samples.length} (${p.warm.unchanged})` },
+  { section: 'warm keystroke: input event → next frame painted (typing never blocked)' },
+  { measure: 'p50', q: percentile(q.warm.frames, 50), p: percentile(p.warm.frames, 50), fmt: ms },
+  { measure: 'p95', q: percentile(q.warm.frames, 95), p: percentile(p.warm.frames, 95), fmt: ms },
+  { measure: 'max', q: percentile(q.warm.frames, 100), p: percentile(p.warm.frames, 100), fmt: ms },
   { section: `memory after ${memoryQueries.length} queries` },
   { measure: 'WebAssembly.Memory buffers, page + workers', q: q.memory.page + q.memory.workers,
     p: p.memory.page + p.memory.workers },

@@ -19,12 +19,23 @@ export function setSettleMs(ms) {
 /** How long one query may take before the run fails. */
 const TIMEOUT_MS = 60_000;
 
-/** Runs in the page before any of its scripts: keeps the time of every `input` event. */
+/**
+ * Runs in the page before any of its scripts: keeps the time of every
+ * `input` event and of the first frame painted after it, whatever that frame
+ * shows: a long task the engine runs on the keystroke holds that frame back.
+ */
 function instrument() {
-  const bench = { inputs: [], mutations: [], paints: [] };
+  const bench = { inputs: [], mutations: [], paints: [], frames: [] };
   window.__bench = bench;
   // `input` is composed, so the widget's event in its shadow root reaches the document.
-  document.addEventListener('input', (e) => bench.inputs.push(e.timeStamp), true);
+  document.addEventListener(
+    'input',
+    (e) => {
+      bench.inputs.push(e.timeStamp);
+      requestAnimationFrame(() => setTimeout(() => bench.frames.push({ input: e.timeStamp, paint: performance.now() })));
+    },
+    true,
+  );
 }
 
 /**
@@ -55,6 +66,7 @@ const reset = (page) =>
     b.inputs.length = 0;
     b.mutations.length = 0;
     b.paints.length = 0;
+    b.frames.length = 0;
   });
 
 /**
@@ -74,13 +86,16 @@ async function settle(page, engine, { needResults = true } = {}) {
         const last = b.mutations.at(-1) ?? null;
         const painted = b.paints.find((p) => p.mutation === last)?.paint ?? null;
         const results = new Function(`return ${hasResultsExpr}`)();
-        return { now, input, last, painted, results };
+        const frame = b.frames.find((f) => f.input === input)?.paint ?? null;
+        return { now, input, last, painted, results, frame };
       },
       [engine.hasResults, SETTLE_MS],
     );
     const quietSince = s.last ?? s.input ?? s.now;
     if (s.now - quietSince >= SETTLE_MS && (s.painted !== null || s.last === null)) {
-      if (!needResults || s.results) return { input: s.input, paint: s.last === null ? null : s.painted };
+      if (!needResults || s.results) {
+        return { input: s.input, paint: s.last === null ? null : s.painted, frame: s.frame };
+      }
     }
     if (Date.now() > deadline) throw new Error(`${engine.name}: no settled results within ${TIMEOUT_MS} ms: ${JSON.stringify(s)}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -172,11 +187,14 @@ async function clearBox(page, engine) {
  * Warm keystroke latency: on one page per language, after a first query has
  * loaded everything it loads, every query is typed key by key into the empty
  * box; for each keystroke, the input event's time to the paint of the
- * widget's last change before it settled. Keystrokes after which nothing
- * changed (same results) give no sample and are counted in `unchanged`.
+ * widget's last change before it settled (`samples`), and to the first frame
+ * painted after it (`frames`: how long the keystroke held the page up).
+ * Keystrokes after which nothing changed (same results) give no sample and
+ * are counted in `unchanged`.
  */
 export async function warmTyping(browser, server, engine, queries) {
   const samples = [];
+  const frames = [];
   let unchanged = 0;
   for (const lang of [...new Set(queries.map((q) => q.lang))]) {
     const { page, context, problems } = await freshPage(browser, server, engine, lang);
@@ -190,7 +208,8 @@ export async function warmTyping(browser, server, engine, queries) {
         for (const prefix of keystrokePrefixes(query)) {
           await reset(page);
           await page.keyboard.insertText(prefix.at(-1) === ' ' ? ' ' : [...prefix].at(-1));
-          const { input, paint } = await settle(page, engine, { needResults: false });
+          const { input, paint, frame } = await settle(page, engine, { needResults: false });
+          if (input !== null && frame !== null) frames.push(frame - input);
           if (paint === null || input === null) unchanged += 1;
           else samples.push(paint - input);
         }
@@ -200,7 +219,7 @@ export async function warmTyping(browser, server, engine, queries) {
       await context.close();
     }
   }
-  return { samples, unchanged };
+  return { samples, frames, unchanged };
 }
 
 /**
