@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::analysis::{tokenize, Token};
+use crate::analysis::Token;
 use crate::search::Matcher;
 use crate::Lang;
 
@@ -53,22 +53,18 @@ impl Excerpt {
     }
 }
 
-/// Highlights every matching word of `text`, keeping all of it (for titles).
-pub fn highlight(text: &str, matcher: &Matcher, lang: Option<&Lang>) -> Excerpt {
+/// Highlights every matching word of `text` (cut into `tokens`), keeping all of it (for titles).
+pub fn highlight(text: &str, tokens: &[Token], matcher: &Matcher, lang: Option<&Lang>) -> Excerpt {
     Excerpt {
         text: text.to_string(),
-        highlights: tokenize(text)
-            .into_iter()
-            .filter(|t| matcher.word_of(t, lang).is_some())
-            .map(|t| t.start..t.end)
-            .collect(),
+        highlights: tokens.iter().filter(|t| matcher.word_of(t, lang).is_some()).map(|t| t.start..t.end).collect(),
     }
 }
 
 /// Cuts the window of [`EXCERPT_WORDS`] words of `text` that holds the most
 /// distinct query words (then the most matches), with its matches marked.
-pub fn excerpt(text: &str, matcher: &Matcher, lang: Option<&Lang>) -> Excerpt {
-    let tokens = tokenize(text);
+/// `tokens` are the words of `text` ([`tokenize`](crate::analysis::tokenize)).
+pub fn excerpt(text: &str, tokens: &[Token], matcher: &Matcher, lang: Option<&Lang>) -> Excerpt {
     if tokens.is_empty() {
         return Excerpt::default();
     }
@@ -76,7 +72,7 @@ pub fn excerpt(text: &str, matcher: &Matcher, lang: Option<&Lang>) -> Excerpt {
     let first = best_window_start(&matched);
     let start = first.saturating_sub(LEAD_WORDS);
     let end = (start + EXCERPT_WORDS).min(tokens.len());
-    let cut = cut_bounds(text, &tokens, start, end);
+    let cut = cut_bounds(text, tokens, start, end);
     let lead = if cut.start > 0 { ELLIPSIS } else { "" };
     let trail = if cut.end < text.len() { ELLIPSIS } else { "" };
     let highlights = (start..end)
@@ -119,7 +115,12 @@ fn cut_bounds(text: &str, tokens: &[Token], start: usize, end: usize) -> Range<u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::tokenize;
     use crate::search::WordMatcher;
+
+    fn excerpt(text: &str, matcher: &Matcher, lang: Option<&Lang>) -> Excerpt {
+        super::excerpt(text, &tokenize(text), matcher, lang)
+    }
 
     /// A matcher for whole keys, and a prefix for the last one.
     fn matcher(keys: &[&str], prefix: Option<&str>) -> Matcher {

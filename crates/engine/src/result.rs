@@ -1,7 +1,9 @@
 //! Results as shown: stored display data, highlights, phrase checks, and
 //! the "showing results for" line, the same for the CLI and the browser.
 
-use crate::analysis::tokenize;
+use std::sync::Arc;
+
+use crate::analysis::{tokenize, Token};
 use crate::excerpt::{excerpt, highlight, Excerpt};
 use crate::index::{DocId, StoredDoc, Translation};
 use crate::query::Query;
@@ -26,9 +28,23 @@ pub struct ResultItem {
     pub translations: Vec<Translation>,
 }
 
+/// A stored document's title and text cut into words, with its language:
+/// what highlights, excerpts and phrase checks read.
+pub struct DocWords {
+    pub lang: Option<Lang>,
+    pub title: Vec<Token>,
+    pub text: Vec<Token>,
+}
+
+impl DocWords {
+    pub fn of(doc: &StoredDoc) -> DocWords {
+        DocWords { lang: Lang::parse(&doc.lang).ok(), title: tokenize(&doc.title), text: tokenize(&doc.text) }
+    }
+}
+
 impl ResultItem {
-    pub fn new(doc: &StoredDoc, hit: Hit, matcher: &Matcher) -> ResultItem {
-        let lang = Lang::parse(&doc.lang).ok();
+    pub fn new(doc: &StoredDoc, words: &DocWords, hit: Hit, matcher: &Matcher) -> ResultItem {
+        let lang = words.lang.as_ref();
         ResultItem {
             id: doc.id.clone(),
             url: doc.url.clone(),
@@ -36,8 +52,8 @@ impl ResultItem {
             date: doc.date.clone(),
             score: hit.score,
             related: hit.related,
-            title: highlight(&doc.title, matcher, lang.as_ref()),
-            excerpt: excerpt(&doc.text, matcher, lang.as_ref()),
+            title: highlight(&doc.title, &words.title, matcher, lang),
+            excerpt: excerpt(&doc.text, &words.text, matcher, lang),
             translations: doc.translations.clone(),
         }
     }
@@ -61,18 +77,18 @@ pub struct Presented {
 
 /// Turns ranked hits into shown results: checks phrases against the stored
 /// text, cuts excerpts, and spells out corrections. `stored` gives the
-/// stored document of a hit (the caller has fetched its store slot).
+/// stored document of a hit and its words (the caller has fetched its store slot).
 pub fn present<'a>(
     query: &Query,
     found: &SearchResults,
     limit: usize,
-    stored: impl Fn(DocId) -> Option<&'a StoredDoc>,
+    stored: impl Fn(DocId) -> Option<(&'a StoredDoc, Arc<DocWords>)>,
 ) -> Presented {
     let mut items = Vec::new();
     let (mut matched, mut related) = (0, 0);
     for hit in &found.hits {
-        let Some(doc) = stored(hit.doc) else { continue };
-        if found.phrase_check && !has_phrases(query, &found.matcher, doc) {
+        let Some((doc, words)) = stored(hit.doc) else { continue };
+        if found.phrase_check && !has_phrases(query, &found.matcher, &words) {
             continue;
         }
         if hit.related {
@@ -81,7 +97,7 @@ pub fn present<'a>(
             matched += 1;
         }
         if items.len() < limit {
-            items.push(ResultItem::new(doc, *hit, &found.matcher));
+            items.push(ResultItem::new(doc, &words, *hit, &found.matcher));
         }
     }
     let (total, related) = if found.phrase_check { (matched, related) } else { (found.total, found.related) };
@@ -90,10 +106,9 @@ pub fn present<'a>(
 }
 
 /// Whether every phrase's words stand side by side, in order, in the title or text.
-pub(crate) fn has_phrases(query: &Query, matcher: &Matcher, doc: &StoredDoc) -> bool {
-    let lang = Lang::parse(&doc.lang).ok();
-    [&doc.title, &doc.text].iter().any(|text| {
-        let words: Vec<Option<usize>> = tokenize(text).iter().map(|t| matcher.word_of(t, lang.as_ref())).collect();
+pub(crate) fn has_phrases(query: &Query, matcher: &Matcher, doc: &DocWords) -> bool {
+    [&doc.title, &doc.text].iter().any(|tokens| {
+        let words: Vec<Option<usize>> = tokens.iter().map(|t| matcher.word_of(t, doc.lang.as_ref())).collect();
         query
             .phrases
             .iter()

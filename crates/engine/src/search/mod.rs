@@ -2,25 +2,26 @@
 
 mod expand;
 mod matcher;
-mod plan_cache;
 mod ranking;
+mod recent;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::index::dictionary::Dictionary;
 use crate::index::postings::{decode_list, Posting};
 use crate::index::store::decode_slot;
 use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoreClass, StoredDoc};
 use crate::query::{Query, QueryWord};
-use crate::result::{self, present, Presented};
+use crate::result::{self, present, DocWords, Presented};
 use crate::Date;
 use expand::Expanded;
 pub use expand::{typo_budget, Expansion, WordMatch};
 pub use matcher::{Matcher, WordMatcher};
-use plan_cache::ExpansionCache;
 use ranking::Ranker;
 pub(crate) use ranking::TermWeights;
+use recent::Recent;
 
 /// Options a caller sets per query.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +56,11 @@ const COMMON_MIN_DOCS: u32 = 20;
 /// Postings lists at most this many bytes apart are read in one range: a
 /// request costs more than the bytes between them.
 const LIST_GAP_BYTES: u64 = 1024;
+/// Query words whose expansions are remembered: a query has a few, a typing
+/// session a few dozen.
+const WORDS_REMEMBERED: usize = 64;
+/// Shown articles whose words are remembered: a few pages of results.
+const ARTICLES_REMEMBERED: usize = 32;
 
 /// One ranked document.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -151,7 +157,8 @@ pub struct Searcher {
     /// files taken as one.
     lists: BTreeMap<u64, Vec<u8>>,
     store: HashMap<DocId, StoredDoc>,
-    expansions: ExpansionCache,
+    expansions: Recent<QueryWord, WordMatch>,
+    words: Recent<DocId, Arc<DocWords>>,
 }
 
 impl Searcher {
@@ -218,7 +225,8 @@ impl Searcher {
             postings_starts,
             lists: BTreeMap::new(),
             store: HashMap::new(),
-            expansions: ExpansionCache::default(),
+            expansions: Recent::new(WORDS_REMEMBERED),
+            words: Recent::new(ARTICLES_REMEMBERED),
         })
     }
 
@@ -318,17 +326,26 @@ impl Searcher {
             if shown + missing.len() >= limit {
                 break;
             }
-            match self.store.get(&hit.doc) {
+            match self.stored(hit.doc) {
                 None => missing.push(hit.doc),
-                Some(doc) if !found.phrase_check || result::has_phrases(query, &found.matcher, doc) => shown += 1,
+                Some((_, words)) if !found.phrase_check || result::has_phrases(query, &found.matcher, &words) => {
+                    shown += 1
+                }
                 Some(_) => {}
             }
         }
         if missing.is_empty() {
-            Step::Ready(present(query, found, limit, |doc| self.store.get(&doc)))
+            Step::Ready(present(query, found, limit, |doc| self.stored(doc)))
         } else {
             Step::Need(self.slot_requests(missing))
         }
+    }
+
+    /// A loaded document and its words.
+    fn stored(&self, doc: DocId) -> Option<(&StoredDoc, Arc<DocWords>)> {
+        let stored = self.store.get(&doc)?;
+        let words = self.words.get_or_insert(&doc, || Some(Arc::new(DocWords::of(stored))))?;
+        Some((stored, words))
     }
 
     /// Byte ranges for the slots of `docs`, neighbours merged into one request.
