@@ -14,7 +14,7 @@ use crate::build_report::BuildReport;
 use crate::checks::{ReadOptions, SeenIds};
 use crate::html_dir::read_html_dir;
 use crate::jsonl::read_jsonl;
-use crate::output::{scratch_dir, write_index};
+use crate::output::{scratch_dir, IndexWriter, OutputError};
 use crate::report::{Diagnostic, Severity};
 
 pub struct BuildArgs {
@@ -87,19 +87,43 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
 
     builder.add_all(batch).map_err(scratch_error)?;
     progress.finish_and_clear();
-    let built = builder.finish().map_err(scratch_error)?;
-    let manifest = serde_json::to_vec_pretty(&built.manifest).map_err(|e| e.to_string())?;
-    write_index(&args.out, &manifest, &built.parts).map_err(|e| e.to_string())?;
+    // Each part goes to disk as it is encoded; the manifest, last, makes them the index.
+    let mut writer = IndexWriter::begin(&args.out).map_err(|e| e.to_string())?;
+    let (mut files, mut bytes) = (1, 0);
+    let manifest = builder
+        .finish_into(|name, part| {
+            (files, bytes) = (files + 1, bytes + part.len());
+            writer.part(name, &part).map_err(FinishError::Output)
+        })
+        .map_err(|e| match e {
+            FinishError::Scratch(e) => scratch_error(e),
+            FinishError::Output(e) => e.to_string(),
+        })?;
+    let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?;
+    writer.commit(&manifest_bytes).map_err(|e| e.to_string())?;
 
     summary.status = "ok";
-    summary.articles = built.manifest.documents;
-    summary.languages = built.manifest.languages.clone();
-    summary.terms = built.manifest.terms;
-    summary.files = built.parts.len() + 1;
-    summary.bytes = manifest.len() + built.parts.iter().map(|(_, b)| b.len()).sum::<usize>();
+    summary.articles = manifest.documents;
+    summary.languages = manifest.languages.clone();
+    summary.terms = manifest.terms;
+    summary.files = files;
+    summary.bytes = bytes + manifest_bytes.len();
     summary.seconds = started.elapsed().as_secs_f64();
     eprintln!("{}", summary.summary());
     write_report(args, &summary)
+}
+
+/// Why finishing the index stopped: reading back the build's scratch
+/// files, or writing the index.
+enum FinishError {
+    Scratch(std::io::Error),
+    Output(OutputError),
+}
+
+impl From<std::io::Error> for FinishError {
+    fn from(e: std::io::Error) -> Self {
+        FinishError::Scratch(e)
+    }
 }
 
 fn write_report(args: &BuildArgs, summary: &BuildReport) -> Result<(), String> {

@@ -31,15 +31,98 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |e| OutputError { path: path.to_path_buf(), detail: e.to_string() }
 }
 
-/// Writes `manifest` and `parts` (name, bytes) as the index at `out`.
-pub fn write_index(out: &Path, manifest: &[u8], parts: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
-    match fs::metadata(out) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => write_fresh(out, manifest, parts),
-        Err(e) => Err(at(out)(e)),
-        Ok(meta) if !meta.is_dir() => {
-            Err(OutputError { path: out.into(), detail: "exists and is not a directory".into() })
+/// An index being written part by part, as the builder finishes each, so
+/// that no more than one part is held in memory; readers see it only once
+/// [`commit`](IndexWriter::commit) writes the manifest. Dropped uncommitted,
+/// it leaves `out` as it was (a fresh index's staging directory is removed;
+/// parts already added in place are unnamed by any manifest, and the next
+/// build sweeps them).
+pub struct IndexWriter {
+    out: PathBuf,
+    target: Target,
+    written: HashSet<String>,
+}
+
+enum Target {
+    /// A new index, assembled in a staging directory renamed into place.
+    Fresh { staging: PathBuf },
+    /// An existing index, holding these files.
+    InPlace { existing: Vec<String> },
+}
+
+impl IndexWriter {
+    /// Starts writing the index at `out`: a new directory, or an existing
+    /// index (refused for a directory that is not one).
+    pub fn begin(out: &Path) -> Result<IndexWriter, OutputError> {
+        let target = match fs::metadata(out) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                remove_stale_staging(out);
+                let staging = sibling(out, "new");
+                fs::create_dir_all(&staging).map_err(at(&staging))?;
+                Target::Fresh { staging }
+            }
+            Err(e) => return Err(at(out)(e)),
+            Ok(meta) if !meta.is_dir() => {
+                return Err(OutputError { path: out.into(), detail: "exists and is not a directory".into() })
+            }
+            Ok(_) => {
+                let existing = list_dir(out)?;
+                let is_index = existing.iter().any(|name| name == MANIFEST_NAME);
+                if !is_index && existing.iter().any(|name| !is_own_file(name)) {
+                    return Err(OutputError {
+                        path: out.into(),
+                        detail: "exists and is not a Qidiruv index (no qidiruv.json); refusing to write into it".into(),
+                    });
+                }
+                Target::InPlace { existing }
+            }
+        };
+        Ok(IndexWriter { out: out.to_path_buf(), target, written: HashSet::new() })
+    }
+
+    /// Writes one part; a part the existing index already holds (its name
+    /// is its content's hash) is kept as it is.
+    pub fn part(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        match &self.target {
+            Target::Fresh { staging } => write_file(&staging.join(name), bytes)?,
+            Target::InPlace { existing } if existing.iter().any(|e| e == name) => {}
+            Target::InPlace { .. } => replace_file(&self.out.join(name), bytes)?,
         }
-        Ok(_) => update_in_place(out, manifest, parts),
+        self.written.insert(name.to_string());
+        Ok(())
+    }
+
+    /// Writes the manifest, which makes the index the one served, then
+    /// removes the files of the index it replaced that it no longer names.
+    pub fn commit(mut self, manifest: &[u8]) -> Result<(), OutputError> {
+        match std::mem::replace(&mut self.target, Target::InPlace { existing: Vec::new() }) {
+            Target::Fresh { staging } => {
+                let result = write_file(&staging.join(MANIFEST_NAME), manifest)
+                    .and_then(|()| fs::rename(&staging, &self.out).map_err(at(&self.out)));
+                if result.is_err() {
+                    let _ = fs::remove_dir_all(&staging);
+                }
+                result
+            }
+            Target::InPlace { existing } => {
+                replace_file(&self.out.join(MANIFEST_NAME), manifest)?;
+                for name in existing {
+                    if is_own_file(&name) && name != MANIFEST_NAME && !self.written.contains(&name) {
+                        let path = self.out.join(&name);
+                        fs::remove_file(&path).map_err(at(&path))?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Drop for IndexWriter {
+    fn drop(&mut self) {
+        if let Target::Fresh { staging } = &self.target {
+            let _ = fs::remove_dir_all(staging);
+        }
     }
 }
 
@@ -53,48 +136,6 @@ pub fn scratch_dir(out: &Path) -> Result<PathBuf, OutputError> {
         fs::create_dir_all(parent).map_err(at(parent))?;
     }
     Ok(scratch)
-}
-
-fn write_fresh(out: &Path, manifest: &[u8], parts: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
-    remove_stale_staging(out);
-    let staging = sibling(out, "new");
-    let result = (|| {
-        fs::create_dir_all(&staging).map_err(at(&staging))?;
-        for (name, bytes) in parts {
-            write_file(&staging.join(name), bytes)?;
-        }
-        write_file(&staging.join(MANIFEST_NAME), manifest)?;
-        fs::rename(&staging, out).map_err(at(out))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
-}
-
-fn update_in_place(out: &Path, manifest: &[u8], parts: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
-    let existing = list_dir(out)?;
-    let is_index = existing.iter().any(|name| name == MANIFEST_NAME);
-    if !is_index && existing.iter().any(|name| !is_own_file(name)) {
-        return Err(OutputError {
-            path: out.into(),
-            detail: "exists and is not a Qidiruv index (no qidiruv.json); refusing to write into it".into(),
-        });
-    }
-    for (name, bytes) in parts {
-        if !existing.contains(name) {
-            replace_file(&out.join(name), bytes)?;
-        }
-    }
-    replace_file(&out.join(MANIFEST_NAME), manifest)?;
-    let keep: HashSet<&str> = parts.iter().map(|(name, _)| name.as_str()).collect();
-    for name in existing {
-        if is_own_file(&name) && name != MANIFEST_NAME && !keep.contains(name.as_str()) {
-            let path = out.join(&name);
-            fs::remove_file(&path).map_err(at(&path))?;
-        }
-    }
-    Ok(())
 }
 
 /// Files this tool writes into an index directory: parts (`stem.<16 hex>.ext`)
@@ -153,6 +194,15 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 mod tests {
     use super::*;
 
+    /// Writes `manifest` and `parts` (name, bytes) as the index at `out`.
+    fn write_index(out: &Path, manifest: &[u8], parts: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
+        let mut writer = IndexWriter::begin(out)?;
+        for (name, bytes) in parts {
+            writer.part(name, bytes)?;
+        }
+        writer.commit(manifest)
+    }
+
     fn parts(tag: &str) -> Vec<(String, Vec<u8>)> {
         vec![(format!("docs.{:016x}.bin", tag.len()), tag.as_bytes().to_vec())]
     }
@@ -186,5 +236,22 @@ mod tests {
         let err = write_index(dir.path(), b"{}", &parts("a")).unwrap_err();
         assert!(err.detail.contains("not a Qidiruv index"), "{err}");
         assert_eq!(list_dir(dir.path()).unwrap(), ["index.html"]);
+    }
+
+    #[test]
+    fn a_writer_dropped_before_its_manifest_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("index");
+        let mut writer = IndexWriter::begin(&out).unwrap();
+        writer.part(&parts("a")[0].0, b"a").unwrap();
+        drop(writer);
+        assert!(list_dir(dir.path()).unwrap().is_empty(), "no index and no staging left behind");
+
+        write_index(&out, b"1", &parts("a")).unwrap();
+        let mut writer = IndexWriter::begin(&out).unwrap();
+        writer.part(&parts("bb")[0].0, b"bb").unwrap();
+        drop(writer);
+        assert_eq!(fs::read(out.join(MANIFEST_NAME)).unwrap(), b"1");
+        assert_eq!(fs::read(out.join(&parts("a")[0].0)).unwrap(), b"a", "the served index keeps its parts");
     }
 }

@@ -202,7 +202,22 @@ impl IndexBuilder {
 
     /// Encodes every part. The output depends only on the documents and
     /// their order, so equal input gives byte-identical parts.
-    pub fn finish(mut self) -> io::Result<BuiltIndex> {
+    pub fn finish(self) -> io::Result<BuiltIndex> {
+        let mut parts = Vec::new();
+        let manifest = self.finish_into(|name, bytes| {
+            parts.push((name.to_string(), bytes));
+            Ok::<(), io::Error>(())
+        })?;
+        Ok(BuiltIndex { manifest, parts })
+    }
+
+    /// [`finish`](Self::finish), handing each part to `write` (name, bytes)
+    /// as soon as it is encoded, in the manifest's part order, rather than
+    /// holding them all: the store alone is most of an index's bytes.
+    pub fn finish_into<E: From<io::Error>>(
+        mut self,
+        mut write: impl FnMut(&str, Vec<u8>) -> Result<(), E>,
+    ) -> Result<Manifest, E> {
         let tags: Vec<&str> = self.stats.iter().map(|stat| stat.3.tag()).collect();
         link_translations(&mut self.stored, &self.links, &tags)?;
         // Documents are numbered by language, then in input order: the
@@ -221,32 +236,41 @@ impl IndexBuilder {
         let weights = TermWeights::new(&lengths, table.langs.len());
         let terms = weighted_terms(self.postings, &new_id, &weights, &lengths)?;
 
-        let (store_classes, store_parts) = store(&mut self.stored, &order, &mut table)?;
-        let mut parts = vec![(part_name("docs", "bin", &encode(&table)), encode(&table))];
+        let slots = store_slots(&mut self.stored, &order, &mut table);
+        let docs_bytes = encode(&table);
+        let docs = part_name("docs", "bin", &docs_bytes);
+        write(&docs, docs_bytes)?;
         let mut postings = Vec::new();
-        for (name, bytes) in postings_files(&terms) {
+        postings_files(&terms, |name, bytes| {
             postings.push((name.clone(), bytes.len() as u64));
-            parts.push((name, bytes));
-        }
+            write(&name, bytes)
+        })?;
         let mut dictionary = Vec::new();
         for (n, (first_key, shard)) in shards(&terms).into_iter().enumerate() {
             let bytes = encode(&shard);
             let name = part_name(&format!("dict-{n}"), "bin", &bytes);
             dictionary.push((first_key, name.clone()));
-            parts.push((name, bytes));
+            write(&name, bytes)?;
         }
-        parts.extend(store_parts);
-        let names: Vec<&str> = parts.iter().map(|(name, _)| name.as_str()).collect();
+        let term_count = terms.len() as u64;
+        // The encoded lists are in the postings files now.
+        drop(terms);
+        let store_classes = store_files(&mut self.stored, &order, &table, slots, &mut write)?;
+        let names: Vec<&str> = std::iter::once(docs.as_str())
+            .chain(postings.iter().map(|(name, _)| name.as_str()))
+            .chain(dictionary.iter().map(|(_, name)| name.as_str()))
+            .chain(store_classes.iter().flat_map(|class| class.files.iter().map(String::as_str)))
+            .collect();
         let manifest = Manifest {
             format: FORMAT_NAME.to_string(),
             version: FORMAT_VERSION,
             build_id: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(names.join("\n").as_bytes())),
             documents: order.len() as DocId,
-            terms: terms.len() as u64,
+            terms: term_count,
             languages,
-            parts: Parts { dictionary, docs: parts[0].0.clone(), postings, store: store_classes },
+            parts: Parts { dictionary, docs, postings, store: store_classes },
         };
-        Ok(BuiltIndex { manifest, parts })
+        Ok(manifest)
     }
 }
 
@@ -349,37 +373,50 @@ fn shards(terms: &[EncodedTerm]) -> Vec<(String, ShardPart)> {
     shards
 }
 
-/// The postings lists in term order, cut into files at list boundaries.
-fn postings_files(terms: &[EncodedTerm]) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<Vec<u8>> = Vec::new();
+/// The postings lists in term order, cut into files at list boundaries,
+/// each handed to `write` (name, bytes) once full.
+fn postings_files<E>(terms: &[EncodedTerm], mut write: impl FnMut(String, Vec<u8>) -> Result<(), E>) -> Result<(), E> {
+    let mut named = |n: usize, bytes: Vec<u8>| write(part_name(&format!("postings-{n}"), "bin", &bytes), bytes);
+    let (mut file, mut n): (Option<Vec<u8>>, usize) = (None, 0);
     for term in terms {
-        match files.last_mut() {
+        match &mut file {
             Some(file) if file.len() < POSTINGS_FILE_BYTES => file.extend_from_slice(&term.list),
-            _ => files.push(term.list.clone()),
+            _ => {
+                if let Some(full) = file.replace(term.list.clone()) {
+                    named(n, full)?;
+                    n += 1;
+                }
+            }
         }
     }
-    let named = files.into_iter().enumerate();
-    named.map(|(n, bytes)| (part_name(&format!("postings-{n}"), "bin", &bytes), bytes)).collect()
+    file.map_or(Ok(()), |last| named(n, last))
 }
 
-/// A part's file name and bytes.
-type NamedPart = (String, Vec<u8>);
-
-/// The store's two slot classes and their files: a slot size most documents
-/// fit whole, and one for the rest (listed in `table.long`), so that long
-/// articles keep their text for excerpts and phrase checks without every
-/// result paying for their size.
+/// The store's two slot sizes: one most documents fit whole, and one for
+/// the rest (listed in `table.long`, which this sets), so that long articles
+/// keep their text for excerpts and phrase checks without every result
+/// paying for their size.
 /// `stored`: each document's record by input number; `order`: the input
 /// numbers in index order.
-fn store(stored: &mut Spool, order: &[usize], table: &mut DocTable) -> io::Result<(Vec<StoreClass>, Vec<NamedPart>)> {
+fn store_slots(stored: &mut Spool, order: &[usize], table: &mut DocTable) -> [usize; 2] {
     let sizes: Vec<usize> = order.iter().map(|&doc| stored.size(doc) + SLOT_HEADER_BYTES).collect();
     let common = slot_bytes_for(&sizes);
     table.long = (0..).zip(&sizes).filter(|&(_, &size)| size > common).map(|(doc, _)| doc).collect();
-    let long = slot_bytes_for(&[sizes.iter().copied().max().unwrap_or(0)]);
+    [common, slot_bytes_for(&[sizes.iter().copied().max().unwrap_or(0)])]
+}
+
+/// The store's files, for the slot sizes of [`store_slots`], each handed to
+/// `write` (name, bytes) as it is cut; returns the two classes.
+fn store_files<E: From<io::Error>>(
+    stored: &mut Spool,
+    order: &[usize],
+    table: &DocTable,
+    slots: [usize; 2],
+    write: &mut impl FnMut(&str, Vec<u8>) -> Result<(), E>,
+) -> Result<Vec<StoreClass>, E> {
     let records = stored.reader()?;
     let mut classes = Vec::new();
-    let mut parts = Vec::new();
-    for (class, slot_bytes) in [common, long].into_iter().enumerate() {
+    for (class, slot_bytes) in slots.into_iter().enumerate() {
         let docs: Vec<usize> =
             (0..).zip(order).filter(|&(id, _)| table.store_slot(id).0 == class).map(|(_, &doc)| doc).collect();
         let file_docs = (MAX_STORE_FILE_BYTES / slot_bytes).max(1);
@@ -391,12 +428,12 @@ fn store(stored: &mut Spool, order: &[usize], table: &mut DocTable) -> io::Resul
                 bytes.extend(slot?);
             }
             let name = part_name(&format!("store{}-{n}", ["", "-long"][class]), "bin", &bytes);
-            files.push(name.clone());
-            parts.push((name, bytes));
+            write(&name, bytes)?;
+            files.push(name);
         }
         classes.push(StoreClass { slot_bytes: slot_bytes as u32, file_docs: file_docs as u32, files });
     }
-    Ok((classes, parts))
+    Ok(classes)
 }
 
 /// `f` over `items` on every core, results in order. The build's costly
