@@ -172,14 +172,17 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     file.sync_all().map_err(at(path))
 }
 
-/// Removes staging directories that killed builds of `out` left beside it.
+/// Removes staging directories that killed builds of `out` left beside it,
+/// but not this process's own (its scratch files are still being read).
 fn remove_stale_staging(out: &Path) {
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let prefix = format!(".{name}.new-");
+    let own = format!("-{}", std::process::id());
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let Ok(entries) = fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+        let entry_name = entry.file_name().to_string_lossy().into_owned();
+        if entry_name.starts_with(&prefix) && !entry_name.ends_with(&own) {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
@@ -253,5 +256,21 @@ mod tests {
         drop(writer);
         assert_eq!(fs::read(out.join(MANIFEST_NAME)).unwrap(), b"1");
         assert_eq!(fs::read(out.join(&parts("a")[0].0)).unwrap(), b"a", "the served index keeps its parts");
+    }
+
+    #[test]
+    fn starting_to_write_keeps_this_builds_scratch_and_sweeps_a_killed_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("index");
+        let killed = dir.path().join(".index.new-scratch-1");
+        fs::create_dir(&killed).unwrap();
+        let scratch = scratch_dir(&out).unwrap();
+        assert!(!killed.exists());
+        fs::create_dir(&scratch).unwrap();
+        fs::write(scratch.join("store.spool"), "x").unwrap();
+        let mut writer = IndexWriter::begin(&out).unwrap();
+        writer.part(&parts("a")[0].0, b"a").unwrap();
+        assert!(scratch.join("store.spool").exists(), "the store is read back after writing begins");
+        writer.commit(b"{}").unwrap();
     }
 }
