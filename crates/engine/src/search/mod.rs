@@ -326,26 +326,24 @@ impl Searcher {
             if shown + missing.len() >= limit {
                 break;
             }
-            match self.stored(hit.doc) {
+            match self.store.get(&hit.doc) {
                 None => missing.push(hit.doc),
-                Some((_, words)) if !found.phrase_check || result::has_phrases(query, &found.matcher, &words) => {
-                    shown += 1
-                }
+                Some(_) if !found.phrase_check => shown += 1,
+                Some(doc) if result::has_phrases(query, &found.matcher, &self.words_of(hit.doc, doc)) => shown += 1,
                 Some(_) => {}
             }
         }
         if missing.is_empty() {
-            Step::Ready(present(query, found, limit, |doc| self.stored(doc)))
+            Step::Ready(present(query, found, limit, |doc| self.store.get(&doc).map(|s| (s, self.words_of(doc, s)))))
         } else {
             Step::Need(self.slot_requests(missing))
         }
     }
 
-    /// A loaded document and its words.
-    fn stored(&self, doc: DocId) -> Option<(&StoredDoc, Arc<DocWords>)> {
-        let stored = self.store.get(&doc)?;
-        let words = self.words.get_or_insert(&doc, || Some(Arc::new(DocWords::of(stored))))?;
-        Some((stored, words))
+    /// The words of `doc`, a loaded document (`stored`), cut once while it is shown.
+    fn words_of(&self, doc: DocId, stored: &StoredDoc) -> Arc<DocWords> {
+        let words = self.words.get_or_insert(&doc, || Some(Arc::new(DocWords::of(stored))));
+        words.expect("a computed value is always remembered")
     }
 
     /// Byte ranges for the slots of `docs`, neighbours merged into one request.
