@@ -89,10 +89,10 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
     progress.finish_and_clear();
     // Each part goes to disk as it is encoded; the manifest, last, makes them the index.
     let mut writer = IndexWriter::begin(&args.out).map_err(|e| e.to_string())?;
-    let (mut files, mut bytes) = (1, 0);
+    let (mut parts, mut bytes) = (0, 0);
     let manifest = builder
         .finish_into(|name, part| {
-            (files, bytes) = (files + 1, bytes + part.len());
+            (parts, bytes) = (parts + 1, bytes + part.len());
             writer.part(name, &part).map_err(FinishError::Output)
         })
         .map_err(|e| match e {
@@ -106,7 +106,7 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
     summary.articles = manifest.documents;
     summary.languages = manifest.languages.clone();
     summary.terms = manifest.terms;
-    summary.files = files;
+    summary.files = parts + 1;
     summary.bytes = bytes + manifest_bytes.len();
     summary.seconds = started.elapsed().as_secs_f64();
     eprintln!("{}", summary.summary());

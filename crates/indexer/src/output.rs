@@ -94,27 +94,26 @@ impl IndexWriter {
 
     /// Writes the manifest, which makes the index the one served, then
     /// removes the files of the index it replaced that it no longer names.
+    /// On failure, `drop` clears a fresh index's staging directory away.
     pub fn commit(mut self, manifest: &[u8]) -> Result<(), OutputError> {
-        match std::mem::replace(&mut self.target, Target::InPlace { existing: Vec::new() }) {
+        match &self.target {
             Target::Fresh { staging } => {
-                let result = write_file(&staging.join(MANIFEST_NAME), manifest)
-                    .and_then(|()| fs::rename(&staging, &self.out).map_err(at(&self.out)));
-                if result.is_err() {
-                    let _ = fs::remove_dir_all(&staging);
-                }
-                result
+                write_file(&staging.join(MANIFEST_NAME), manifest)?;
+                fs::rename(staging, &self.out).map_err(at(&self.out))?;
+                // Renamed into place: nothing is left for `drop` to clear away.
+                self.target = Target::InPlace { existing: Vec::new() };
             }
             Target::InPlace { existing } => {
                 replace_file(&self.out.join(MANIFEST_NAME), manifest)?;
                 for name in existing {
-                    if is_own_file(&name) && name != MANIFEST_NAME && !self.written.contains(&name) {
-                        let path = self.out.join(&name);
+                    if is_own_file(name) && name != MANIFEST_NAME && !self.written.contains(name) {
+                        let path = self.out.join(name);
                         fs::remove_file(&path).map_err(at(&path))?;
                     }
                 }
-                Ok(())
             }
         }
+        Ok(())
     }
 }
 
