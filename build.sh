@@ -18,6 +18,9 @@ ROOT=$PWD
 DIST=$ROOT/dist
 PORT=${PORT:-8080}
 WASM_TARGET=wasm32-unknown-unknown
+# The widget's wasm is built with this pinned nightly, which rebuilds std for
+# size (see build_widget); everything else builds with the stable toolchain.
+WASM_TOOLCHAIN=nightly-2026-05-20
 DEMO_CORPUS=$ROOT/www/demo-articles.jsonl
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -26,6 +29,13 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 ensure_wasm_target() {
   rustup target list --installed | grep -qx "$WASM_TARGET" || rustup target add "$WASM_TARGET"
+}
+
+ensure_wasm_toolchain() {
+  if ! rustup toolchain list | grep -q "^$WASM_TOOLCHAIN"; then
+    say "installing the Rust toolchain $WASM_TOOLCHAIN for the widget's wasm (≈ 15 s, once)"
+    rustup toolchain install "$WASM_TOOLCHAIN" --profile minimal --component rust-src
+  fi
 }
 
 # wasm-bindgen-cli must be exactly the wasm-bindgen version the widget links.
@@ -77,19 +87,31 @@ print_sizes() {
   done
 }
 
+# The widget's wasm, with std rebuilt for size: panics abort at once instead
+# of formatting a message no page shows (-20 KB brotli), and std's
+# `optimize_for_size` picks its small sorts (-8 KB); 203 → 175 KB in all.
+# Its own target directory: these flags would otherwise rebuild the wasm
+# artifacts that clippy, on the stable toolchain, keeps in target/.
+build_widget() {
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+    cargo "+$WASM_TOOLCHAIN" build --profile wasm-release -p qidiruv-widget --target "$WASM_TARGET" \
+    --target-dir target/widget -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
+}
+
 build_dist() {
   ensure_wasm_target
+  ensure_wasm_toolchain
   ensure_wasm_bindgen
   ensure_npm_tools
   say "building the indexer and the widget"
   cargo build --release -p qidiruv
-  cargo build --profile wasm-release -p qidiruv-widget --target "$WASM_TARGET"
+  build_widget
 
   local staging=$ROOT/.dist-staging
   rm -rf "$staging"
   mkdir -p "$staging/qidiruv"
   wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
-    --out-dir "$staging/qidiruv" "target/$WASM_TARGET/wasm-release/qidiruv_widget.wasm"
+    --out-dir "$staging/qidiruv" "target/widget/$WASM_TARGET/wasm-release/qidiruv_widget.wasm"
   # Inlining every single-caller function (wasm-opt's default) makes the wasm smaller raw but
   # 16 KB larger after brotli: only small ones are inlined.
   node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=20 --strip-debug \
