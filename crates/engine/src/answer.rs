@@ -1,9 +1,7 @@
 //! The JSON shape of an answer, shared by `qidiruv search --json` and the
 //! widget's `search()`: the same fields, so a script can switch between them.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::excerpt::Excerpt;
 use crate::result::{Presented, ResultItem};
@@ -26,8 +24,10 @@ pub struct Answer<'a> {
     pub partial: bool,
     pub corrected: Option<String>,
     /// Matches per language and per year, before the language and date filters.
-    pub languages: BTreeMap<String, usize>,
-    pub years: BTreeMap<String, usize>,
+    #[serde(serialize_with = "as_map")]
+    pub languages: Vec<(String, usize)>,
+    #[serde(serialize_with = "as_map")]
+    pub years: Vec<(String, usize)>,
     pub results: Vec<AnswerItem>,
 }
 
@@ -45,7 +45,8 @@ pub struct AnswerItem {
     /// `[start, end)` of each match in `excerpt`, counted in [`Offsets`].
     pub highlights: Vec<(usize, usize)>,
     /// The same story in other languages: language tag → url.
-    pub translations: BTreeMap<String, String>,
+    #[serde(serialize_with = "as_map")]
+    pub translations: Vec<(String, String)>,
 }
 
 impl<'a> Answer<'a> {
@@ -56,8 +57,8 @@ impl<'a> Answer<'a> {
             related: shown.related,
             partial: shown.partial,
             corrected: shown.corrected,
-            languages: shown.facets.languages.into_iter().collect(),
-            years: shown.facets.years.into_iter().map(|(year, n)| (year.to_string(), n)).collect(),
+            languages: by_key(shown.facets.languages),
+            years: by_key(shown.facets.years.into_iter().map(|(year, n)| (year.to_string(), n)).collect()),
             results: shown.items.into_iter().map(|item| AnswerItem::new(item, offsets)).collect(),
         }
     }
@@ -67,7 +68,7 @@ impl AnswerItem {
     fn new(item: ResultItem, offsets: Offsets) -> AnswerItem {
         AnswerItem {
             highlights: highlights(&item.excerpt, offsets),
-            translations: item.translations.into_iter().map(|t| (t.lang, t.url)).collect(),
+            translations: by_key(item.translations.into_iter().map(|t| (t.lang, t.url)).collect()),
             id: item.id,
             url: item.url,
             title: item.title.text,
@@ -78,6 +79,25 @@ impl AnswerItem {
             excerpt: item.excerpt.text,
         }
     }
+}
+
+/// `pairs` sorted by key, the last of each key kept: what collecting them
+/// into a `BTreeMap` gives, without the map's code in the wasm.
+fn by_key<V>(mut pairs: Vec<(String, V)>) -> Vec<(String, V)> {
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut unique: Vec<(String, V)> = Vec::with_capacity(pairs.len());
+    for (key, value) in pairs {
+        match unique.last_mut() {
+            Some(last) if last.0 == key => last.1 = value,
+            _ => unique.push((key, value)),
+        }
+    }
+    unique
+}
+
+/// Writes `(key, value)` pairs as a JSON object.
+fn as_map<K: Serialize, V: Serialize, S: Serializer>(pairs: &[(K, V)], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
 /// The excerpt's highlights (kept as byte offsets) counted in `offsets`.
@@ -102,5 +122,25 @@ mod tests {
         let units: Vec<u16> = text.encode_utf16().collect();
         assert_eq!(String::from_utf16(&units[17..21]).unwrap(), "visa");
         assert_eq!(highlights(&excerpt, Offsets::Chars), [(3, 14), (15, 19)]);
+    }
+
+    #[test]
+    fn pairs_by_key_keep_the_last_of_each_key_as_a_map_would() {
+        let pairs = |list: &[(&str, u8)]| list.iter().map(|&(k, v)| (k.to_string(), v)).collect::<Vec<_>>();
+        let given = pairs(&[("uz-Latn", 1), ("en", 2), ("ru", 3), ("en", 4)]);
+        let map: std::collections::BTreeMap<_, _> = given.clone().into_iter().collect();
+        assert_eq!(by_key(given), map.into_iter().collect::<Vec<_>>());
+        assert_eq!(by_key(pairs(&[("en", 2), ("en", 4)])), pairs(&[("en", 4)]));
+    }
+
+    #[test]
+    fn pairs_serialize_as_an_object() {
+        #[derive(Serialize)]
+        struct Shown {
+            #[serde(serialize_with = "as_map")]
+            years: Vec<(String, usize)>,
+        }
+        let shown = Shown { years: vec![("2024".into(), 3), ("2025".into(), 1)] };
+        assert_eq!(serde_json::to_string(&shown).unwrap(), r#"{"years":{"2024":3,"2025":1}}"#);
     }
 }

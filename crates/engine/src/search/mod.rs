@@ -5,7 +5,7 @@ mod matcher;
 mod ranking;
 mod recent;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -155,7 +155,7 @@ pub struct Searcher {
     postings_starts: Vec<u64>,
     /// Loaded runs of postings lists, by where they start in all postings
     /// files taken as one.
-    lists: BTreeMap<u64, Vec<u8>>,
+    lists: Vec<(u64, Vec<u8>)>,
     store: HashMap<DocId, StoredDoc>,
     expansions: Recent<QueryWord, WordMatch>,
     words: Recent<DocId, Arc<DocWords>>,
@@ -223,7 +223,7 @@ impl Searcher {
             slots,
             dictionary,
             postings_starts,
-            lists: BTreeMap::new(),
+            lists: Vec::new(),
             store: HashMap::new(),
             expansions: Recent::new(WORDS_REMEMBERED),
             words: Recent::new(ARTICLES_REMEMBERED),
@@ -255,8 +255,10 @@ impl Searcher {
                     crate::index::verify_part(name, bytes)?;
                 }
                 let at = start + range.start;
-                if self.lists.get(&at).is_none_or(|loaded| loaded.len() < bytes.len()) {
-                    self.lists.insert(at, bytes.to_vec());
+                match self.lists.binary_search_by_key(&at, |(start, _)| *start) {
+                    Ok(i) if self.lists[i].1.len() < bytes.len() => self.lists[i].1 = bytes.to_vec(),
+                    Ok(_) => {}
+                    Err(i) => self.lists.insert(i, (at, bytes.to_vec())),
                 }
                 Ok(())
             }
@@ -369,7 +371,7 @@ impl Searcher {
     /// excluded one; when none does, those matching the most, flagged `partial`.
     pub fn search(&self, query: &Query, options: &SearchOptions) -> Result<Step<SearchResults>, IndexError> {
         let mut matches = Vec::with_capacity(query.words.len() + query.excluded.len());
-        let mut missing = BTreeSet::new();
+        let mut missing = Vec::new();
         for word in query.words.iter().chain(&query.excluded) {
             let expanded = self.expansions.get_or_insert(word, || match expand::expand(&self.dictionary, word) {
                 Expanded::Match(matched) => Some(matched),
@@ -381,6 +383,8 @@ impl Searcher {
             matches.extend(expanded);
         }
         if !missing.is_empty() {
+            missing.sort_unstable();
+            missing.dedup();
             let names = missing.into_iter().map(|n| PartRequest::whole(&self.manifest.parts.dictionary[n].1));
             return Ok(Step::Need(names.collect()));
         }
@@ -427,8 +431,9 @@ impl Searcher {
 
     /// The bytes of `list` (a range of all postings taken as one), if loaded.
     fn loaded_list(&self, list: &Range<u64>) -> Option<&[u8]> {
+        let before = self.lists.partition_point(|(start, _)| *start <= list.start);
         let (start, bytes) =
-            self.lists.range(..=list.start).rev().find(|(&start, bytes)| start + bytes.len() as u64 >= list.end)?;
+            self.lists[..before].iter().rev().find(|(start, bytes)| start + bytes.len() as u64 >= list.end)?;
         bytes.get((list.start - start) as usize..(list.end - start) as usize)
     }
 
@@ -509,19 +514,27 @@ impl Searcher {
     /// Matches per language and per year, over the documents with the most words.
     fn facets(&self, combined: &HashMap<DocId, Combined>) -> Facets {
         let best = combined.values().map(|c| c.required).max().unwrap_or(0);
-        let mut languages: BTreeMap<String, usize> = BTreeMap::new();
-        let mut years: BTreeMap<i32, usize> = BTreeMap::new();
+        let mut per_lang = vec![0; self.table.langs.len()];
+        let mut years: Vec<(i32, usize)> = Vec::new();
         for (&doc, c) in combined {
             if c.required < best {
                 continue;
             }
             let info = &self.table.docs[doc as usize];
-            *languages.entry(self.table.langs[usize::from(info.lang)].clone()).or_default() += 1;
-            if let Some(day) = info.day {
-                *years.entry(Date::from_days(day).year).or_default() += 1;
+            per_lang[usize::from(info.lang)] += 1;
+            if let Some(year) = info.day.map(|day| Date::from_days(day).year) {
+                // A handful of years: a list beats a map, in time and in wasm size.
+                match years.iter_mut().find(|(y, _)| *y == year) {
+                    Some((_, n)) => *n += 1,
+                    None => years.push((year, 1)),
+                }
             }
         }
-        Facets { languages: languages.into_iter().collect(), years: years.into_iter().rev().collect() }
+        let mut languages: Vec<(String, usize)> =
+            self.table.langs.iter().cloned().zip(per_lang).filter(|&(_, n)| n > 0).collect();
+        languages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        years.sort_unstable_by_key(|&(year, _)| std::cmp::Reverse(year));
+        Facets { languages, years }
     }
 
     fn filter(&self, options: &SearchOptions) -> Filter {
