@@ -193,6 +193,8 @@ export async function coldQuery(browser, server, engine, { lang, query }) {
       networkDepth: chainDepth(afterFocus),
       networkKeystrokeDepth: chainDepth(afterFocus.filter((r) => r.start >= keystrokeWall - 1)),
       paths: afterFocus.map((r) => r.url),
+      // Each fetch from focus on, in ms from the keystroke: what the depths count.
+      fetches: fetchedAfterFocus.map((r) => ({ url: r.url, start: r.start - keystrokeWall, end: r.end - keystrokeWall })),
     };
   } finally {
     await context.close();
