@@ -5,9 +5,11 @@ mod matcher;
 mod ranking;
 mod recent;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::dictionary::Dictionary;
 use crate::index::postings::{decode_list, Posting};
@@ -156,7 +158,7 @@ pub struct Searcher {
     /// Loaded runs of postings lists, by where they start in all postings
     /// files taken as one.
     lists: Vec<(u64, Vec<u8>)>,
-    store: HashMap<DocId, StoredDoc>,
+    store: FxHashMap<DocId, StoredDoc>,
     expansions: Recent<QueryWord, WordMatch>,
     words: Recent<DocId, Arc<DocWords>>,
 }
@@ -224,7 +226,7 @@ impl Searcher {
             dictionary,
             postings_starts,
             lists: Vec::new(),
-            store: HashMap::new(),
+            store: FxHashMap::default(),
             expansions: Recent::new(WORDS_REMEMBERED),
             words: Recent::new(ARTICLES_REMEMBERED),
         })
@@ -457,7 +459,8 @@ impl Searcher {
         let any_rare = per_word.iter().any(|w| !w.common);
         let required: Vec<bool> = per_word.iter().map(|w| !(w.common && any_rare)).collect();
         let required_count = required.iter().filter(|&&r| r).count();
-        let mut combined: HashMap<DocId, Combined> = HashMap::new();
+        let most = per_word.iter().map(|w| w.scores.len()).max().unwrap_or(0);
+        let mut combined: FxHashMap<DocId, Combined> = FxHashMap::with_capacity_and_hasher(most, Default::default());
         for (word, &is_required) in per_word.iter().zip(&required) {
             for (&doc, &(score, in_title)) in &word.scores {
                 let entry = combined.entry(doc).or_default();
@@ -480,7 +483,7 @@ impl Searcher {
         // still surface through the query's other words.
         let floor = if full < options.limit { best_count.saturating_sub(1).max(1) } else { best_count };
         let words = query.words.len().max(1) as f32;
-        let mut ranked: Vec<(usize, Hit)> = combined
+        let ranked: Vec<(usize, Hit)> = combined
             .into_iter()
             .filter(|(_, c)| c.required >= floor)
             .map(|(doc, c)| {
@@ -491,14 +494,12 @@ impl Searcher {
                 (c.required, Hit { doc, score, related: c.required < best_count })
             })
             .collect();
-        ranked.sort_by(|(ca, a), (cb, b)| cb.cmp(ca).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc)));
-        let mut hits: Vec<Hit> = ranked.into_iter().map(|(_, hit)| hit).collect();
         results.total = full;
-        results.related = hits.len() - full;
+        results.related = ranked.len() - full;
         results.partial = results.total > 0 && best_count < required_count;
         results.phrase_check = !query.phrases.is_empty();
-        hits.truncate(if results.phrase_check { options.limit.max(PHRASE_CANDIDATES) } else { options.limit });
-        results.hits = hits;
+        let kept = if results.phrase_check { options.limit.max(PHRASE_CANDIDATES) } else { options.limit };
+        results.hits = best(ranked, kept);
         Ok(results)
     }
 
@@ -512,7 +513,7 @@ impl Searcher {
     }
 
     /// Matches per language and per year, over the documents with the most words.
-    fn facets(&self, combined: &HashMap<DocId, Combined>) -> Facets {
+    fn facets(&self, combined: &FxHashMap<DocId, Combined>) -> Facets {
         let best = combined.values().map(|c| c.required).max().unwrap_or(0);
         let mut per_lang = vec![0; self.table.langs.len()];
         let mut years: Vec<(i32, usize)> = Vec::new();
@@ -551,19 +552,20 @@ impl Searcher {
     /// Each matching document's best score for one query word, over all the
     /// keys the word expanded to, and whether the word is common.
     fn score_word(&self, word: &QueryWord, matched: &WordMatch) -> Result<WordScores, IndexError> {
-        let mut scores: HashMap<DocId, (f32, bool)> = HashMap::new();
+        let mut scores: FxHashMap<DocId, (f32, bool)> = FxHashMap::default();
         let mut common = false;
         // A layout-switched word is scored in the script it was meant in.
         let typed = matched.layout.as_ref().unwrap_or(word);
+        let script: Vec<f32> = self.table.langs.iter().map(|lang| ranking::script_factor(typed.script, lang)).collect();
         for expansion in &matched.expansions {
             let list = self.list(expansion)?;
             let idf = self.ranker.idf(list.len());
             let mut per_lang = vec![0u32; self.lang_docs.len()];
+            scores.reserve(list.len());
             for posting in list {
                 let lang = self.table.docs[posting.doc as usize].lang;
                 per_lang[usize::from(lang)] += 1;
-                let script = ranking::script_factor(typed.script, &self.table.langs[usize::from(lang)]);
-                let score = expansion.quality * script * idf * posting.impact.weight();
+                let score = expansion.quality * script[usize::from(lang)] * idf * posting.impact.weight();
                 let best = scores.entry(posting.doc).or_insert((0.0, false));
                 best.0 = best.0.max(score);
                 best.1 |= posting.impact.in_title();
@@ -579,8 +581,8 @@ impl Searcher {
     }
 
     /// Documents holding an excluded word (exactly or by stem; no typos).
-    fn excluded_docs(&self, matches: &[WordMatch]) -> Result<HashSet<DocId>, IndexError> {
-        let mut docs = HashSet::new();
+    fn excluded_docs(&self, matches: &[WordMatch]) -> Result<FxHashSet<DocId>, IndexError> {
+        let mut docs = FxHashSet::default();
         for matched in matches {
             for expansion in matched.expansions.iter().filter(|e| e.quality >= expand::STEM) {
                 docs.extend(self.list(expansion)?.iter().map(|p| p.doc));
@@ -588,6 +590,22 @@ impl Searcher {
         }
         Ok(docs)
     }
+}
+
+/// The first `kept` of `ranked` in rank order: the most words, then the
+/// highest score, then the lowest id. Only those are sorted: a short prefix
+/// matches tens of thousands of documents, and sorting them all was an
+/// eighth of a keystroke's time.
+fn best(mut ranked: Vec<(usize, Hit)>, kept: usize) -> Vec<Hit> {
+    let order = |(ca, a): &(usize, Hit), (cb, b): &(usize, Hit)| {
+        cb.cmp(ca).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc))
+    };
+    if ranked.len() > kept {
+        ranked.select_nth_unstable_by(kept, order);
+        ranked.truncate(kept);
+    }
+    ranked.sort_unstable_by(order);
+    ranked.into_iter().map(|(_, hit)| hit).collect()
 }
 
 /// `ranges` sorted, with those less than [`LIST_GAP_BYTES`] apart joined.
@@ -605,7 +623,7 @@ fn merged(mut ranges: Vec<Range<u64>>) -> Vec<Range<u64>> {
 
 struct WordScores {
     /// Per document: the best score, and whether the word is in the title.
-    scores: HashMap<DocId, (f32, bool)>,
+    scores: FxHashMap<DocId, (f32, bool)>,
     common: bool,
 }
 
@@ -648,4 +666,30 @@ fn word_matcher(word: &QueryWord, matched: &WordMatch) -> WordMatcher {
     matcher.stems.insert(source.key.clone());
     matcher.stems.extend(source.stems.iter().cloned());
     matcher
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Selecting the best few gives what sorting every hit and cutting gives.
+        #[test]
+        fn best_is_the_head_of_the_full_ranking(
+            tallies in proptest::collection::vec((1usize..4, 0u8..6, any::<bool>()), 0..200),
+            kept in 0usize..40,
+        ) {
+            // Few distinct scores and word counts, so ties are the common case.
+            let ranked: Vec<(usize, Hit)> = tallies
+                .iter()
+                .enumerate()
+                .map(|(doc, &(words, score, related))| (words, Hit { doc: doc as DocId, score: f32::from(score) / 2.0, related }))
+                .collect();
+            let mut sorted = ranked.clone();
+            sorted.sort_by(|(ca, a), (cb, b)| cb.cmp(ca).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc)));
+            let expected: Vec<Hit> = sorted.into_iter().take(kept).map(|(_, hit)| hit).collect();
+            prop_assert_eq!(best(ranked, kept), expected);
+        }
+    }
 }
