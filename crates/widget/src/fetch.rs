@@ -1,7 +1,9 @@
 //! Fetching index files over HTTP.
 
 use std::ops::Range;
-use wasm_bindgen::JsCast;
+
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use web_sys::{Headers, RequestCache, RequestInit, Response};
@@ -33,7 +35,7 @@ pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u6
             .map_err(|e| describe(&e))?;
         init.set_headers(&headers);
     }
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    let response = JsFuture::from(fetch_from_js(&window, url, &init)?)
         .await
         .map_err(|e| format!("{url}: network error ({})", describe(&e)))?;
     let response: Response = response.dyn_into().map_err(|_| format!("{url}: not an HTTP response"))?;
@@ -55,6 +57,19 @@ pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u6
         }
         _ => Ok(bytes.to_vec()),
     }
+}
+
+/// `window.fetch(url, init)`, called from a microtask of its own rather
+/// than from the wasm. Under DevTools (as in the benchmark) each fetch()
+/// called with wasm frames on the stack costs ≈ 1 ms, so a round's eight
+/// requests went out over 8–15 ms; from JS, eight take ≈ 1.5 ms. Bound and
+/// handed to `then`, fetch runs with nothing of ours on the stack.
+fn fetch_from_js(window: &web_sys::Window, url: &str, init: &RequestInit) -> Result<Promise, String> {
+    let fetch: Function = Reflect::get(window, &"fetch".into()).map_err(|e| describe(&e))?.unchecked_into();
+    let call = fetch.bind2(window, &JsValue::from_str(url), init);
+    let ready = Promise::resolve(&JsValue::UNDEFINED);
+    let then: Function = Reflect::get(&ready, &"then".into()).map_err(|e| describe(&e))?.unchecked_into();
+    then.call1(&ready, &call).map(JsCast::unchecked_into).map_err(|e| describe(&e))
 }
 
 fn describe(error: &wasm_bindgen::JsValue) -> String {
