@@ -344,7 +344,10 @@ export function searchBox(page, host = 'qidiruv-search') {
 
 /** Focuses the box and waits until the wasm widget has replaced it and has focus. */
 export async function activate(page, host = 'qidiruv-search') {
-  await searchBox(page, host).focus();
+  // While the wasm takes over, the widget's box is already in the DOM but
+  // hidden beside the loader's (seen once in CI, opening the modal): focus
+  // the one a visitor would, which the widget then takes the focus from.
+  await page.locator(`${host} input.input:visible`).first().focus();
   await page.waitForFunction(
     (sel) => document.querySelector(sel)?.shadowRoot?.activeElement?.getAttribute('role') === 'combobox',
     host,
