@@ -532,7 +532,7 @@ impl Searcher {
             }
         }
         let mut languages: Vec<(String, usize)> =
-            self.table.langs.iter().cloned().zip(per_lang).filter(|&(_, n)| n > 0).collect();
+            self.table.langs.iter().zip(per_lang).filter(|&(_, n)| n > 0).map(|(tag, n)| (tag.clone(), n)).collect();
         languages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         years.sort_unstable_by_key(|&(year, _)| std::cmp::Reverse(year));
         Facets { languages, years }
