@@ -170,8 +170,11 @@ export async function coldQuery(browser, server, engine, { lang, query }) {
     const pagePath = engine.page(lang);
     const all = server.log.filter((r) => r.start >= navStart && r.start <= done && r.path !== pagePath);
     const untilNow = Date.now();
-    const afterFocus = requests.filter((r) => r.start >= fromFocusWall - 1 && r.start <= untilNow);
-    const fetchedAfterFocus = (await fetchTimes(page)).filter((r) => r.start >= fromFocusWall - 1 && r.start <= untilNow);
+    const sinceFocus = (rs) => rs.filter((r) => r.start >= fromFocusWall - 1 && r.start <= untilNow);
+    // What the query itself waits on: the focus prefetch may still be in flight.
+    const sinceKeystroke = (rs) => rs.filter((r) => r.start >= keystrokeWall - 1);
+    const afterFocus = sinceFocus(requests);
+    const fetchedAfterFocus = sinceFocus(await fetchTimes(page));
     // A cross-check of the two clocks' windows: both should see the same requests.
     const served = all.filter((r) => r.start >= fromFocus).length;
     const isCode = (r) => engine.code.has(r.path);
@@ -187,11 +190,10 @@ export async function coldQuery(browser, server, engine, { lang, query }) {
       requests: afterFocus.length,
       served,
       depth: chainDepth(fetchedAfterFocus),
-      // What the query itself waits on: the focus prefetch may still be in flight.
-      keystrokeDepth: chainDepth(fetchedAfterFocus.filter((r) => r.start >= keystrokeWall - 1)),
+      keystrokeDepth: chainDepth(sinceKeystroke(fetchedAfterFocus)),
       // The same chains from the network log's times, as earlier tables counted them.
       networkDepth: chainDepth(afterFocus),
-      networkKeystrokeDepth: chainDepth(afterFocus.filter((r) => r.start >= keystrokeWall - 1)),
+      networkKeystrokeDepth: chainDepth(sinceKeystroke(afterFocus)),
       paths: afterFocus.map((r) => r.url),
       // Each fetch from focus on, in ms from the keystroke: what the depths count.
       fetches: fetchedAfterFocus.map((r) => ({ url: r.url, start: r.start - keystrokeWall, end: r.end - keystrokeWall })),
