@@ -337,17 +337,18 @@ export async function openPage(env, t, urlPath, { init, ...options } = {}) {
 
 // --- the widget ----------------------------------------------------------------------
 
-/** The widget's search box (the loader's plain box until the wasm mounts). */
+/**
+ * The widget's search box as a visitor sees it: the loader's plain box until
+ * the wasm takes over. The wasm's box is in the DOM a moment before, hidden,
+ * so only the visible one counts (strict: never two seen together).
+ */
 export function searchBox(page, host = 'qidiruv-search') {
-  return page.locator(`${host} input.input`);
+  return page.locator(`${host} input.input:visible`);
 }
 
 /** Focuses the box and waits until the wasm widget has replaced it and has focus. */
 export async function activate(page, host = 'qidiruv-search') {
-  // While the wasm takes over, the widget's box is already in the DOM but
-  // hidden beside the loader's (seen once in CI, opening the modal): focus
-  // the one a visitor would, which the widget then takes the focus from.
-  await page.locator(`${host} input.input:visible`).first().focus();
+  await searchBox(page, host).focus();
   await page.waitForFunction(
     (sel) => document.querySelector(sel)?.shadowRoot?.activeElement?.getAttribute('role') === 'combobox',
     host,
