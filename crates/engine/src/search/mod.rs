@@ -4,7 +4,9 @@ mod expand;
 mod matcher;
 mod ranking;
 mod recent;
+mod tally;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -24,6 +26,7 @@ pub use matcher::{Matcher, WordMatcher};
 use ranking::Ranker;
 pub(crate) use ranking::TermWeights;
 use recent::Recent;
+use tally::Tally;
 
 /// Options a caller sets per query.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,6 +164,7 @@ pub struct Searcher {
     store: FxHashMap<DocId, StoredDoc>,
     expansions: Recent<QueryWord, WordMatch>,
     words: Recent<DocId, Arc<DocWords>>,
+    tally: RefCell<Tally>,
 }
 
 impl Searcher {
@@ -229,6 +233,7 @@ impl Searcher {
             store: FxHashMap::default(),
             expansions: Recent::new(WORDS_REMEMBERED),
             words: Recent::new(ARTICLES_REMEMBERED),
+            tally: RefCell::default(),
         })
     }
 
@@ -447,37 +452,37 @@ impl Searcher {
         excluded: &[WordMatch],
     ) -> Result<SearchResults, IndexError> {
         let mut results = SearchResults::default();
-        let mut per_word = Vec::with_capacity(query.words.len());
-        for (word, matched) in query.words.iter().zip(matches) {
-            per_word.push(self.score_word(word, matched)?);
+        let mut tally = self.tally.borrow_mut();
+        tally.start(self.table.docs.len());
+        let mut common = Vec::with_capacity(query.words.len());
+        for (i, (word, matched)) in query.words.iter().zip(matches).enumerate() {
+            common.push(self.score_word(word, matched, i, &mut tally)?);
             results.matcher.words.push(word_matcher(word, matched));
             results.corrected.push(matched.corrected);
             results.layout.push(matched.layout.as_ref().map(|w| w.text.clone()));
         }
         let excluded = self.excluded_docs(excluded)?;
 
-        let any_rare = per_word.iter().any(|w| !w.common);
-        let required: Vec<bool> = per_word.iter().map(|w| !(w.common && any_rare)).collect();
-        let required_count = required.iter().filter(|&&r| r).count();
-        let most = per_word.iter().map(|w| w.scores.len()).max().unwrap_or(0);
-        let mut combined: FxHashMap<DocId, Combined> = FxHashMap::with_capacity_and_hasher(most, Default::default());
-        for (word, &is_required) in per_word.iter().zip(&required) {
-            for (&doc, &(score, in_title)) in &word.scores {
-                let entry = combined.entry(doc).or_default();
-                entry.required += usize::from(is_required);
-                entry.in_title += usize::from(in_title);
-                entry.score += score;
-            }
-        }
-        combined.retain(|doc, c| c.required > 0 && !excluded.contains(doc));
+        let any_rare = common.iter().any(|&c| !c);
+        let required = common.iter().enumerate().filter(|&(_, &c)| !(c && any_rare)).fold(0u32, |m, (i, _)| m | 1 << i);
+        let required_count = required.count_ones() as usize;
+        let mut combined: Vec<(DocId, Combined)> = tally
+            .sums()
+            .map(|(doc, sum)| {
+                let required = (sum.words & required).count_ones() as usize;
+                (doc, Combined { required, in_title: sum.in_title as usize, score: sum.score })
+            })
+            .filter(|(doc, c)| c.required > 0 && !excluded.contains(doc))
+            .collect();
+        drop(tally);
         // Facets count the matches in every language and year, so a filter
         // can show what choosing another value would give.
         results.facets = self.facets(&combined);
         let filter = self.filter(options);
-        combined.retain(|&doc, _| filter.admits(&self.table.docs[doc as usize]));
+        combined.retain(|&(doc, _)| filter.admits(&self.table.docs[doc as usize]));
 
-        let best_count = combined.values().map(|c| c.required).max().unwrap_or(0);
-        let full = combined.values().filter(|c| c.required == best_count).count();
+        let best_count = combined.iter().map(|(_, c)| c.required).max().unwrap_or(0);
+        let full = combined.iter().filter(|(_, c)| c.required == best_count).count();
         // Too few articles with every word: add those missing one word, after
         // them. Spellings no expansion reaches (Қодиров for Kadyrov) then
         // still surface through the query's other words.
@@ -513,11 +518,11 @@ impl Searcher {
     }
 
     /// Matches per language and per year, over the documents with the most words.
-    fn facets(&self, combined: &FxHashMap<DocId, Combined>) -> Facets {
-        let best = combined.values().map(|c| c.required).max().unwrap_or(0);
+    fn facets(&self, combined: &[(DocId, Combined)]) -> Facets {
+        let best = combined.iter().map(|(_, c)| c.required).max().unwrap_or(0);
         let mut per_lang = vec![0; self.table.langs.len()];
         let mut years: Vec<(i32, usize)> = Vec::new();
-        for (&doc, c) in combined {
+        for &(doc, ref c) in combined {
             if c.required < best {
                 continue;
             }
@@ -549,35 +554,41 @@ impl Searcher {
         }
     }
 
-    /// Each matching document's best score for one query word, over all the
-    /// keys the word expanded to, and whether the word is common.
-    fn score_word(&self, word: &QueryWord, matched: &WordMatch) -> Result<WordScores, IndexError> {
-        let mut scores: FxHashMap<DocId, (f32, bool)> = FxHashMap::default();
+    /// Adds each matching document's best score for query word `index`,
+    /// over all the keys it expanded to, to `tally`; tells whether the word is common.
+    fn score_word(
+        &self,
+        word: &QueryWord,
+        matched: &WordMatch,
+        index: usize,
+        tally: &mut Tally,
+    ) -> Result<bool, IndexError> {
         let mut common = false;
         // A layout-switched word is scored in the script it was meant in.
         let typed = matched.layout.as_ref().unwrap_or(word);
         let script: Vec<f32> = self.table.langs.iter().map(|lang| ranking::script_factor(typed.script, lang)).collect();
+        tally.start_word();
         for expansion in &matched.expansions {
             let list = self.list(expansion)?;
             let idf = self.ranker.idf(list.len());
-            let mut per_lang = vec![0u32; self.lang_docs.len()];
-            scores.reserve(list.len());
-            for posting in list {
+            for posting in &list {
                 let lang = self.table.docs[posting.doc as usize].lang;
-                per_lang[usize::from(lang)] += 1;
                 let score = expansion.quality * script[usize::from(lang)] * idf * posting.impact.weight();
-                let best = scores.entry(posting.doc).or_insert((0.0, false));
-                best.0 = best.0.max(score);
-                best.1 |= posting.impact.in_title();
+                tally.add(posting.doc, score, posting.impact.in_title());
             }
             if expansion.quality == expand::EXACT {
+                let mut per_lang = vec![0u32; self.lang_docs.len()];
+                for posting in &list {
+                    per_lang[usize::from(self.table.docs[posting.doc as usize].lang)] += 1;
+                }
                 common = per_lang
                     .iter()
                     .zip(&self.lang_docs)
                     .any(|(&n, &total)| total >= COMMON_MIN_DOCS && n as f32 / total as f32 > COMMON_WORD_SHARE);
             }
         }
-        Ok(WordScores { scores, common })
+        tally.end_word(index);
+        Ok(common)
     }
 
     /// Documents holding an excluded word (exactly or by stem; no typos).
@@ -619,12 +630,6 @@ fn merged(mut ranges: Vec<Range<u64>>) -> Vec<Range<u64>> {
         }
     }
     joined
-}
-
-struct WordScores {
-    /// Per document: the best score, and whether the word is in the title.
-    scores: FxHashMap<DocId, (f32, bool)>,
-    common: bool,
 }
 
 /// The documents a query's options admit, and the language it prefers.
