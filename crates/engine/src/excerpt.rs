@@ -124,8 +124,10 @@ mod tests {
 
     /// A matcher for whole keys, and a prefix for the last one.
     fn matcher(keys: &[&str], prefix: Option<&str>) -> Matcher {
-        let mut words: Vec<WordMatcher> =
-            keys.iter().map(|k| WordMatcher { keys: [k.to_string()].into(), ..Default::default() }).collect();
+        let mut words: Vec<WordMatcher> = keys
+            .iter()
+            .map(|k| WordMatcher { keys: [k.to_string()].into_iter().collect(), ..Default::default() })
+            .collect();
         if let Some(p) = prefix {
             words.push(WordMatcher { prefix: Some(p.into()), ..Default::default() });
         }

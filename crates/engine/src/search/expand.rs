@@ -1,6 +1,6 @@
 //! Expanding a query word to the dictionary keys it matches, and how well.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use fst::automaton::{Automaton, Str};
 
@@ -217,7 +217,7 @@ fn plentiful(found: &[Expansion]) -> bool {
 /// script, and edits are counted in letters, so a Cyrillic word is as
 /// typo-tolerant as its Latin twin.
 fn fuzzy(dictionary: &Dictionary, word: &QueryWord, shards: &[usize], known: &[Expansion]) -> Vec<Expansion> {
-    let mut seen: HashSet<Term> = known.iter().map(|e| e.term).collect();
+    let mut seen: FxHashSet<Term> = known.iter().map(|e| e.term).collect();
     let mark = STEM_MARK.to_string();
     let mut found = Vec::new();
     for distance in 1..=typo_budget(word.folded.chars().count()) {
@@ -266,7 +266,7 @@ fn candidates<A: Automaton>(
     automaton: A,
     shards: &[usize],
     scan_cap: usize,
-    seen: &mut HashSet<Term>,
+    seen: &mut FxHashSet<Term>,
 ) -> Vec<Candidate> {
     let found = dictionary.search(automaton, shards.iter().copied(), scan_cap);
     found

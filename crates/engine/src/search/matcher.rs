@@ -1,6 +1,6 @@
 //! Which words of a result to mark, and which query word each one answers.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::analysis::{stems_of, Token};
 use crate::Lang;
@@ -9,9 +9,9 @@ use crate::Lang;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WordMatcher {
     /// Word keys: the word, its completions and typo corrections.
-    pub keys: HashSet<String>,
+    pub keys: FxHashSet<String>,
     /// Stems a token's key or stems may equal.
-    pub stems: HashSet<String>,
+    pub stems: FxHashSet<String>,
     /// The typed prefix, for completions beyond the ones expanded.
     pub prefix: Option<String>,
 }
