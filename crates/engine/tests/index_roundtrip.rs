@@ -274,3 +274,20 @@ fn translations_link_the_same_story_across_languages() {
     assert_eq!(langs("visit-ru"), [("en".to_string(), "/news/visit-en/".to_string())]);
     assert!(langs("alone").is_empty());
 }
+
+#[test]
+fn cutting_words_ahead_covers_each_shown_article_once_and_changes_nothing_shown() {
+    let built = sample();
+    let (ahead, direct) = (open(&built).unwrap(), open(&built).unwrap());
+    let options = SearchOptions { limit: 2, ..SearchOptions::default() };
+    let query = Query::parse("talks");
+    let found = found(&ahead, "talks", &options);
+    assert_eq!(found.hits.len(), 2, "the sample has two articles about talks");
+    let cuts = std::iter::from_fn(|| ahead.cut_next_words(&found, options.limit).then_some(())).take(10).count();
+    assert_eq!(cuts, 2, "one cut per shown article, then none left");
+    let shown = |searcher: &Searcher| match searcher.present(&query, &found, options.limit) {
+        Step::Ready(shown) => shown,
+        Step::Need(parts) => panic!("every store chunk is loaded, yet {parts:?} are missing"),
+    };
+    assert_eq!(shown(&ahead), shown(&direct));
+}

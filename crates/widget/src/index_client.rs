@@ -146,11 +146,17 @@ impl LoadedIndex {
             }
         };
         loop {
-            // Ranking and cutting excerpts are each a few milliseconds;
-            // together with the render they could hold up a keystroke.
+            // Ranking, cutting each article's words and the render take a
+            // few milliseconds each; together they could hold up a keystroke.
             frame.yield_if_spent().await;
             if !wanted() {
                 return Ok(None);
+            }
+            while self.searcher.borrow().cut_next_words(&found, options.limit) {
+                frame.yield_if_spent().await;
+                if !wanted() {
+                    return Ok(None);
+                }
             }
             let step = self.searcher.borrow().present(query, &found, options.limit);
             match step {

@@ -349,6 +349,21 @@ impl Searcher {
         }
     }
 
+    /// Cuts the words of one loaded article among the first `limit` hits
+    /// that has none cut yet; false when there is none. Cutting an
+    /// article's words is most of the work of its excerpt: a caller that
+    /// must keep each task short cuts them one by one before [`Self::present`].
+    pub fn cut_next_words(&self, found: &SearchResults, limit: usize) -> bool {
+        let loaded = found.hits.iter().filter_map(|hit| Some((hit.doc, self.store.get(&hit.doc)?)));
+        match loaded.take(limit).find(|(doc, _)| !self.words.contains(doc)) {
+            Some((doc, stored)) => {
+                self.words_of(doc, stored);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The words of `doc`, a loaded document (`stored`), cut once while it is shown.
     fn words_of(&self, doc: DocId, stored: &StoredDoc) -> Arc<DocWords> {
         let words = self.words.get_or_insert(&doc, || Some(Arc::new(DocWords::of(stored))));

@@ -42,6 +42,11 @@ impl<K: PartialEq + Clone, V: Clone> Recent<K, V> {
         entries.push((key.clone(), value.clone()));
         Some(value)
     }
+
+    /// Whether `key` has a value, without counting as a use.
+    pub fn contains(&self, key: &K) -> bool {
+        self.entries.borrow().iter().any(|(k, _)| k == key)
+    }
 }
 
 #[cfg(test)]
