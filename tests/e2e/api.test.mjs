@@ -125,6 +125,18 @@ test('search() answers like `qidiruv search --json`, with no element on the page
   assert.match(bad.error?.message ?? '', /^qidiruv: .*2025-02-30/);
 });
 
+test('search() answers on a page that paints no frames, as a hidden tab', async (t) => {
+  // A search waits for the frame after its keystroke; a hidden page has none.
+  const page = await openPage(env, t, '/pages/blank.html', {
+    init: () => {
+      window.requestAnimationFrame = () => 0;
+    },
+  });
+  const { answer, error } = await pageSearch(page, 'visa', { index: '/search/', lang: 'en', limit: 5 });
+  assert.equal(error, undefined);
+  assertSameAnswer(answer, cliSearch('visa', { lang: 'en', limit: 5 }));
+});
+
 test('highlights are UTF-16 offsets, as JavaScript strings index', async (t) => {
   const page = await openPage(env, t, '/pages/blank.html');
   const { answer } = await pageSearch(page, 'visa', { index: '/emoji-index/' });

@@ -41,6 +41,25 @@ async fn yield_now() {
     yew::platform::time::sleep(std::time::Duration::ZERO).await;
 }
 
+/// At most this long a search waits for the frame after its keystroke: a
+/// hidden page paints no frames, and the JS API must still answer there.
+const PAINT_WAIT_MS: i32 = 50;
+
+/// Resolves once the browser has painted its next frame (in a task after
+/// the next animation frame), or after [`PAINT_WAIT_MS`].
+async fn after_next_paint() {
+    let Some(window) = web_sys::window() else { return };
+    let painted = Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), PAINT_WAIT_MS);
+        let later = window.clone();
+        let after = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let _ = later.set_timeout_with_callback(resolve.unchecked_ref());
+        });
+        let _ = window.request_animation_frame(after.unchecked_ref());
+    });
+    let _ = JsFuture::from(painted).await;
+}
+
 type Fetch<T> = Shared<LocalBoxFuture<'static, Result<T, String>>>;
 
 /// An open index and the parts loaded or loading so far.
@@ -129,8 +148,8 @@ impl LoadedIndex {
         options: &SearchOptions,
         wanted: impl Fn() -> bool,
     ) -> Result<Option<Presented>, String> {
-        // Not in the keystroke's task: that one renders the box and what it typed.
-        yield_now().await;
+        // After the keystroke's frame: the box shows what was typed at once.
+        after_next_paint().await;
         let mut frame = Frame::start();
         let found = loop {
             if !wanted() {
