@@ -583,19 +583,18 @@ impl Searcher {
         let typed = matched.layout.as_ref().unwrap_or(word);
         let script: Vec<f32> = self.table.langs.iter().map(|lang| ranking::script_factor(typed.script, lang)).collect();
         tally.start_word();
+        let mut per_lang = vec![0u32; self.lang_docs.len()];
         for expansion in &matched.expansions {
             let list = self.list(expansion)?;
             let idf = self.ranker.idf(list.len());
+            per_lang.fill(0);
             for posting in &list {
-                let lang = self.table.docs[posting.doc as usize].lang;
-                let score = expansion.quality * script[usize::from(lang)] * idf * posting.impact.weight();
+                let lang = usize::from(self.table.docs[posting.doc as usize].lang);
+                per_lang[lang] += 1;
+                let score = expansion.quality * script[lang] * idf * posting.impact.weight();
                 tally.add(posting.doc, score, posting.impact.in_title());
             }
             if expansion.quality == expand::EXACT {
-                let mut per_lang = vec![0u32; self.lang_docs.len()];
-                for posting in &list {
-                    per_lang[usize::from(self.table.docs[posting.doc as usize].lang)] += 1;
-                }
                 common = per_lang
                     .iter()
                     .zip(&self.lang_docs)
