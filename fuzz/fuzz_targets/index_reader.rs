@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
     built.parts[slot] = (name.clone(), bytes.to_vec());
     let parts = &mut built.manifest.parts;
     for slot in std::iter::once(&mut parts.docs)
-        .chain(parts.dictionary.iter_mut().map(|(_, n)| n))
+        .chain(parts.dictionary.iter_mut().chain(&mut parts.heads).map(|(_, n)| n))
         .chain(parts.store.iter_mut().flat_map(|class| class.files.iter_mut()))
     {
         if *slot == old {

@@ -7,9 +7,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
+use std::ops::Range;
 use std::path::PathBuf;
 
-use super::dictionary::{df_class, ShardPart};
+use super::dictionary::{df_class, Dictionary, HeadKey, HeadPart, ShardPart};
 use super::doc_table::{DocInfo, DocTable};
 use super::manifest::{Manifest, Parts, StoreClass, FORMAT_NAME, FORMAT_VERSION};
 use super::part::{encode, part_name};
@@ -23,8 +24,9 @@ use super::store::{
 };
 use super::{DocId, IndexError};
 use crate::analysis::{stems_of, tokenize};
-use crate::index::stem_key;
+use crate::index::{stem_key, STEM_MARK};
 use crate::search::TermWeights;
+use crate::search::MAX_PREFIX_EXPANSIONS;
 use crate::{Date, Lang};
 
 /// Key bytes per dictionary shard: a shard is about 4 kB compressed, so a
@@ -35,6 +37,12 @@ const SHARD_KEY_BYTES: usize = 6 * 1024;
 /// read them by range, so size only matters to hosts that ignore ranges
 /// and send whole files, and to hosts that cap a site's file count.
 const POSTINGS_FILE_BYTES: usize = 4 << 20;
+/// Prefixes of up to this many letters may have a head: a longer one
+/// spans a shard or two.
+const HEAD_MAX_LETTERS: usize = 2;
+/// A prefix whose keys span this many shards has a head: one request of a
+/// kilobyte instead of several of four.
+const HEAD_MIN_SHARDS: usize = 2;
 
 /// A validated article, ready to index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,7 +140,8 @@ impl BuiltIndex {
         let docs = &self.manifest.parts.docs;
         let table = self.parts.iter().find(|(name, _)| name == docs).map_or(&[][..], |(_, bytes)| bytes);
         let mut searcher = crate::Searcher::open(self.manifest.clone(), table)?;
-        let is_shard = |name: &String| self.manifest.parts.dictionary.iter().any(|(_, shard)| shard == name);
+        let parts = &self.manifest.parts;
+        let is_shard = |name: &String| parts.dictionary.iter().chain(&parts.heads).any(|(_, shard)| shard == name);
         for (name, bytes) in self.parts.iter().filter(|(name, _)| name != docs) {
             // Postings and store files are read as one range of all their bytes.
             let range = (!is_shard(name)).then_some(0..bytes.len() as u64);
@@ -252,13 +261,21 @@ impl IndexBuilder {
             dictionary.push((first_key, name.clone()));
             write(&name, bytes)?;
         }
+        let mut heads = Vec::new();
+        let firsts = dictionary.iter().map(|(first, _)| first.clone()).collect();
+        for (n, (prefix, head)) in wide_prefix_heads(&terms, firsts).into_iter().enumerate() {
+            let bytes = encode(&head);
+            let name = part_name(&format!("head-{n}"), "bin", &bytes);
+            heads.push((prefix, name.clone()));
+            write(&name, bytes)?;
+        }
         let term_count = terms.len() as u64;
         // The encoded lists are in the postings files now.
         drop(terms);
         let store_classes = store_files(&mut self.stored, &order, &table, slots, &mut write)?;
         let names: Vec<&str> = std::iter::once(docs.as_str())
             .chain(postings.iter().map(|(name, _)| name.as_str()))
-            .chain(dictionary.iter().map(|(_, name)| name.as_str()))
+            .chain(dictionary.iter().chain(&heads).map(|(_, name)| name.as_str()))
             .chain(store_classes.iter().flat_map(|class| class.files.iter().map(String::as_str)))
             .collect();
         let manifest = Manifest {
@@ -268,7 +285,7 @@ impl IndexBuilder {
             documents: order.len() as DocId,
             terms: term_count,
             languages,
-            parts: Parts { dictionary, docs, postings, store: store_classes },
+            parts: Parts { dictionary, heads, docs, postings, store: store_classes },
         };
         Ok(manifest)
     }
@@ -371,6 +388,65 @@ fn shards(terms: &[EncodedTerm]) -> Vec<(String, ShardPart)> {
         start = end;
     }
     shards
+}
+
+/// The heads of the wide prefixes: those of up to [`HEAD_MAX_LETTERS`]
+/// letters whose keys span [`HEAD_MIN_SHARDS`] shards or more (`firsts`:
+/// each shard's first key), in key order.
+fn wide_prefix_heads(terms: &[EncodedTerm], firsts: Vec<String>) -> Vec<(String, HeadPart)> {
+    let shards = Dictionary::new(firsts, Vec::new());
+    let list_starts: Vec<u64> = terms
+        .iter()
+        .scan(0, |at, term| {
+            let start = *at;
+            *at += term.list.len() as u64;
+            Some(start)
+        })
+        .collect();
+    let mut heads = Vec::new();
+    for letters in 1..=HEAD_MAX_LETTERS {
+        let mut start = 0;
+        while start < terms.len() {
+            let key = &terms[start].key;
+            let prefix_end = key.char_indices().nth(letters - 1).map(|(at, c)| at + c.len_utf8());
+            let Some(prefix) = prefix_end.map(|end| &key[..end]).filter(|_| !key.starts_with(STEM_MARK)) else {
+                start += 1;
+                continue;
+            };
+            let end = start + terms[start..].partition_point(|t| t.key.starts_with(prefix));
+            if shards.shards_with_prefix(prefix).len() >= HEAD_MIN_SHARDS {
+                heads.push((prefix.to_string(), head(terms, &list_starts, prefix, start..end)));
+            }
+            start = end;
+        }
+    }
+    heads.sort_by(|a, b| a.0.cmp(&b.0));
+    heads
+}
+
+/// The head of `prefix`, whose keys are `terms[under]`: what expanding it
+/// reads from its shards (`search::expand`), that is the prefix and its stem
+/// key, when they are keys, and its most frequent completions, ties in key
+/// order, with one to spare for the prefix itself.
+fn head(terms: &[EncodedTerm], list_starts: &[u64], prefix: &str, under: Range<usize>) -> HeadPart {
+    let mut chosen: Vec<usize> = under.clone().collect();
+    chosen.sort_by_key(|&i| std::cmp::Reverse(df_class(terms[i].df)));
+    chosen.truncate(MAX_PREFIX_EXPANSIONS + 1);
+    if terms[under.start].key == prefix {
+        chosen.push(under.start);
+    }
+    let stem = stem_key(prefix.to_string());
+    chosen.extend(terms.binary_search_by(|t| t.key.as_str().cmp(&stem)).ok());
+    chosen.sort_unstable();
+    chosen.dedup();
+    let keys = chosen.into_iter().map(|i| HeadKey {
+        key: terms[i].key.clone(),
+        ordinal: i as u64,
+        df_class: df_class(terms[i].df),
+        list_start: list_starts[i],
+        list_bytes: terms[i].list.len() as u32,
+    });
+    HeadPart { keys: keys.collect() }
 }
 
 /// The postings lists in term order, cut into files at list boundaries,

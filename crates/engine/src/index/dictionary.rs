@@ -10,13 +10,19 @@
 //! and their postings lists lie in the same order: a shard knows where its
 //! first term's list starts and how long each list is, so it locates the
 //! postings of every term it holds.
+//!
+//! A one- or two-letter prefix spans many shards (the keys under `s` fill
+//! a dozen at 100,000 articles) yet expands to only its most frequent
+//! completions. Such a *wide* prefix has a head part of its own: those
+//! completions, located, in a part of a kilobyte that a query reads instead
+//! of every shard the prefix spans.
 
 use std::ops::Range;
 
 use fst::{Automaton, IntoStreamer, Streamer};
 use serde::{Deserialize, Serialize};
 
-use super::IndexError;
+use super::{stem_key, IndexError};
 
 /// One shard as stored: the keys' map, and per key its document frequency
 /// class (see [`df_class`]), for choosing among completions before any
@@ -30,6 +36,24 @@ pub struct ShardPart {
     pub lists_start: u64,
     pub list_bytes: Vec<u32>,
     pub fst: Vec<u8>,
+}
+
+/// The head of a wide prefix as stored: the prefix and its stem key, when
+/// they are keys, and the prefix's most frequent completions, in key order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeadPart {
+    pub keys: Vec<HeadKey>,
+}
+
+/// One key of a head, with what its shard would have told of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeadKey {
+    pub key: String,
+    pub ordinal: u64,
+    pub df_class: u8,
+    /// Where its postings list starts in all postings files taken as one.
+    pub list_start: u64,
+    pub list_bytes: u32,
 }
 
 /// A dictionary key as a query sees it.
@@ -86,17 +110,27 @@ impl Shard {
     }
 }
 
-/// The shards' key ranges, and the shards loaded so far.
+/// A verified head: its keys (stem keys with their mark) and terms.
+type Head = Vec<(String, Term)>;
+
+/// The shards' key ranges and the wide prefixes, and the shards and heads
+/// loaded so far.
 pub struct Dictionary {
     /// Each shard's first key; the first shard's is empty.
     firsts: Vec<String>,
     loaded: Vec<Option<Shard>>,
+    /// The prefixes that have a head, in key order.
+    head_prefixes: Vec<String>,
+    heads: Vec<Option<Head>>,
+    /// Where the postings lists of the loaded heads' terms lie, by ordinal.
+    head_lists: Vec<(u64, Range<u64>)>,
 }
 
 impl Dictionary {
-    pub fn new(firsts: Vec<String>) -> Dictionary {
+    pub fn new(firsts: Vec<String>, head_prefixes: Vec<String>) -> Dictionary {
         let loaded = firsts.iter().map(|_| None).collect();
-        Dictionary { firsts, loaded }
+        let heads = head_prefixes.iter().map(|_| None).collect();
+        Dictionary { firsts, loaded, head_prefixes, heads, head_lists: Vec::new() }
     }
 
     pub fn shard_count(&self) -> usize {
@@ -132,12 +166,50 @@ impl Dictionary {
         Ok(())
     }
 
-    /// Where the postings list of term `ordinal`, which a loaded shard
-    /// gave, lies in all postings files taken as one.
+    /// The head of `prefix`, by its place in the manifest, if it has one.
+    pub fn head_of(&self, prefix: &str) -> Option<usize> {
+        self.head_prefixes.binary_search_by(|p| p.as_str().cmp(prefix)).ok()
+    }
+
+    /// Head `n`'s keys and terms, once loaded.
+    pub fn head(&self, n: usize) -> Option<&[(String, Term)]> {
+        self.heads.get(n)?.as_deref()
+    }
+
+    /// Decodes and keeps head `n` (named `name`).
+    pub fn load_head(&mut self, n: usize, name: &str, bytes: &[u8]) -> Result<(), IndexError> {
+        let part: HeadPart = super::part::decode(name, bytes)?;
+        let corrupt = |detail: &str| IndexError::Corrupt { part: name.to_string(), detail: detail.to_string() };
+        let prefix = self.head_prefixes.get(n).ok_or_else(|| corrupt("not a head this index names"))?;
+        let stem = stem_key(prefix.clone());
+        if part.keys.is_empty() || !part.keys.windows(2).all(|w| w[0].key < w[1].key) {
+            return Err(corrupt("its keys are missing or out of order"));
+        }
+        let mut head = Vec::with_capacity(part.keys.len());
+        for k in part.keys {
+            if !k.key.starts_with(prefix.as_str()) && k.key != stem {
+                return Err(corrupt("it holds a key not under its prefix"));
+            }
+            let end = k.list_start.checked_add(k.list_bytes.into()).ok_or_else(|| corrupt("a list ends past 2^64"))?;
+            if let Err(at) = self.head_lists.binary_search_by_key(&k.ordinal, |(ordinal, _)| *ordinal) {
+                self.head_lists.insert(at, (k.ordinal, k.list_start..end));
+            }
+            head.push((k.key, Term { ordinal: k.ordinal, df_class: k.df_class }));
+        }
+        self.heads[n] = Some(head);
+        Ok(())
+    }
+
+    /// Where the postings list of term `ordinal`, which a loaded shard or
+    /// head gave, lies in all postings files taken as one.
     pub fn list_bytes(&self, ordinal: u64) -> Option<Range<u64>> {
-        self.loaded.iter().flatten().find_map(|shard| {
+        let in_shard = self.loaded.iter().flatten().find_map(|shard| {
             let local = usize::try_from(ordinal.checked_sub(shard.first_ordinal)?).ok()?;
             Some(*shard.list_starts.get(local)?..*shard.list_starts.get(local + 1)?)
+        });
+        in_shard.or_else(|| {
+            let at = self.head_lists.binary_search_by_key(&ordinal, |(ordinal, _)| *ordinal).ok()?;
+            Some(self.head_lists[at].1.clone())
         })
     }
 
@@ -177,7 +249,8 @@ mod tests {
 
     #[test]
     fn keys_fall_in_the_shard_whose_range_holds_them() {
-        let dictionary = Dictionary::new(vec!["".into(), "ka".into(), "pre".into(), "prz".into(), "t".into()]);
+        let firsts = vec!["".into(), "ka".into(), "pre".into(), "prz".into(), "t".into()];
+        let dictionary = Dictionary::new(firsts, Vec::new());
         assert_eq!(dictionary.shard_of("abc"), 0);
         assert_eq!(dictionary.shard_of("ka"), 1);
         assert_eq!(dictionary.shard_of("prezident"), 2);

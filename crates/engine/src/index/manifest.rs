@@ -10,7 +10,7 @@ pub const MANIFEST_NAME: &str = "qidiruv.json";
 /// Identifies a Qidiruv index, so a stray JSON file is not mistaken for one.
 pub const FORMAT_NAME: &str = "qidiruv-index";
 /// Bumped on every incompatible change to any part.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// What a reader needs to find and check every other part.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,6 +32,11 @@ pub struct Parts {
     /// Dictionary shards, in key order, each with its first key (the first
     /// shard's is empty).
     pub dictionary: Vec<(String, String)>,
+    /// The wide prefixes' heads (see [`crate::index::dictionary`]), in key
+    /// order, each with its prefix. (Defaulted so that an older manifest,
+    /// without it, is refused for its version rather than for this field.)
+    #[serde(default)]
+    pub heads: Vec<(String, String)>,
     pub docs: String,
     /// Postings files, each with its length in bytes; taken as one, in this
     /// order, they hold every term's list (see [`crate::index::postings`]).
@@ -71,7 +76,7 @@ impl Manifest {
 
     /// Every part the manifest names, in a fixed order.
     pub fn part_names(&self) -> impl Iterator<Item = &str> {
-        let dictionary = self.parts.dictionary.iter().map(|(_, name)| name);
+        let dictionary = self.parts.dictionary.iter().chain(&self.parts.heads).map(|(_, name)| name);
         let postings = self.parts.postings.iter().map(|(name, _)| name);
         let store = self.parts.store.iter().flat_map(|class| &class.files);
         std::iter::once(&self.parts.docs).chain(dictionary).chain(postings).chain(store).map(String::as_str)

@@ -25,7 +25,7 @@ pub const FUZZY_2: f32 = 0.3;
 
 /// A prefix expands to at most this many keys, the most frequent first:
 /// enough for any real completion, bounded for one-letter prefixes.
-const MAX_PREFIX_EXPANSIONS: usize = 48;
+pub(crate) const MAX_PREFIX_EXPANSIONS: usize = 48;
 /// Typo expansions kept per word, the most frequent first.
 const MAX_FUZZY_EXPANSIONS: usize = 16;
 /// Direct matches in this many documents make typo guesses optional.
@@ -67,16 +67,31 @@ pub fn typo_budget(letters: usize) -> u8 {
     }
 }
 
-/// A word's expansions, or the dictionary shards still needed to expand it.
+/// A word's expansions, or the dictionary parts still needed to expand it.
 pub enum Expanded {
     Match(WordMatch),
-    NeedShards(Vec<usize>),
+    Need(Vec<DictPart>),
+}
+
+/// A part of the dictionary, by its place in the manifest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DictPart {
+    Shard(usize),
+    Head(usize),
 }
 
 pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
+    if let Some(n) = head_for(dictionary, word) {
+        return match dictionary.head(n) {
+            Some(head) => {
+                Expanded::Match(WordMatch { expansions: from_head(head, word), corrected: false, layout: None })
+            }
+            None => Expanded::Need(vec![DictPart::Head(n)]),
+        };
+    }
     let own = sorted(direct_shards(dictionary, word));
     if let Some(missing) = missing(dictionary, own.iter().copied()) {
-        return Expanded::NeedShards(missing);
+        return Expanded::Need(missing);
     }
     let found = direct(dictionary, word, 1.0);
     if !found.is_empty() {
@@ -87,7 +102,7 @@ pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
         let plentiful = plentiful(&found);
         let shards = if plentiful { own } else { typo_shards(dictionary, word, own) };
         if let Some(missing) = missing(dictionary, shards.iter().copied()) {
-            return Expanded::NeedShards(missing);
+            return Expanded::Need(missing);
         }
         let guesses = fuzzy(dictionary, word, &shards, &found);
         let mut expansions = found;
@@ -100,7 +115,7 @@ pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
     let layout_shards = switched.iter().flat_map(|switched| direct_shards(dictionary, switched));
     let shards = typo_shards(dictionary, word, own);
     if let Some(missing) = missing(dictionary, layout_shards.chain(shards.iter().copied())) {
-        return Expanded::NeedShards(missing);
+        return Expanded::Need(missing);
     }
     if let Some(switched) = switched {
         let mut expansions = direct(dictionary, &switched, LAYOUT);
@@ -116,6 +131,24 @@ pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
     let expansions = fuzzy(dictionary, word, &shards, &[]);
     let corrected = !expansions.is_empty();
     Expanded::Match(WordMatch { expansions, corrected, layout: None })
+}
+
+/// The head that expands `word` just as its shards would: a prefix with a
+/// head, too short for typos, whose stems are itself.
+fn head_for(dictionary: &Dictionary, word: &QueryWord) -> Option<usize> {
+    let plain = word.prefix && typo_budget(word.folded.chars().count()) == 0;
+    dictionary.head_of(&word.key).filter(|_| plain && word.stems.iter().all(|stem| *stem == word.key))
+}
+
+/// [`direct`] over a head (see [`head_for`]): no typo guesses, since the
+/// word is too short for them.
+fn from_head(head: &[(String, Term)], word: &QueryWord) -> Vec<Expansion> {
+    let get = |key: &str| head.iter().find(|(k, _)| k == key).map(|&(_, term)| term);
+    let completions = |seen: &mut FxHashSet<Term>| {
+        let under = head.iter().filter(|(key, term)| key.starts_with(word.key.as_str()) && seen.insert(*term));
+        under.map(|(key, term)| Candidate { key: key.clone(), is_stem: false, term: *term }).collect()
+    };
+    matched(word, 1.0, &get, &completions)
 }
 
 /// Where typos of `word` are looked for: every key sharing its first
@@ -148,9 +181,9 @@ fn sorted(mut shards: Vec<usize>) -> Vec<usize> {
 }
 
 /// The shards not loaded yet among `shards`, or `None` when all are.
-fn missing(dictionary: &Dictionary, shards: impl Iterator<Item = usize>) -> Option<Vec<usize>> {
+fn missing(dictionary: &Dictionary, shards: impl Iterator<Item = usize>) -> Option<Vec<DictPart>> {
     let missing = sorted(shards.filter(|&n| !dictionary.is_loaded(n)).collect());
-    (!missing.is_empty()).then_some(missing)
+    (!missing.is_empty()).then(|| missing.into_iter().map(DictPart::Shard).collect())
 }
 
 /// The shards [`direct`] looks in for `word`.
@@ -168,10 +201,25 @@ fn direct_shards(dictionary: &Dictionary, word: &QueryWord) -> Vec<usize> {
 
 /// Exact key, stems (in both key spaces), and prefix completions.
 fn direct(dictionary: &Dictionary, word: &QueryWord, scale: f32) -> Vec<Expansion> {
+    let completions = |seen: &mut FxHashSet<Term>| {
+        let shards: Vec<usize> = dictionary.shards_with_prefix(&word.key).collect();
+        candidates(dictionary, Str::new(&word.key).starts_with(), &shards, usize::MAX, seen)
+    };
+    matched(word, scale, &|key| dictionary.get(key), &completions)
+}
+
+/// [`direct`], given how to look a key up and how to list the word's
+/// completions (not in `seen`, to which they are added).
+fn matched(
+    word: &QueryWord,
+    scale: f32,
+    get: &dyn Fn(&str) -> Option<Term>,
+    completions: &dyn Fn(&mut FxHashSet<Term>) -> Vec<Candidate>,
+) -> Vec<Expansion> {
     let mut found = Vec::new();
     let mut add = |key: &str, is_stem: bool, quality: f32| {
         let lookup = if is_stem { stem_key(key.to_string()) } else { key.to_string() };
-        if let Some(term) = dictionary.get(&lookup) {
+        if let Some(term) = get(&lookup) {
             if !found.iter().any(|e: &Expansion| e.term == term) {
                 found.push(Expansion {
                     key: key.to_string(),
@@ -193,8 +241,7 @@ fn direct(dictionary: &Dictionary, word: &QueryWord, scale: f32) -> Vec<Expansio
     }
     if word.prefix {
         let mut seen = found.iter().map(|e| e.term).collect();
-        let shards: Vec<usize> = dictionary.shards_with_prefix(&word.key).collect();
-        let completions = candidates(dictionary, Str::new(&word.key).starts_with(), &shards, usize::MAX, &mut seen);
+        let completions = completions(&mut seen);
         // A word typed out in full that already finds many articles (its
         // inflections come through its stem) needs its completions only
         // where their postings come for free.

@@ -20,8 +20,9 @@ use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoreClass, S
 use crate::query::{Query, QueryWord};
 use crate::result::{self, present, DocWords, Presented};
 use crate::Date;
-use expand::Expanded;
+pub(crate) use expand::MAX_PREFIX_EXPANSIONS;
 pub use expand::{typo_budget, Expansion, WordMatch};
+use expand::{DictPart, Expanded};
 pub use matcher::{Matcher, WordMatcher};
 use ranking::Ranker;
 pub(crate) use ranking::TermWeights;
@@ -137,6 +138,7 @@ impl PartRequest {
 #[derive(Clone, Copy)]
 enum Slot {
     Shard(usize),
+    Head(usize),
     /// A postings file, by its place in the manifest.
     Postings(usize),
     /// Slot class, file.
@@ -187,7 +189,8 @@ impl Searcher {
             && table.long.last().is_none_or(|&last| last < manifest.documents);
         let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len());
         let ranges_ok = parts.dictionary.first().is_some_and(|(first, _)| first.is_empty())
-            && parts.dictionary.windows(2).all(|w| w[0].0 < w[1].0);
+            && parts.dictionary.windows(2).all(|w| w[0].0 < w[1].0)
+            && parts.heads.windows(2).all(|w| w[0].0 < w[1].0);
         if table.docs.len() != manifest.documents as usize || !langs_ok || !ranges_ok || !store_ok {
             return Err(IndexError::Inconsistent {
                 detail: format!(
@@ -207,11 +210,12 @@ impl Searcher {
             lang_docs[usize::from(doc.lang)] += 1;
         }
         let shards = parts.dictionary.iter().enumerate().map(|(n, (_, name))| (name.clone(), Slot::Shard(n)));
+        let heads = parts.heads.iter().enumerate().map(|(n, (_, name))| (name.clone(), Slot::Head(n)));
         let store = parts.store.iter().enumerate().flat_map(|(class, c)| {
             c.files.iter().enumerate().map(move |(n, name)| (name.clone(), Slot::Store(class, n)))
         });
         let postings = parts.postings.iter().enumerate().map(|(n, (name, _))| (name.clone(), Slot::Postings(n)));
-        let slots = shards.chain(postings).chain(store).collect();
+        let slots = shards.chain(heads).chain(postings).chain(store).collect();
         let mut postings_starts = vec![0u64];
         for (_, bytes) in &parts.postings {
             let end = postings_starts.last().and_then(|start| start.checked_add(*bytes));
@@ -219,7 +223,8 @@ impl Searcher {
                 detail: "the postings files add up to more than 2^64 bytes".into(),
             })?);
         }
-        let dictionary = Dictionary::new(parts.dictionary.iter().map(|(first, _)| first.clone()).collect());
+        let firsts = parts.dictionary.iter().map(|(first, _)| first.clone()).collect();
+        let dictionary = Dictionary::new(firsts, parts.heads.iter().map(|(prefix, _)| prefix.clone()).collect());
         let ranker = Ranker::new(&table);
         Ok(Searcher {
             manifest,
@@ -248,6 +253,7 @@ impl Searcher {
         match (self.slots.get(name).copied(), &request.range) {
             (None, _) => Err(misplaced("not a part of this index".into())),
             (Some(Slot::Shard(n)), None) => self.dictionary.load(n, name, bytes),
+            (Some(Slot::Head(n)), None) => self.dictionary.load_head(n, name, bytes),
             (Some(Slot::Postings(n)), range) => {
                 let (start, end) = (self.postings_starts[n], self.postings_starts[n + 1]);
                 let range = range.clone().unwrap_or(0..end - start);
@@ -397,8 +403,8 @@ impl Searcher {
         for word in query.words.iter().chain(&query.excluded) {
             let expanded = self.expansions.get_or_insert(word, || match expand::expand(&self.dictionary, word) {
                 Expanded::Match(matched) => Some(matched),
-                Expanded::NeedShards(shards) => {
-                    missing.extend(shards);
+                Expanded::Need(parts) => {
+                    missing.extend(parts);
                     None
                 }
             });
@@ -407,7 +413,11 @@ impl Searcher {
         if !missing.is_empty() {
             missing.sort_unstable();
             missing.dedup();
-            let names = missing.into_iter().map(|n| PartRequest::whole(&self.manifest.parts.dictionary[n].1));
+            let parts = &self.manifest.parts;
+            let names = missing.into_iter().map(|part| match part {
+                DictPart::Shard(n) => PartRequest::whole(&parts.dictionary[n].1),
+                DictPart::Head(n) => PartRequest::whole(&parts.heads[n].1),
+            });
             return Ok(Step::Need(names.collect()));
         }
         let missing = self.lists_to_load(&mut matches);
