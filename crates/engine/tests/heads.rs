@@ -1,6 +1,9 @@
 //! Wide prefixes' heads: a one-letter query reads one small part instead of
 //! every shard its completions span, and finds exactly what the shards find.
 
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
 use qidiruv_engine::index::dictionary::{HeadKey, HeadPart};
 use qidiruv_engine::index::{part_name, BuiltIndex};
 use qidiruv_engine::search::Step;
@@ -50,8 +53,18 @@ fn hits(searcher: &Searcher, query: &str) -> Vec<(u32, f32)> {
     }
 }
 
-/// A searcher that has read only the document table, and the parts that
-/// `query` read, step by step.
+/// `request`'s bytes from `built`, as a static host would answer it.
+fn serve(built: &BuiltIndex, request: &PartRequest) -> Result<Vec<u8>, IndexError> {
+    let missing = || IndexError::Inconsistent { detail: format!("{request:?} is not there") };
+    let bytes = &built.parts.iter().find(|(name, _)| *name == request.name).ok_or_else(missing)?.1;
+    match &request.range {
+        Some(range) => bytes.get(range.start as usize..range.end as usize).map(<[u8]>::to_vec).ok_or_else(missing),
+        None => Ok(bytes.clone()),
+    }
+}
+
+/// The parts that `query` reads, step by step, on a searcher that has
+/// read only the document table.
 fn reads(built: &BuiltIndex, query: &str) -> Vec<PartRequest> {
     let docs = &built.manifest.parts.docs;
     let table = &built.parts.iter().find(|(name, _)| name == docs).unwrap().1;
@@ -59,11 +72,7 @@ fn reads(built: &BuiltIndex, query: &str) -> Vec<PartRequest> {
     let mut read = Vec::new();
     let load = |request: &PartRequest| {
         read.push(request.clone());
-        let bytes = &built.parts.iter().find(|(name, _)| *name == request.name).unwrap().1;
-        Ok(match &request.range {
-            Some(range) => bytes[range.start as usize..range.end as usize].to_vec(),
-            None => bytes.clone(),
-        })
+        serve(built, request)
     };
     searcher.run(&Query::parse(query), &SearchOptions::default(), load).unwrap();
     read
@@ -125,5 +134,33 @@ fn a_head_with_a_key_outside_its_prefix_is_corrupt() {
     match built.searcher() {
         Err(IndexError::Corrupt { detail, .. }) => assert!(detail.contains("a key not under its prefix"), "{detail}"),
         other => panic!("{:?}", other.err()),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A damaged head that still hashes to its name (a writer bug, not a
+    /// flipped bit) gives an error or a result when read and searched, never a panic.
+    #[test]
+    fn a_damaged_head_is_an_error_not_a_panic(
+        head in any::<prop::sample::Index>(),
+        at in any::<prop::sample::Index>(),
+        flip in 1u8..=255,
+    ) {
+        static BUILT: OnceLock<BuiltIndex> = OnceLock::new();
+        let mut built = BUILT.get_or_init(wide_vocabulary).clone();
+        let n = head.index(built.manifest.parts.heads.len());
+        let (prefix, old) = built.manifest.parts.heads[n].clone();
+        let slot = built.parts.iter().position(|(name, _)| *name == old).unwrap();
+        let mut bytes = built.parts[slot].1.clone();
+        let at = at.index(bytes.len());
+        bytes[at] ^= flip;
+        let name = part_name(&format!("head-{n}"), "bin", &bytes);
+        built.parts[slot] = (name.clone(), bytes);
+        built.manifest.parts.heads[n].1 = name;
+        if let Ok(mut searcher) = built.searcher() {
+            let _ = searcher.run(&Query::parse(&prefix), &SearchOptions::default(), |r| serve(&built, r));
+        }
     }
 }
