@@ -184,13 +184,21 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
+            Action::Typed { seq, query, limit } if query.trim().is_empty() => {
+                // An emptied box forgets the last answer: the next word opens
+                // the list on "searching", not on another query's results
+                // (which would also lay out a full list in the keystroke's
+                // frame). The live region keeps its words until typing pauses.
+                let (filter, announced) = (next.filter, next.announced);
+                next = State { seq, query_seq: seq, query, limit, filter, announced, ..State::default() };
+            }
             Action::Typed { seq, query, limit } => {
                 next.restart(seq, limit);
                 next.query_seq = seq;
                 next.more = false;
                 next.settled = false;
-                next.open = !query.trim().is_empty();
-                next.phase = if next.open { Phase::Loading } else { Phase::Idle };
+                next.open = true;
+                next.phase = Phase::Loading;
                 next.query = query;
             }
             Action::More { seq, limit } => {
@@ -314,6 +322,19 @@ mod tests {
         assert_eq!(state.phase, Phase::Loading);
         let state = answered(state, 2, 3, 0);
         assert_eq!((state.phase.clone(), state.total), (Phase::Ready, 3));
+    }
+
+    #[test]
+    fn an_emptied_box_forgets_the_last_answer_but_not_the_filter() {
+        let filtered = State { filter: Filter { lang: Some("ru".into()), year: None }, ..State::default() };
+        let state = answered(typed(Rc::new(filtered.clone()), 1, "visa"), 1, 7, 2).reduce(Action::Settled { seq: 1 });
+        assert_eq!(state.announced, SEVEN);
+        let state = typed(state, 2, " ");
+        assert!(!state.open && state.items.is_empty() && state.total == 0);
+        assert_eq!(state.filter, filtered.filter);
+        assert_eq!(state.announced, SEVEN, "the live region keeps its words until typing pauses");
+        let state = typed(state, 3, "b");
+        assert_eq!((state.open, state.status()), (true, Status::Loading));
     }
 
     #[test]
