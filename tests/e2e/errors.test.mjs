@@ -21,9 +21,9 @@ const env = setUp(() => {
   for (const name of ['missing', 'flaky', 'corrupt', 'newer', 'truncated']) {
     writeFileSync(path.join(pages, `${name}.html`), testPage({ index: `/${name}/` }));
   }
-  // The real index with one byte flipped in every shard of its term dictionary.
+  // The real index with one byte flipped in every shard and head of its term dictionary.
   cpSync(path.join(DIST, 'search'), corrupt, { recursive: true });
-  for (const shard of readdirSync(corrupt).filter((f) => f.startsWith('dict-'))) {
+  for (const shard of readdirSync(corrupt).filter((f) => f.startsWith('dict-') || f.startsWith('head-'))) {
     const file = path.join(corrupt, shard);
     const bytes = readFileSync(file);
     bytes[bytes.length >> 1] ^= 0xff;
@@ -96,20 +96,27 @@ test('Try again loads the index once it has become reachable', async (t) => {
   assert.deepEqual(page.log.pageErrors, [], 'no uncaught exceptions');
 });
 
-test('a corrupted index part shows the same error state', async (t) => {
-  const page = await openPage(env, t, '/pages/corrupt.html');
-  const box = await activate(page);
-  await box.fill('visa');
-  const failed = await waitForFailure(page);
-  assert.ok(failed.panelVisible, 'the error is visible');
-  assert.equal(failed.options.length, 0, 'no results from a corrupted index');
+// A word reads its shards; a one-letter word with a head (a wide prefix of the demo index) reads that.
+const headPrefix = JSON.parse(readFileSync(path.join(DIST, 'search', 'qidiruv.json'), 'utf8'))
+  .parts.heads.map(([prefix]) => prefix)
+  .find((prefix) => [...prefix].length === 1);
+for (const [query, part] of [['visa', 'dict'], [headPrefix, 'head']]) {
+  test(`a corrupted index part shows the same error state (${part})`, async (t) => {
+    assert.ok(query, 'the demo index has a one-letter head');
+    const page = await openPage(env, t, '/pages/corrupt.html');
+    const box = await activate(page);
+    await box.fill(query);
+    const failed = await waitForFailure(page);
+    assert.ok(failed.panelVisible, 'the error is visible');
+    assert.equal(failed.options.length, 0, 'no results from a corrupted index');
 
-  await waitUntil(() => qidiruvLines(page).length, (n) => n >= 1, 'the failure was logged');
-  const lines = qidiruvLines(page);
-  assert.equal(lines.length, 1, `one line for one attempt: ${JSON.stringify(lines)}`);
-  assert.match(lines[0].text, /^qidiruv: .*\/corrupt\/.*dict-\d+\./, 'the line names the broken part');
-  assert.deepEqual(page.log.pageErrors, [], 'no uncaught exceptions');
-});
+    await waitUntil(() => qidiruvLines(page).length, (n) => n >= 1, 'the failure was logged');
+    const lines = qidiruvLines(page);
+    assert.equal(lines.length, 1, `one line for one attempt: ${JSON.stringify(lines)}`);
+    assert.match(lines[0].text, new RegExp(`^qidiruv: .*/corrupt/.*${part}-\\d+\\.`), 'the line names the broken part');
+    assert.deepEqual(page.log.pageErrors, [], 'no uncaught exceptions');
+  });
+}
 
 for (const [name, says] of [
   ['newer', /^qidiruv: .*\/newer\/qidiruv\.json: unsupported index format "qidiruv-index" version \d+; .*rebuild the index/],
