@@ -167,14 +167,13 @@ impl LoadedIndex {
         loop {
             // Ranking, cutting each article's words and the render take a
             // few milliseconds each; together they could hold up a keystroke.
-            frame.yield_if_spent().await;
-            if !wanted() {
-                return Ok(None);
-            }
-            while self.searcher.borrow().cut_next_words(&found, options.limit) {
+            loop {
                 frame.yield_if_spent().await;
                 if !wanted() {
                     return Ok(None);
+                }
+                if !self.searcher.borrow().cut_next_words(&found, options.limit) {
+                    break;
                 }
             }
             let step = self.searcher.borrow().present(query, &found, options.limit);

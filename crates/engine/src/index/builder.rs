@@ -141,10 +141,10 @@ impl BuiltIndex {
         let table = self.parts.iter().find(|(name, _)| name == docs).map_or(&[][..], |(_, bytes)| bytes);
         let mut searcher = crate::Searcher::open(self.manifest.clone(), table)?;
         let parts = &self.manifest.parts;
-        let is_shard = |name: &String| parts.dictionary.iter().chain(&parts.heads).any(|(_, shard)| shard == name);
+        let in_dictionary = |name: &String| parts.dictionary.iter().chain(&parts.heads).any(|(_, part)| part == name);
         for (name, bytes) in self.parts.iter().filter(|(name, _)| name != docs) {
             // Postings and store files are read as one range of all their bytes.
-            let range = (!is_shard(name)).then_some(0..bytes.len() as u64);
+            let range = (!in_dictionary(name)).then_some(0..bytes.len() as u64);
             searcher.add_part(&crate::PartRequest { name: name.clone(), range }, bytes)?;
         }
         Ok(searcher)
