@@ -291,3 +291,45 @@ fn cutting_words_ahead_covers_each_shown_article_once_and_changes_nothing_shown(
     };
     assert_eq!(shown(&ahead), shown(&direct));
 }
+
+#[test]
+fn each_article_is_stored_whole_in_a_slot_near_its_size() {
+    use qidiruv_engine::index::store::{compress, decode_slot, stored_text};
+    // Bodies from a few words to a few thousand, in every language, so
+    // that they need many slot sizes and the classes interleave with languages.
+    let langs = [Lang::En, Lang::Ru, Lang::UzLatn, Lang::UzCyrl];
+    let docs: Vec<Document> = (0..120usize)
+        .map(|n| {
+            let words = 3 + (n * n * 7) % 2500;
+            let body: Vec<String> = (0..words).map(|w| format!("w{}x{}", n % 7, w * 7919 % 10007)).collect();
+            doc(&format!("d{n}"), langs[n % 4].clone(), &format!("title{n} article"), &body.join(" "), None)
+        })
+        .collect();
+    let built = build(docs.clone());
+    let store = &built.manifest.parts.store;
+    assert!(store.len() >= 5, "{} slot sizes", store.len());
+    let (mut slot_bytes, mut record_bytes, mut seen) = (0, 0, 0);
+    for class in store {
+        for file in &class.files {
+            let bytes = &built.parts.iter().find(|(name, _)| name == file).unwrap().1;
+            for slot in bytes.chunks(class.slot_bytes as usize) {
+                let stored = decode_slot(slot, file).unwrap();
+                let original = docs.iter().find(|d| d.id == stored.id).unwrap();
+                assert_eq!(stored.text, stored_text(&original.body), "{} was cut", stored.id);
+                slot_bytes += slot.len();
+                record_bytes += compress(&stored).len() + 6;
+                seen += 1;
+            }
+        }
+    }
+    assert_eq!(seen, docs.len());
+    // One slot size for nine in ten articles left slots well over half empty here.
+    assert!(slot_bytes * 10 <= record_bytes * 13, "{slot_bytes} bytes of slots for {record_bytes} of records");
+    // And each article's slot is where the reader looks for it: its own
+    // title word shows it first (typo guesses follow).
+    let searcher = open(&built).unwrap();
+    for n in 0..docs.len() {
+        let shown = ids(&built, &searcher, &format!("title{n} "), &SearchOptions::default());
+        assert_eq!(shown.first(), Some(&format!("d{n}")));
+    }
+}

@@ -229,23 +229,36 @@ impl IndexBuilder {
     ) -> Result<Manifest, E> {
         let tags: Vec<&str> = self.stats.iter().map(|stat| stat.3.tag()).collect();
         link_translations(&mut self.stored, &self.links, &tags)?;
-        // Documents are numbered by language, then in input order: the
-        // document table's language column becomes four runs, and a news
-        // export's dates ascend within each run, so it compresses to little.
+        // Each document's slot size; the store's classes are the sizes in use.
+        let slot_sizes: Vec<usize> =
+            (0..self.stats.len()).map(|doc| slot_bytes_for(self.stored.size(doc) + SLOT_HEADER_BYTES)).collect();
+        let mut classes = slot_sizes.clone();
+        classes.sort_unstable();
+        classes.dedup();
+        let class_of = |doc: usize| classes.partition_point(|&size| size < slot_sizes[doc]) as u16;
+        // Documents are numbered by language, then slot class, then in input
+        // order: the document table's language column becomes four runs, each
+        // class a run within them, which is all a reader needs to find a
+        // slot; and a news export's dates ascend within each run, so they
+        // compress to little.
         let mut order: Vec<usize> = (0..self.stats.len()).collect();
-        order.sort_by_key(|&doc| self.stats[doc].3.tag());
+        order.sort_by_key(|&doc| (self.stats[doc].3.tag(), class_of(doc)));
         let mut new_id = vec![0 as DocId; order.len()];
         for (id, &doc) in order.iter().enumerate() {
             new_id[doc] = id as DocId;
         }
         let stats: Vec<_> = order.iter().map(|&doc| self.stats[doc].clone()).collect();
         let (mut table, languages) = doc_table(&stats);
+        for (id, &doc) in (0..).zip(&order) {
+            if table.slot_runs.last().is_none_or(|&(_, class)| class != class_of(doc)) {
+                table.slot_runs.push((id, class_of(doc)));
+            }
+        }
         let lengths: Vec<(u32, u32, u16)> =
             stats.iter().zip(&table.docs).map(|(&(title, body, ..), info)| (title, body, info.lang)).collect();
         let weights = TermWeights::new(&lengths, table.langs.len());
         let terms = weighted_terms(self.postings, &new_id, &weights, &lengths)?;
 
-        let slots = store_slots(&mut self.stored, &order, &mut table);
         let docs_bytes = encode(&table);
         let docs = part_name("docs", "bin", &docs_bytes);
         write(&docs, docs_bytes)?;
@@ -272,7 +285,7 @@ impl IndexBuilder {
         let term_count = terms.len() as u64;
         // The encoded lists are in the postings files now.
         drop(terms);
-        let store_classes = store_files(&mut self.stored, &order, &table, slots, &mut write)?;
+        let store_classes = store_files(&mut self.stored, &order, &table, &classes, &mut write)?;
         let names: Vec<&str> = std::iter::once(docs.as_str())
             .chain(postings.iter().map(|(name, _)| name.as_str()))
             .chain(dictionary.iter().chain(&heads).map(|(_, name)| name.as_str()))
@@ -468,33 +481,22 @@ fn postings_files<E>(terms: &[EncodedTerm], mut write: impl FnMut(String, Vec<u8
     file.map_or(Ok(()), |last| named(n, last))
 }
 
-/// The store's two slot sizes: one most documents fit whole, and one for
-/// the rest (listed in `table.long`, which this sets), so that long articles
-/// keep their text for excerpts and phrase checks without every result
-/// paying for their size.
-/// `stored`: each document's record by input number; `order`: the input
-/// numbers in index order.
-fn store_slots(stored: &mut Spool, order: &[usize], table: &mut DocTable) -> [usize; 2] {
-    let sizes: Vec<usize> = order.iter().map(|&doc| stored.size(doc) + SLOT_HEADER_BYTES).collect();
-    let common = slot_bytes_for(&sizes);
-    table.long = (0..).zip(&sizes).filter(|&(_, &size)| size > common).map(|(doc, _)| doc).collect();
-    [common, slot_bytes_for(&[sizes.iter().copied().max().unwrap_or(0)])]
-}
-
-/// The store's files, for the slot sizes of [`store_slots`], each handed to
-/// `write` (name, bytes) as it is cut; returns the two classes.
+/// The store's files, a class of slots per size in `classes` (ascending),
+/// each file handed to `write` (name, bytes) as it is cut; returns the classes.
+/// `order`: the input numbers in index order.
 fn store_files<E: From<io::Error>>(
     stored: &mut Spool,
     order: &[usize],
     table: &DocTable,
-    slots: [usize; 2],
+    classes: &[usize],
     write: &mut impl FnMut(&str, Vec<u8>) -> Result<(), E>,
 ) -> Result<Vec<StoreClass>, E> {
     let records = stored.reader()?;
-    let mut classes = Vec::new();
-    for (class, slot_bytes) in slots.into_iter().enumerate() {
-        let docs: Vec<usize> =
-            (0..).zip(order).filter(|&(id, _)| table.store_slot(id).0 == class).map(|(_, &doc)| doc).collect();
+    let mut store = Vec::new();
+    for (class, &slot_bytes) in classes.iter().enumerate() {
+        let runs = (0..table.slot_runs.len()).map(|i| table.run(i)).filter(|&(_, c)| c == class);
+        let ids = runs.flat_map(|(run, _)| run);
+        let docs: Vec<usize> = ids.map(|id| order[id as usize]).collect();
         let file_docs = (MAX_STORE_FILE_BYTES / slot_bytes).max(1);
         let mut files = Vec::new();
         for (n, docs) in docs.chunks(file_docs).enumerate() {
@@ -503,13 +505,13 @@ fn store_files<E: From<io::Error>>(
             for slot in slots {
                 bytes.extend(slot?);
             }
-            let name = part_name(&format!("store{}-{n}", ["", "-long"][class]), "bin", &bytes);
+            let name = part_name(&format!("store-{slot_bytes}-{n}"), "bin", &bytes);
             write(&name, bytes)?;
             files.push(name);
         }
-        classes.push(StoreClass { slot_bytes: slot_bytes as u32, file_docs: file_docs as u32, files });
+        store.push(StoreClass { slot_bytes: slot_bytes as u32, file_docs: file_docs as u32, files });
     }
-    Ok(classes)
+    Ok(store)
 }
 
 /// `f` over `items` on every core, results in order. The build's costly
@@ -578,5 +580,5 @@ fn doc_table(stats: &[(u32, u32, Option<i32>, Lang)]) -> (DocTable, BTreeMap<Str
             lang: langs.iter().position(|l| l == lang.tag()).unwrap_or(0) as u16,
         })
         .collect();
-    (DocTable { langs, docs, long: Vec::new() }, languages)
+    (DocTable { langs, docs, slot_runs: Vec::new() }, languages)
 }

@@ -1,10 +1,13 @@
 //! The document table: what filters and the recency prior need about every
-//! document — its language and its day. Lengths are not here: they are
-//! folded into the postings' impacts at build time.
+//! document — its language and its day — and where the store keeps it.
+//! Lengths are not here: they are folded into the postings' impacts at
+//! build time.
 //!
 //! On disk the days are deltas from the previous document's, which a news
 //! export (mostly in date order) turns into runs of small numbers that
-//! compress to almost nothing; the lists of documents are deltas too.
+//! compress to little; the lists of documents are deltas too.
+
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +29,10 @@ pub struct DocTable {
     /// The language tags in use, sorted.
     pub langs: Vec<String>,
     pub docs: Vec<DocInfo>,
-    /// The documents stored in the long slot class, ascending.
-    pub long: Vec<DocId>,
+    /// Runs of consecutive documents stored in the same slot class (an
+    /// index into the manifest's store classes): each run's first document
+    /// and class, ascending. A run lasts until the next one starts.
+    pub slot_runs: Vec<(DocId, u16)>,
 }
 
 /// The table as stored.
@@ -40,8 +45,9 @@ struct DocTablePart {
     /// The documents without a date (their delta is 0 and means nothing),
     /// as gaps (see [`gaps`]).
     undated: Vec<DocId>,
-    /// [`DocTable::long`] as gaps.
-    long: Vec<DocId>,
+    /// [`DocTable::slot_runs`]: their first documents as gaps, and their classes.
+    run_starts: Vec<DocId>,
+    run_classes: Vec<u16>,
 }
 
 /// Ascending ids as differences from the previous one (the first from 0).
@@ -86,7 +92,8 @@ impl From<DocTable> for DocTablePart {
             lang: table.docs.iter().map(|d| d.lang).collect(),
             day_deltas,
             undated: gaps((0..).zip(&table.docs).filter(|(_, d)| d.day.is_none()).map(|(id, _)| id)),
-            long: gaps(table.long),
+            run_starts: gaps(table.slot_runs.iter().map(|&(first, _)| first)),
+            run_classes: table.slot_runs.iter().map(|&(_, class)| class).collect(),
         }
     }
 }
@@ -105,7 +112,10 @@ impl From<DocTablePart> for DocTable {
             })
             .collect();
         // Lengths that disagree leave documents out; the reader checks the count.
-        DocTable { langs: part.langs, docs, long: ids(&part.long) }
+        let starts = ids(&part.run_starts);
+        let slot_runs =
+            (0..starts.len().min(part.run_classes.len())).map(|i| (starts[i], part.run_classes[i])).collect();
+        DocTable { langs: part.langs, docs, slot_runs }
     }
 }
 
@@ -115,29 +125,64 @@ impl DocTable {
         self.docs.iter().filter_map(|d| d.day).max()
     }
 
-    /// Where `doc` is stored: its slot class (0 common, 1 long) and its
-    /// slot's index within the class.
+    /// Slot run `i`'s documents and class.
+    pub fn run(&self, i: usize) -> (Range<DocId>, usize) {
+        let (first, class) = self.slot_runs[i];
+        let end = self.slot_runs.get(i + 1).map_or(self.docs.len() as DocId, |&(next, _)| next);
+        (first..end.max(first), usize::from(class))
+    }
+
+    /// Whether the slot runs cover every document, in order, each in one
+    /// of `classes` classes: what [`Self::store_slot`] relies on.
+    pub fn slot_runs_fit(&self, classes: usize) -> bool {
+        let starts_at_zero = self.docs.is_empty() || self.slot_runs.first().is_some_and(|&(first, _)| first == 0);
+        starts_at_zero
+            && self.slot_runs.windows(2).all(|w| w[0].0 < w[1].0)
+            && self.slot_runs.last().is_none_or(|&(last, _)| (last as usize) < self.docs.len())
+            && self.slot_runs.iter().all(|&(_, class)| usize::from(class) < classes)
+    }
+
+    /// How many documents slot class `class` holds in its runs before run `before`.
+    fn docs_in_class(&self, class: usize, before: usize) -> u32 {
+        let mut docs = 0;
+        for i in 0..before {
+            let (run, c) = self.run(i);
+            if c == class {
+                docs += run.end - run.start;
+            }
+        }
+        docs
+    }
+
+    /// How many documents slot class `class` holds.
+    pub fn class_docs(&self, class: usize) -> u64 {
+        self.docs_in_class(class, self.slot_runs.len()).into()
+    }
+
+    /// Where `doc` is stored: its slot class and its slot's index within the
+    /// class, where the class's documents lie in id order.
     pub fn store_slot(&self, doc: DocId) -> (usize, u32) {
-        match self.long.binary_search(&doc) {
-            Ok(rank) => (1, rank as u32),
-            Err(longs_before) => (0, doc - longs_before as u32),
+        let i = self.slot_runs.partition_point(|&(first, _)| first <= doc).saturating_sub(1);
+        match self.slot_runs.get(i) {
+            Some(&(first, class)) => (usize::from(class), self.docs_in_class(class.into(), i) + (doc - first)),
+            None => (0, doc),
         }
     }
 
     /// The document in slot `index` of class `class` (the inverse of [`DocTable::store_slot`]).
     pub fn doc_in_slot(&self, class: usize, index: u32) -> Option<DocId> {
-        if class == 1 {
-            return self.long.get(index as usize).copied();
-        }
-        // Count the long documents that come before the answer.
-        let mut doc = index;
-        for &long in &self.long {
-            if long > doc {
-                break;
+        let mut left = index;
+        for i in 0..self.slot_runs.len() {
+            let (run, c) = self.run(i);
+            if c != class {
+                continue;
             }
-            doc += 1;
+            if left < run.end - run.start {
+                return Some(run.start + left);
+            }
+            left -= run.end - run.start;
         }
-        ((doc as usize) < self.docs.len()).then_some(doc)
+        None
     }
 
     /// The index of a language tag in [`DocTable::langs`].
@@ -153,19 +198,47 @@ mod tests {
 
     proptest! {
         #[test]
-        fn tables_round_trip(docs in proptest::collection::vec((proptest::option::of(-30_000i32..30_000), 0u16..4), 0..50)) {
-            let long = (0..docs.len() as DocId).filter(|d| d % 3 == 1).collect();
+        fn tables_round_trip(
+            docs in proptest::collection::vec((proptest::option::of(-30_000i32..30_000), 0u16..4, 0u16..3), 0..50),
+        ) {
+            // A run starts wherever the class changes.
+            let mut slot_runs: Vec<(DocId, u16)> = Vec::new();
+            for (id, &(_, _, class)) in (0..).zip(&docs) {
+                if slot_runs.last().is_none_or(|&(_, last)| last != class) {
+                    slot_runs.push((id, class));
+                }
+            }
             let table = DocTable {
                 langs: vec!["en".into(), "ru".into(), "uz-Cyrl".into(), "uz-Latn".into()],
-                docs: docs.into_iter().map(|(day, lang)| DocInfo { day, lang }).collect(),
-                long,
+                docs: docs.iter().map(|&(day, lang, _)| DocInfo { day, lang }).collect(),
+                slot_runs,
             };
+            prop_assert!(table.slot_runs_fit(3));
             let bytes = postcard::to_allocvec(&table).unwrap();
             prop_assert_eq!(postcard::from_bytes::<DocTable>(&bytes).unwrap(), table.clone());
-            for doc in 0..table.docs.len() as DocId {
-                let (class, index) = table.store_slot(doc);
-                prop_assert_eq!(table.doc_in_slot(class, index), Some(doc));
+            let mut next_in_class = [0u32; 3];
+            for (doc, &(_, _, class)) in (0..).zip(&docs) {
+                // Each class's documents take its slots in id order.
+                let slot = (usize::from(class), next_in_class[usize::from(class)]);
+                prop_assert_eq!(table.store_slot(doc), slot);
+                prop_assert_eq!(table.doc_in_slot(slot.0, slot.1), Some(doc));
+                next_in_class[usize::from(class)] += 1;
+            }
+            for (class, &count) in next_in_class.iter().enumerate() {
+                prop_assert_eq!(table.class_docs(class), u64::from(count));
+                prop_assert_eq!(table.doc_in_slot(class, count), None);
             }
         }
+    }
+
+    #[test]
+    fn slot_runs_must_cover_the_documents_in_order() {
+        let docs = vec![DocInfo { day: None, lang: 0 }; 4];
+        let table = |slot_runs| DocTable { langs: vec!["en".into()], docs: docs.clone(), slot_runs };
+        assert!(table(vec![(0, 0), (2, 1)]).slot_runs_fit(2));
+        assert!(!table(vec![(0, 0), (2, 2)]).slot_runs_fit(2), "a class the manifest lacks");
+        assert!(!table(vec![(1, 0)]).slot_runs_fit(2), "the first document in no run");
+        assert!(!table(vec![(0, 0), (2, 1), (2, 0)]).slot_runs_fit(2), "out of order");
+        assert!(!table(vec![(0, 0), (4, 1)]).slot_runs_fit(2), "a run past the last document");
     }
 }

@@ -10,7 +10,7 @@ pub const MANIFEST_NAME: &str = "qidiruv.json";
 /// Identifies a Qidiruv index, so a stray JSON file is not mistaken for one.
 pub const FORMAT_NAME: &str = "qidiruv-index";
 /// Bumped on every incompatible change to any part.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// What a reader needs to find and check every other part.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,8 +41,8 @@ pub struct Parts {
     /// Postings files, each with its length in bytes; taken as one, in this
     /// order, they hold every term's list (see [`crate::index::postings`]).
     pub postings: Vec<(String, u64)>,
-    /// The store's slot classes: documents that fit the common slot size,
-    /// then the few long ones (listed in the document table) in larger slots.
+    /// The store's slot classes, smallest slots first; the document table
+    /// tells which documents each holds.
     pub store: Vec<StoreClass>,
 }
 

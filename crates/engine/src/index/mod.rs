@@ -5,11 +5,11 @@
 //! | file | content | fetched |
 //! |---|---|---|
 //! | `qidiruv.json` | the [`Manifest`]: format version, counts, and the names of all other parts | on focus |
-//! | `docs.<hash>.bin` | the [`DocTable`]: each document's language and day, for filters and recency | on focus |
+//! | `docs.<hash>.bin` | the [`DocTable`]: each document's language and day, for filters and recency, and its slot size | on focus |
 //! | `dict-<n>.<hash>.bin` | a [`dictionary`] shard: the keys of one key range, as an `fst::Map` | per query word |
 //! | `head-<n>.<hash>.bin` | a [`dictionary`] head: a wide prefix's most frequent completions, located | per one- or two-letter query word |
 //! | `postings-<n>.<hash>.bin` | [`postings`] lists of all terms in key order, each located by its shard | a range per matched term (neighbours merged) |
-//! | `store-<n>.<hash>.bin`, `store-long-<n>.<hash>.bin` | [`store`] slots: the title, url, date and text shown for results | a range per shown result |
+//! | `store-<size>-<n>.<hash>.bin` | [`store`] slots of one size: the title, url, date and text shown for results | a range per shown result |
 //!
 //! A query is answered in three dependent steps after the first two: the
 //! shards (or heads) of its words, then the postings of the terms they matched, then

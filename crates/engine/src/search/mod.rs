@@ -176,17 +176,12 @@ impl Searcher {
         manifest.check_version()?;
         let table: DocTable = crate::index::part::decode(&manifest.parts.docs, docs)?;
         let parts = &manifest.parts;
-        let long = table.long.len() as u64;
-        let class_fits = |class: usize, docs: u64| {
-            parts.store.get(class).is_some_and(|c| {
-                c.slot_bytes > 0 && c.file_docs > 0 && docs <= c.files.len() as u64 * u64::from(c.file_docs)
-            })
+        let class_fits = |(class, c): (usize, &StoreClass)| {
+            c.slot_bytes > 0
+                && c.file_docs > 0
+                && table.class_docs(class) <= c.files.len() as u64 * u64::from(c.file_docs)
         };
-        let store_ok = parts.store.len() == 2
-            && class_fits(0, u64::from(manifest.documents).saturating_sub(long))
-            && class_fits(1, long)
-            && table.long.windows(2).all(|w| w[0] < w[1])
-            && table.long.last().is_none_or(|&last| last < manifest.documents);
+        let store_ok = table.slot_runs_fit(parts.store.len()) && parts.store.iter().enumerate().all(class_fits);
         let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len());
         let ranges_ok = parts.dictionary.first().is_some_and(|(first, _)| first.is_empty())
             && parts.dictionary.windows(2).all(|w| w[0].0 < w[1].0)
@@ -195,12 +190,12 @@ impl Searcher {
             return Err(IndexError::Inconsistent {
                 detail: format!(
                     "the manifest counts {} documents in {} dictionary shards, \
-                     the document table holds {} in {} languages ({} long), the store classes are {:?}",
+                     the document table holds {} in {} languages ({} slot runs), the store classes are {:?}",
                     manifest.documents,
                     parts.dictionary.len(),
                     table.docs.len(),
                     table.langs.len(),
-                    table.long.len(),
+                    table.slot_runs.len(),
                     parts.store.iter().map(|c| (c.files.len(), c.file_docs, c.slot_bytes)).collect::<Vec<_>>(),
                 ),
             });
@@ -279,9 +274,7 @@ impl Searcher {
                 let StoreClass { slot_bytes, file_docs, .. } = self.manifest.parts.store[class];
                 let slot = u64::from(slot_bytes);
                 let first = u64::from(file_docs) * n as u64 + range.start / slot;
-                let class_docs =
-                    if class == 1 { self.table.long.len() } else { self.table.docs.len() - self.table.long.len() };
-                let in_file = (class_docs as u64).saturating_sub(first).min(file_docs.into());
+                let in_file = self.table.class_docs(class).saturating_sub(first).min(file_docs.into());
                 if range.start == 0 && range.end == in_file * slot {
                     // The whole file: its name's hash covers the padding too.
                     crate::index::verify_part(name, bytes)?;

@@ -114,7 +114,11 @@ mod tests {
 
     fn table() -> DocTable {
         let doc = |day| DocInfo { day, lang: 0 };
-        DocTable { langs: vec!["en".into()], docs: vec![doc(Some(1000)), doc(Some(635)), doc(None)], long: Vec::new() }
+        DocTable {
+            langs: vec!["en".into()],
+            docs: vec![doc(Some(1000)), doc(Some(635)), doc(None)],
+            slot_runs: Vec::new(),
+        }
     }
 
     #[test]
