@@ -9,7 +9,7 @@
 //!
 //! Slots come in classes of sizes (see [`slot_bytes_for`]), each document
 //! in the smallest that holds it whole: one size for nine in ten articles
-//! left the average slot a third empty.
+//! left two fifths of the average slot empty.
 //! Documents are numbered so that each class is a few runs of ids (see
 //! [`super::DocTable::slot_runs`]), which is all a reader needs to find a
 //! document's slot.
