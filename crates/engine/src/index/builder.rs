@@ -267,8 +267,9 @@ impl IndexBuilder {
             postings.push((name.clone(), bytes.len() as u64));
             write(&name, bytes)
         })?;
+        let list_starts = list_starts(&terms);
         let mut dictionary = Vec::new();
-        for (n, (first_key, shard)) in shards(&terms).into_iter().enumerate() {
+        for (n, (first_key, shard)) in shards(&terms, &list_starts).into_iter().enumerate() {
             let bytes = encode(&shard);
             let name = part_name(&format!("dict-{n}"), "bin", &bytes);
             dictionary.push((first_key, name.clone()));
@@ -276,7 +277,7 @@ impl IndexBuilder {
         }
         let mut heads = Vec::new();
         let firsts = dictionary.iter().map(|(first, _)| first.clone()).collect();
-        for (n, (prefix, head)) in wide_prefix_heads(&terms, firsts).into_iter().enumerate() {
+        for (n, (prefix, head)) in wide_prefix_heads(&terms, &list_starts, firsts).into_iter().enumerate() {
             let bytes = encode(&head);
             let name = part_name(&format!("head-{n}"), "bin", &bytes);
             heads.push((prefix, name.clone()));
@@ -369,11 +370,22 @@ fn weighted_terms(
     Ok(terms)
 }
 
+/// Where each term's postings list starts in all postings files taken as
+/// one (they hold the lists in term order), and where the last one ends.
+fn list_starts(terms: &[EncodedTerm]) -> Vec<u64> {
+    let mut starts = Vec::with_capacity(terms.len() + 1);
+    starts.push(0);
+    for term in terms {
+        starts.push(starts[starts.len() - 1] + term.list.len() as u64);
+    }
+    starts
+}
+
 /// The dictionary in key-range shards, each with its first key (the first
 /// shard's empty, so that every key falls in some shard).
-fn shards(terms: &[EncodedTerm]) -> Vec<(String, ShardPart)> {
+fn shards(terms: &[EncodedTerm], list_starts: &[u64]) -> Vec<(String, ShardPart)> {
     let mut shards = Vec::new();
-    let (mut start, mut lists_start) = (0, 0);
+    let mut start = 0;
     while start < terms.len() || shards.is_empty() {
         let mut end = start;
         let mut key_bytes = 0;
@@ -392,12 +404,11 @@ fn shards(terms: &[EncodedTerm]) -> Vec<(String, ShardPart)> {
             ShardPart {
                 first_ordinal: start as u64,
                 df_classes: terms[start..end].iter().map(|t| df_class(t.df)).collect(),
-                lists_start,
+                lists_start: list_starts[start],
                 fst: map.into_inner().expect("an in-memory fst cannot fail to write"),
                 list_bytes,
             },
         ));
-        lists_start += terms[start..end].iter().map(|t| t.list.len() as u64).sum::<u64>();
         start = end;
     }
     shards
@@ -406,16 +417,8 @@ fn shards(terms: &[EncodedTerm]) -> Vec<(String, ShardPart)> {
 /// The heads of the wide prefixes: those of up to [`HEAD_MAX_LETTERS`]
 /// letters whose keys span [`HEAD_MIN_SHARDS`] shards or more (`firsts`:
 /// each shard's first key), in key order.
-fn wide_prefix_heads(terms: &[EncodedTerm], firsts: Vec<String>) -> Vec<(String, HeadPart)> {
+fn wide_prefix_heads(terms: &[EncodedTerm], list_starts: &[u64], firsts: Vec<String>) -> Vec<(String, HeadPart)> {
     let shards = Dictionary::new(firsts, Vec::new());
-    let list_starts: Vec<u64> = terms
-        .iter()
-        .scan(0, |at, term| {
-            let start = *at;
-            *at += term.list.len() as u64;
-            Some(start)
-        })
-        .collect();
     let mut heads = Vec::new();
     for letters in 1..=HEAD_MAX_LETTERS {
         let mut start = 0;
@@ -428,7 +431,7 @@ fn wide_prefix_heads(terms: &[EncodedTerm], firsts: Vec<String>) -> Vec<(String,
             };
             let end = start + terms[start..].partition_point(|t| t.key.starts_with(prefix));
             if shards.shards_with_prefix(prefix).len() >= HEAD_MIN_SHARDS {
-                heads.push((prefix.to_string(), head(terms, &list_starts, prefix, start..end)));
+                heads.push((prefix.to_string(), head(terms, list_starts, prefix, start..end)));
             }
             start = end;
         }
