@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let stem = old.split('.').next().unwrap_or("part");
     let name = part_name(stem, "bin", bytes);
     built.parts[slot] = (name.clone(), bytes.to_vec());
-    let parts = &mut built.manifest.parts;
+    let parts = &mut built.manifest.segments[0].parts;
     for slot in std::iter::once(&mut parts.docs)
         .chain(parts.dictionary.iter_mut().chain(&mut parts.heads).map(|(_, n)| n))
         .chain(parts.store.iter_mut().flat_map(|class| class.files.iter_mut()))

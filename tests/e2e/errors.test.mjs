@@ -23,7 +23,7 @@ const env = setUp(() => {
   }
   // The real index with one byte flipped in every shard and head of its term dictionary.
   cpSync(path.join(DIST, 'search'), corrupt, { recursive: true });
-  for (const shard of readdirSync(corrupt).filter((f) => f.startsWith('dict-') || f.startsWith('head-'))) {
+  for (const shard of readdirSync(corrupt).filter((f) => /^s\d+-(dict|head)-/.test(f))) {
     const file = path.join(corrupt, shard);
     const bytes = readFileSync(file);
     bytes[bytes.length >> 1] ^= 0xff;
@@ -35,7 +35,7 @@ const env = setUp(() => {
   writeFileSync(path.join(newer, 'qidiruv.json'), JSON.stringify({ ...manifest, version: manifest.version + 1 }));
   // An upload cut short: every postings file lost its second half.
   cpSync(path.join(DIST, 'search'), truncated, { recursive: true });
-  for (const chunk of readdirSync(truncated).filter((f) => f.startsWith('postings-'))) {
+  for (const chunk of readdirSync(truncated).filter((f) => /^s\d+-postings-/.test(f))) {
     const whole = readFileSync(path.join(truncated, chunk));
     writeFileSync(path.join(truncated, chunk), whole.subarray(0, whole.length >> 1));
   }
@@ -104,7 +104,7 @@ test('Try again loads the index once it has become reachable', async (t) => {
 
 // A word reads its shards; a one-letter word with a head (a wide prefix of the demo index) reads that.
 const headPrefix = JSON.parse(readFileSync(path.join(DIST, 'search', 'qidiruv.json'), 'utf8'))
-  .parts.heads.map(([prefix]) => prefix)
+  .segments[0].parts.heads.map(([prefix]) => prefix)
   .find((prefix) => [...prefix].length === 1);
 for (const [query, part] of [['visa', 'dict'], [headPrefix, 'head']]) {
   test(`a corrupted index part shows the same error state (${part})`, async (t) => {
@@ -127,7 +127,7 @@ for (const [query, part] of [['visa', 'dict'], [headPrefix, 'head']]) {
 for (const [name, says] of [
   ['newer', /^qidiruv: .*\/newer\/qidiruv\.json: unsupported index format "qidiruv-index" version \d+; .*rebuild the index/],
   // Either the lists asked for lie past the cut (HTTP 416) or straddle it (fewer bytes than asked).
-  ['truncated', /^qidiruv: .*\/truncated\/(: index part )?postings-\d+\.[0-9a-f]+\.bin(: truncated| is corrupt or truncated)/],
+  ['truncated', /^qidiruv: .*\/truncated\/(: index part )?s\d+-postings-\d+\.[0-9a-f]+\.bin(: truncated| is corrupt or truncated)/],
 ]) {
   test(`an index that is ${name === 'newer' ? 'of a newer format' : 'truncated'} is refused with a clear line`, async (t) => {
     const page = await openPage(env, t, `/pages/${name}.html`);

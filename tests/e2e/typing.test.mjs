@@ -7,7 +7,7 @@ import { activate, cliSearch, openPage, readWidget, setUp, showsAnswer, waitForA
 
 const env = setUp();
 
-const STORE = /\/search\/store-[^/]*\.bin$/;
+const STORE = /\/search\/s\d+-store-[^/]*\.bin$/;
 
 /** Holds every store-slot request made while `gate.closed`; `gate.open()` lets them through. */
 async function holdStore(page) {

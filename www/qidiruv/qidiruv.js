@@ -24,7 +24,7 @@ function loadWidget() {
 
 const indexUrl = (index) => new URL(index || '/search/', document.baseURI).href;
 
-// The manifest and document table of each index, fetched here while the wasm
+// The manifest and document tables of each index, fetched here while the wasm
 // downloads rather than after it starts: two round trips fewer before the
 // first results. The widget finds them under this key; whatever fails here,
 // it fetches again itself and reports.
@@ -36,8 +36,10 @@ function prefetchIndex(index) {
     const bytes = (name, init) =>
       fetch(new URL(name, url), init).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(r.status))));
     const parts = bytes('qidiruv.json', { cache: 'no-cache' }).then(async (manifest) => {
-      const docs = JSON.parse(new TextDecoder().decode(manifest))?.parts?.docs;
-      return { manifest, docs: typeof docs === 'string' ? await bytes(docs).catch(() => null) : null };
+      const segments = JSON.parse(new TextDecoder().decode(manifest))?.segments;
+      const names = Array.isArray(segments) ? segments.map((segment) => segment?.parts?.docs) : [];
+      const table = (name) => (typeof name === 'string' ? bytes(name).catch(() => null) : null);
+      return { manifest, docs: await Promise.all(names.map(table)) };
     });
     parts.catch(() => prefetched.delete(url));
     prefetched.set(url, parts);

@@ -41,7 +41,7 @@ fn wide_vocabulary() -> BuiltIndex {
 /// The same index as if it had no heads: every query reads shards.
 fn without_heads(built: &BuiltIndex) -> Searcher {
     let mut headless = built.clone();
-    let heads: Vec<String> = headless.manifest.parts.heads.drain(..).map(|(_, name)| name).collect();
+    let heads: Vec<String> = headless.manifest.segments[0].parts.heads.drain(..).map(|(_, name)| name).collect();
     headless.parts.retain(|(name, _)| !heads.contains(name));
     headless.searcher().unwrap()
 }
@@ -66,9 +66,9 @@ fn serve(built: &BuiltIndex, request: &PartRequest) -> Result<Vec<u8>, IndexErro
 /// The parts that `query` reads, step by step, on a searcher that has
 /// read only the document table.
 fn reads(built: &BuiltIndex, query: &str) -> Vec<PartRequest> {
-    let docs = &built.manifest.parts.docs;
+    let docs = &built.manifest.segments[0].parts.docs;
     let table = &built.parts.iter().find(|(name, _)| name == docs).unwrap().1;
-    let mut searcher = Searcher::open(built.manifest.clone(), table).unwrap();
+    let mut searcher = Searcher::open(built.manifest.clone(), &[table]).unwrap();
     let mut read = Vec::new();
     let load = |request: &PartRequest| {
         read.push(request.clone());
@@ -81,8 +81,9 @@ fn reads(built: &BuiltIndex, query: &str) -> Vec<PartRequest> {
 #[test]
 fn wide_one_and_two_letter_prefixes_have_heads() {
     let built = wide_vocabulary();
-    let prefixes: Vec<&str> = built.manifest.parts.heads.iter().map(|(prefix, _)| prefix.as_str()).collect();
-    let shards = built.manifest.parts.dictionary.len();
+    let prefixes: Vec<&str> =
+        built.manifest.segments[0].parts.heads.iter().map(|(prefix, _)| prefix.as_str()).collect();
+    let shards = built.manifest.segments[0].parts.dictionary.len();
     assert!(shards >= 4, "the vocabulary fills {shards} shards");
     assert!(prefixes.contains(&"s") && prefixes.contains(&"t") && prefixes.contains(&"so"), "{prefixes:?}");
     assert!(prefixes.iter().all(|p| p.chars().count() <= 2), "{prefixes:?}");
@@ -92,7 +93,8 @@ fn wide_one_and_two_letter_prefixes_have_heads() {
 fn a_head_finds_exactly_what_the_shards_find() {
     let built = wide_vocabulary();
     let (heads, shards) = (built.searcher().unwrap(), without_heads(&built));
-    let mut queries: Vec<String> = built.manifest.parts.heads.iter().map(|(prefix, _)| prefix.clone()).collect();
+    let mut queries: Vec<String> =
+        built.manifest.segments[0].parts.heads.iter().map(|(prefix, _)| prefix.clone()).collect();
     // The same prefixes typed in Cyrillic, after a full word, and as whole words.
     queries.extend(["с", "т", "со", "С", "so", "s ", "tabu s", "soz t"].map(String::from));
     for query in &queries {
@@ -105,30 +107,32 @@ fn a_head_finds_exactly_what_the_shards_find() {
 #[test]
 fn a_one_letter_query_reads_its_head_and_no_shard() {
     let built = wide_vocabulary();
-    let parts = &built.manifest.parts;
+    let parts = &built.manifest.segments[0].parts;
     let head = &parts.heads.iter().find(|(prefix, _)| prefix == "s").unwrap().1;
     for query in ["s", "с"] {
         let read = reads(&built, query);
         let dictionary: Vec<&str> = read
             .iter()
             .map(|r| r.name.as_str())
-            .filter(|name| name.starts_with("dict-") || name.starts_with("head-"))
+            .filter(|name| name.starts_with("s0-dict-") || name.starts_with("s0-head-"))
             .collect();
         assert_eq!(dictionary, [head.as_str()], "{query:?}");
     }
     // A longer word reads shards as before.
     let read = reads(&built, "sabu");
-    assert!(read.iter().any(|r| r.name.starts_with("dict-")) && !read.iter().any(|r| r.name.starts_with("head-")));
+    assert!(
+        read.iter().any(|r| r.name.starts_with("s0-dict-")) && !read.iter().any(|r| r.name.starts_with("s0-head-"))
+    );
 }
 
 #[test]
 fn a_head_with_a_key_outside_its_prefix_is_corrupt() {
     let mut built = wide_vocabulary();
-    let (prefix, old) = built.manifest.parts.heads[0].clone();
+    let (prefix, old) = built.manifest.segments[0].parts.heads[0].clone();
     let stray = HeadKey { key: format!("z{prefix}"), ordinal: 0, df_class: 1, list_start: 0, list_bytes: 1 };
     let bytes = postcard::to_allocvec(&HeadPart { keys: vec![stray] }).unwrap();
     let name = part_name("head-0", "bin", &bytes);
-    built.manifest.parts.heads[0].1 = name.clone();
+    built.manifest.segments[0].parts.heads[0].1 = name.clone();
     built.parts.retain(|(n, _)| *n != old);
     built.parts.push((name, bytes));
     match built.searcher() {
@@ -150,15 +154,15 @@ proptest! {
     ) {
         static BUILT: OnceLock<BuiltIndex> = OnceLock::new();
         let mut built = BUILT.get_or_init(wide_vocabulary).clone();
-        let n = head.index(built.manifest.parts.heads.len());
-        let (prefix, old) = built.manifest.parts.heads[n].clone();
+        let n = head.index(built.manifest.segments[0].parts.heads.len());
+        let (prefix, old) = built.manifest.segments[0].parts.heads[n].clone();
         let slot = built.parts.iter().position(|(name, _)| *name == old).unwrap();
         let mut bytes = built.parts[slot].1.clone();
         let at = at.index(bytes.len());
         bytes[at] ^= flip;
         let name = part_name(&format!("head-{n}"), "bin", &bytes);
         built.parts[slot] = (name.clone(), bytes);
-        built.manifest.parts.heads[n].1 = name;
+        built.manifest.segments[0].parts.heads[n].1 = name;
         if let Ok(mut searcher) = built.searcher() {
             let _ = searcher.run(&Query::parse(&prefix), &SearchOptions::default(), |r| serve(&built, r));
         }

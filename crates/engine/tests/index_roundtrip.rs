@@ -225,7 +225,7 @@ fn a_dictionary_with_bad_node_addresses_is_an_error() {
     let bytes = postcard::to_allocvec(&shard).unwrap();
     let mut built = sample();
     let name = part_name("dict-0", "bin", &bytes);
-    let old = std::mem::replace(&mut built.manifest.parts.dictionary[0].1, name.clone());
+    let old = std::mem::replace(&mut built.manifest.segments[0].parts.dictionary[0].1, name.clone());
     built.parts.retain(|(n, _)| *n != old);
     built.parts.push((name, bytes));
     assert!(matches!(open(&built), Err(IndexError::Corrupt { .. })));
@@ -294,7 +294,7 @@ fn cutting_words_ahead_covers_each_shown_article_once_and_changes_nothing_shown(
 
 #[test]
 fn each_article_is_stored_whole_in_a_slot_near_its_size() {
-    use qidiruv_engine::index::store::{compress, decode_slot, stored_text};
+    use qidiruv_engine::index::store::{compress, stored_text};
     // Bodies from a few words to a few thousand, in every language, so
     // that they need many slot sizes and the classes interleave with languages.
     let langs = [Lang::En, Lang::Ru, Lang::UzLatn, Lang::UzCyrl];
@@ -306,21 +306,15 @@ fn each_article_is_stored_whole_in_a_slot_near_its_size() {
         })
         .collect();
     let built = build(docs.clone());
-    let store = &built.manifest.parts.store;
+    let store = &built.manifest.segments[0].parts.store;
     assert!(store.len() >= 5, "{} slot sizes", store.len());
     let (mut slot_bytes, mut record_bytes, mut seen) = (0, 0, 0);
-    for class in store {
-        for file in &class.files {
-            let bytes = &built.parts.iter().find(|(name, _)| name == file).unwrap().1;
-            for slot in bytes.chunks(class.slot_bytes as usize) {
-                let stored = decode_slot(slot, file).unwrap();
-                let original = docs.iter().find(|d| d.id == stored.id).unwrap();
-                assert_eq!(stored.text, stored_text(&original.body), "{} was cut", stored.id);
-                slot_bytes += slot.len();
-                record_bytes += compress(&stored).len() + 6;
-                seen += 1;
-            }
-        }
+    for (stored, slot) in built.stored_docs().unwrap() {
+        let original = docs.iter().find(|d| d.id == stored.id).unwrap();
+        assert_eq!(stored.text, stored_text(&original.body), "{} was cut", stored.id);
+        slot_bytes += slot;
+        record_bytes += compress(&stored).len() + 6;
+        seen += 1;
     }
     assert_eq!(seen, docs.len());
     // One slot size for nine in ten articles left slots well over half empty here.

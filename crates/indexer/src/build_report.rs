@@ -22,6 +22,21 @@ pub struct BuildReport {
     pub files: usize,
     pub bytes: usize,
     pub seconds: f64,
+    /// Why the build failed, when it failed for something other than its input.
+    pub failure: Option<String>,
+    /// Segments in the index written.
+    pub segments: usize,
+    /// Files and bytes this build added to the index directory (a publish
+    /// uploads these and the manifest).
+    pub new_files: usize,
+    pub new_bytes: usize,
+    /// Unchanged articles indexed again: their translations changed, or
+    /// their segment was merged.
+    pub reindexed: usize,
+    /// Articles of the previous index the input no longer has.
+    pub removed: usize,
+    /// The input was indexed as it is already: nothing was written.
+    pub unchanged: bool,
 }
 
 /// One diagnostic, as JSON.
@@ -54,6 +69,13 @@ impl BuildReport {
             files: 0,
             bytes: 0,
             seconds: 0.0,
+            failure: None,
+            segments: 0,
+            new_files: 0,
+            new_bytes: 0,
+            reindexed: 0,
+            removed: 0,
+            unchanged: false,
         }
     }
 
@@ -61,16 +83,20 @@ impl BuildReport {
     pub fn summary(&self) -> String {
         let languages: Vec<String> = self.languages.iter().map(|(l, n)| format!("{l} {n}")).collect();
         format!(
-            "indexed {} articles from {} input(s) in {:.2} s\n  languages: {}\n  warnings:  {}\n  index:     {} terms, {} files, {:.1} KiB in {}",
+            "indexed {} articles from {} input(s) in {:.2} s\n  languages: {}\n  warnings:  {}\n  index:     {} terms in {} segment(s), {} in {}\n  changed:   {} new file(s), {:.1} KiB; {} article(s) indexed again, {} removed",
             self.articles,
             self.inputs.len(),
             self.seconds,
             languages.join(", "),
             self.warnings.len(),
             self.terms,
-            self.files,
-            self.bytes as f64 / 1024.0,
-            self.out.display()
+            self.segments,
+            if self.unchanged { "unchanged" } else { "updated" },
+            self.out.display(),
+            self.new_files,
+            self.new_bytes as f64 / 1024.0,
+            self.reindexed,
+            self.removed,
         )
     }
 

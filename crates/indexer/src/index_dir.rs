@@ -16,14 +16,14 @@ pub struct IndexDir<'a> {
 
 impl<'a> IndexDir<'a> {
     pub fn open(dir: &'a Path) -> Result<IndexDir<'a>, String> {
-        let manifest_path = dir.join(MANIFEST_NAME);
-        let text = fs::read_to_string(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-        let manifest: Manifest = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a Qidiruv manifest: {e}", manifest_path.display()))?;
-        manifest.check_version().map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-        let docs = fs::read(dir.join(&manifest.parts.docs))
-            .map_err(|e| format!("{}: {e}", dir.join(&manifest.parts.docs).display()))?;
-        let searcher = Searcher::open(manifest, &docs).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let manifest = read_manifest(dir)?;
+        let mut tables = Vec::new();
+        for segment in &manifest.segments {
+            let path = dir.join(&segment.parts.docs);
+            tables.push(fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+        }
+        let tables: Vec<&[u8]> = tables.iter().map(Vec::as_slice).collect();
+        let searcher = Searcher::open(manifest, &tables).map_err(|e| format!("{}: {e}", dir.display()))?;
         Ok(IndexDir { dir, searcher, fetched: Vec::new() })
     }
 
@@ -43,6 +43,16 @@ impl<'a> IndexDir<'a> {
     pub fn fetched(&self) -> &[(PartRequest, usize)] {
         &self.fetched
     }
+}
+
+/// The manifest of the index in `dir`, checked for its format and version.
+pub fn read_manifest(dir: &Path) -> Result<Manifest, String> {
+    let manifest_path = dir.join(MANIFEST_NAME);
+    let text = fs::read_to_string(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not a Qidiruv manifest: {e}", manifest_path.display()))?;
+    manifest.check_version().map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    Ok(manifest)
 }
 
 /// The bytes a request asks for: a whole file, or a range of it.

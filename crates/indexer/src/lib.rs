@@ -12,6 +12,7 @@ pub mod html_text;
 pub mod index_dir;
 pub mod jsonl;
 pub mod output;
+pub mod publish;
 pub mod report;
 pub mod search_cmd;
 pub mod url_check;

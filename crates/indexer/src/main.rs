@@ -35,6 +35,10 @@ enum Command {
         /// Also write the build report as JSON here (for failed builds too).
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+        /// Index everything anew into one segment, instead of adding what
+        /// changed to the index already at --out.
+        #[arg(long)]
+        rebuild: bool,
     },
     /// Search an index directory.
     Search {
@@ -78,13 +82,16 @@ fn parse_lang(tag: &str) -> Result<String, String> {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Build { inputs, out, strict, max_body_bytes, report } => build_cmd::build(&build_cmd::BuildArgs {
-            inputs,
-            out,
-            strict,
-            read: checks::ReadOptions { max_body_bytes },
-            report,
-        }),
+        Command::Build { inputs, out, strict, max_body_bytes, report, rebuild } => {
+            build_cmd::build(&build_cmd::BuildArgs {
+                inputs,
+                out,
+                strict,
+                read: checks::ReadOptions { max_body_bytes },
+                report,
+                rebuild,
+            })
+        }
         Command::Search { index, lang, from, to, prefer_lang, limit, json, fetches, query } => {
             search_cmd::search(&search_cmd::SearchArgs {
                 index,

@@ -2,17 +2,26 @@
 //!
 //! * A new directory is assembled beside the target and renamed into place.
 //! * An existing index is updated in place: parts are content-hashed, so new
-//!   parts never overwrite old ones; each is written to a temporary name and
-//!   renamed, then the manifest is swapped in by one rename, and only then
-//!   are the parts the new manifest no longer names removed. A build killed
-//!   at any point leaves the previous manifest and all its parts serving.
+//!   parts never overwrite old ones (a file whose bytes no longer match its
+//!   name is rewritten); each is written to a temporary name and renamed,
+//!   then the manifest is swapped in by one rename, the one it replaces
+//!   kept as `qidiruv.previous.json`. Only then are the parts that neither
+//!   names removed, so a page that loaded the previous manifest keeps
+//!   finding its parts for one more publish.
+//! * A build that fails removes the parts it wrote; one killed leaves them
+//!   unnamed, and the next build sweeps them.
+//! * One build at a time: a build waits for another on the same directory
+//!   (see [`lock_out`]).
 
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use qidiruv_engine::index::MANIFEST_NAME;
+use qidiruv_engine::index::{verify_part, MANIFEST_NAME};
+
+/// The manifest a publish replaced, kept so that its parts are too.
+pub const PREVIOUS_MANIFEST_NAME: &str = "qidiruv.previous.json";
 
 /// An output problem, with the path it concerns.
 #[derive(Debug)]
@@ -31,28 +40,56 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |e| OutputError { path: path.to_path_buf(), detail: e.to_string() }
 }
 
+/// Held while a build writes `out`: an advisory lock on a file beside it.
+pub struct OutLock(#[allow(dead_code)] fs::File);
+
+/// Waits until no other build holds `out`, then holds it until dropped. Two
+/// builds interleaving their writes could otherwise leave a manifest naming
+/// parts the other deleted.
+pub fn lock_out(out: &Path) -> Result<OutLock, OutputError> {
+    let path = sibling_named(out, "lock");
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(at(parent))?;
+    }
+    let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(at(&path))?;
+    if let Err(fs::TryLockError::WouldBlock) = file.try_lock() {
+        eprintln!("waiting for another build of {} to finish", out.display());
+        file.lock().map_err(at(&path))?;
+    }
+    Ok(OutLock(file))
+}
+
+/// What a committed build added to the index directory.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    pub files: usize,
+    pub bytes: usize,
+}
+
 /// An index being written part by part, as the builder finishes each, so
 /// that no more than one part is held in memory; readers see it only once
 /// [`commit`](IndexWriter::commit) writes the manifest. Dropped uncommitted,
-/// it leaves `out` as it was (a fresh index's staging directory is removed;
-/// parts already added in place are unnamed by any manifest, and the next
-/// build sweeps them).
+/// it leaves `out` as it was.
 pub struct IndexWriter {
     out: PathBuf,
     target: Target,
-    written: HashSet<String>,
+    /// Every part the new manifest names.
+    named: HashSet<String>,
+    /// The files this writer created, with their sizes.
+    created: Vec<(String, usize)>,
 }
 
 enum Target {
     /// A new index, assembled in a staging directory renamed into place.
     Fresh { staging: PathBuf },
     /// An existing index, holding these files.
-    InPlace { existing: Vec<String> },
+    InPlace { existing: HashSet<String> },
 }
 
 impl IndexWriter {
     /// Starts writing the index at `out`: a new directory, or an existing
-    /// index (refused for a directory that is not one).
+    /// index (refused for a directory that is not one), from which it
+    /// sweeps what failed or killed builds left.
     pub fn begin(out: &Path) -> Result<IndexWriter, OutputError> {
         let target = match fs::metadata(out) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -74,55 +111,116 @@ impl IndexWriter {
                         detail: "exists and is not a Qidiruv index (no qidiruv.json); refusing to write into it".into(),
                     });
                 }
-                Target::InPlace { existing }
+                let live = named_by_manifests(out, &[MANIFEST_NAME, PREVIOUS_MANIFEST_NAME]);
+                for name in existing.iter().filter(|name| is_sweepable(name) && !live.contains(*name)) {
+                    let path = out.join(name);
+                    fs::remove_file(&path).map_err(at(&path))?;
+                }
+                Target::InPlace { existing: list_dir(out)?.into_iter().collect() }
             }
         };
-        Ok(IndexWriter { out: out.to_path_buf(), target, written: HashSet::new() })
+        Ok(IndexWriter { out: out.to_path_buf(), target, named: HashSet::new(), created: Vec::new() })
     }
 
     /// Writes one part; a part the existing index already holds (its name
-    /// is its content's hash) is kept as it is.
+    /// is its content's hash) is kept as it is, unless its bytes on disk
+    /// no longer match its name.
     pub fn part(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        match &self.target {
-            Target::Fresh { staging } => write_file(&staging.join(name), bytes)?,
-            Target::InPlace { existing } if existing.iter().any(|e| e == name) => {}
-            Target::InPlace { .. } => replace_file(&self.out.join(name), bytes)?,
+        let path = match &self.target {
+            Target::Fresh { staging } => staging.join(name),
+            Target::InPlace { .. } => self.out.join(name),
+        };
+        let intact = || fs::read(&path).is_ok_and(|on_disk| verify_part(name, &on_disk).is_ok());
+        let present = match &self.target {
+            Target::Fresh { .. } => self.named.contains(name),
+            Target::InPlace { existing } => existing.contains(name) || self.named.contains(name),
+        };
+        if !(present && intact()) {
+            match &self.target {
+                Target::Fresh { .. } => write_file(&path, bytes)?,
+                Target::InPlace { .. } => replace_file(&path, bytes)?,
+            }
+            self.created.push((name.to_string(), bytes.len()));
         }
-        self.written.insert(name.to_string());
+        self.named.insert(name.to_string());
         Ok(())
     }
 
-    /// Writes the manifest, which makes the index the one served, then
-    /// removes the files of the index it replaced that it no longer names.
-    /// On failure, `drop` clears a fresh index's staging directory away.
-    pub fn commit(mut self, manifest: &[u8]) -> Result<(), OutputError> {
+    /// Marks parts already in the directory (a kept segment's) as named by
+    /// the new manifest.
+    pub fn keep<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
+        self.named.extend(names.into_iter().map(str::to_string));
+    }
+
+    /// Writes the manifest, which makes the index the one served, keeping
+    /// the one it replaces as [`PREVIOUS_MANIFEST_NAME`], then removes the
+    /// files that neither names. On failure, `drop` removes what was written.
+    pub fn commit(mut self, manifest: &[u8]) -> Result<Written, OutputError> {
+        let written = Written {
+            files: self.created.len() + 1,
+            bytes: self.created.iter().map(|(_, bytes)| bytes).sum::<usize>() + manifest.len(),
+        };
         match &self.target {
             Target::Fresh { staging } => {
                 write_file(&staging.join(MANIFEST_NAME), manifest)?;
                 fs::rename(staging, &self.out).map_err(at(&self.out))?;
-                // Renamed into place: nothing is left for `drop` to clear away.
-                self.target = Target::InPlace { existing: Vec::new() };
             }
             Target::InPlace { existing } => {
-                replace_file(&self.out.join(MANIFEST_NAME), manifest)?;
+                let current = self.out.join(MANIFEST_NAME);
+                let replaced = fs::read(&current).map_err(at(&current))?;
+                replace_file(&self.out.join(PREVIOUS_MANIFEST_NAME), &replaced)?;
+                replace_file(&current, manifest)?;
+                let previous = named_by_manifests(&self.out, &[PREVIOUS_MANIFEST_NAME]);
                 for name in existing {
-                    if is_own_file(name) && name != MANIFEST_NAME && !self.written.contains(name) {
+                    if is_sweepable(name) && !self.named.contains(name) && !previous.contains(name) {
                         let path = self.out.join(name);
                         fs::remove_file(&path).map_err(at(&path))?;
                     }
                 }
             }
         }
-        Ok(())
+        // Committed: nothing is left for `drop` to clear away.
+        self.created.clear();
+        self.target = Target::InPlace { existing: HashSet::new() };
+        Ok(written)
     }
 }
 
 impl Drop for IndexWriter {
     fn drop(&mut self) {
-        if let Target::Fresh { staging } = &self.target {
-            let _ = fs::remove_dir_all(staging);
+        match &self.target {
+            Target::Fresh { staging } => {
+                let _ = fs::remove_dir_all(staging);
+            }
+            Target::InPlace { .. } => {
+                for (name, _) in &self.created {
+                    let _ = fs::remove_file(self.out.join(name));
+                }
+            }
         }
     }
+}
+
+/// Every file name the manifests `manifests` in `dir` mention, whatever
+/// their format: the parts they keep alive.
+fn named_by_manifests(dir: &Path, manifests: &[&str]) -> HashSet<String> {
+    fn strings(value: &serde_json::Value, into: &mut HashSet<String>) {
+        match value {
+            serde_json::Value::String(s) if is_own_file(s) => {
+                into.insert(s.clone());
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, into)),
+            serde_json::Value::Object(fields) => fields.values().for_each(|v| strings(v, into)),
+            _ => {}
+        }
+    }
+    let mut names: HashSet<String> = manifests.iter().map(|name| name.to_string()).collect();
+    for manifest in manifests {
+        if let Some(value) = fs::read(dir.join(manifest)).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+            strings(&value, &mut names);
+        }
+    }
+    names
 }
 
 /// Where a build of `out` keeps its temporary files: beside `out`, named
@@ -137,12 +235,17 @@ pub fn scratch_dir(out: &Path) -> Result<PathBuf, OutputError> {
     Ok(scratch)
 }
 
-/// Files this tool writes into an index directory: parts (`stem.<16 hex>.ext`)
-/// and leftovers of an interrupted write (`.…tmp`).
+/// Files this tool writes into an index directory: parts (`stem.<16 hex>.ext`),
+/// manifests, and leftovers of an interrupted write (`.…tmp`).
 fn is_own_file(name: &str) -> bool {
+    is_sweepable(name) || name == MANIFEST_NAME || name == PREVIOUS_MANIFEST_NAME
+}
+
+/// Files a build may remove once no manifest names them: parts and temporary files.
+fn is_sweepable(name: &str) -> bool {
     let fields: Vec<&str> = name.split('.').collect();
     let is_part = matches!(fields[..], [_, hash, "fst" | "bin"] if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
-    is_part || name == MANIFEST_NAME || (name.starts_with('.') && name.ends_with(".tmp"))
+    is_part || name.ends_with(".tmp")
 }
 
 fn list_dir(dir: &Path) -> Result<Vec<String>, OutputError> {
@@ -158,10 +261,8 @@ fn list_dir(dir: &Path) -> Result<Vec<String>, OutputError> {
 fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    write_file(&temp, bytes)?;
-    fs::rename(&temp, path).map_err(|e| {
+    write_file(&temp, bytes).and_then(|()| fs::rename(&temp, path).map_err(at(path))).inspect_err(|_| {
         let _ = fs::remove_file(&temp);
-        at(path)(e)
     })
 }
 
@@ -188,8 +289,12 @@ fn remove_stale_staging(out: &Path) {
 }
 
 fn sibling(out: &Path, what: &str) -> PathBuf {
+    sibling_named(out, &format!("{what}-{}", std::process::id()))
+}
+
+fn sibling_named(out: &Path, what: &str) -> PathBuf {
     let name = out.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    out.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+    out.with_file_name(format!(".{name}.{what}"))
 }
 
 #[cfg(test)]
@@ -202,11 +307,11 @@ mod tests {
         for (name, bytes) in parts {
             writer.part(name, bytes)?;
         }
-        writer.commit(manifest)
+        writer.commit(manifest).map(|_| ())
     }
 
     fn parts(tag: &str) -> Vec<(String, Vec<u8>)> {
-        vec![(format!("docs.{:016x}.bin", tag.len()), tag.as_bytes().to_vec())]
+        vec![(qidiruv_engine::index::part_name("docs", "bin", tag.as_bytes()), tag.as_bytes().to_vec())]
     }
 
     #[test]
@@ -218,17 +323,81 @@ mod tests {
         assert_eq!(list_dir(dir.path()).unwrap(), ["index"]);
     }
 
+    /// A manifest naming `parts`, as the real one does.
+    fn manifest(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+        serde_json::to_vec(&parts.iter().map(|(name, _)| name).collect::<Vec<_>>()).unwrap()
+    }
+
+    fn sorted_names(dir: &Path) -> Vec<String> {
+        let mut names = list_dir(dir).unwrap();
+        names.sort();
+        names
+    }
+
     #[test]
-    fn update_swaps_manifest_and_drops_stale_parts() {
+    fn update_swaps_manifest_and_keeps_the_previous_ones_parts_one_publish_longer() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("index");
-        write_index(&out, b"1", &parts("a")).unwrap();
+        write_index(&out, &manifest(&parts("a")), &parts("a")).unwrap();
         fs::write(out.join("keep-me.txt"), "x").unwrap();
-        write_index(&out, b"2", &parts("bb")).unwrap();
-        let mut names = list_dir(&out).unwrap();
-        names.sort();
-        assert_eq!(names, ["docs.0000000000000002.bin", "keep-me.txt", "qidiruv.json"]);
-        assert_eq!(fs::read(out.join(MANIFEST_NAME)).unwrap(), b"2");
+        write_index(&out, &manifest(&parts("bb")), &parts("bb")).unwrap();
+        let (a, bb) = (parts("a")[0].0.clone(), parts("bb")[0].0.clone());
+        let expected = |names: &[&str]| {
+            let mut names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            names.sort();
+            names
+        };
+        assert_eq!(sorted_names(&out), expected(&[&a, &bb, "keep-me.txt", MANIFEST_NAME, PREVIOUS_MANIFEST_NAME]));
+        assert_eq!(fs::read(out.join(MANIFEST_NAME)).unwrap(), manifest(&parts("bb")));
+        assert_eq!(fs::read(out.join(PREVIOUS_MANIFEST_NAME)).unwrap(), manifest(&parts("a")));
+        write_index(&out, &manifest(&parts("ccc")), &parts("ccc")).unwrap();
+        let ccc = parts("ccc")[0].0.clone();
+        assert_eq!(sorted_names(&out), expected(&[&bb, &ccc, "keep-me.txt", MANIFEST_NAME, PREVIOUS_MANIFEST_NAME]));
+    }
+
+    #[test]
+    fn a_part_damaged_on_disk_is_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("index");
+        let part = parts("a");
+        write_index(&out, &manifest(&part), &part).unwrap();
+        fs::write(out.join(&part[0].0), "").unwrap();
+        write_index(&out, &manifest(&part), &part).unwrap();
+        assert_eq!(fs::read(out.join(&part[0].0)).unwrap(), b"a");
+    }
+
+    #[test]
+    fn a_failed_update_removes_what_it_wrote_and_the_next_sweeps_leftovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("index");
+        write_index(&out, &manifest(&parts("a")), &parts("a")).unwrap();
+        let mut writer = IndexWriter::begin(&out).unwrap();
+        writer.part(&parts("bb")[0].0, b"bb").unwrap();
+        drop(writer);
+        fs::write(out.join(".x.1.tmp"), "left by a killed build").unwrap();
+        fs::write(out.join(&parts("ccc")[0].0), "ccc").unwrap();
+        assert!(!out.join(&parts("bb")[0].0).exists());
+        drop(IndexWriter::begin(&out).unwrap());
+        assert_eq!(sorted_names(&out), [parts("a")[0].0.as_str(), MANIFEST_NAME]);
+    }
+
+    #[test]
+    fn a_second_build_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("index");
+        let first = lock_out(&out).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn({
+            let out = out.clone();
+            move || {
+                let _second = lock_out(&out).unwrap();
+                tx.send(()).unwrap();
+            }
+        });
+        assert!(rx.recv_timeout(std::time::Duration::from_millis(300)).is_err(), "the second build went ahead");
+        drop(first);
+        rx.recv_timeout(std::time::Duration::from_secs(10)).expect("the second build went on once the first ended");
+        waiter.join().unwrap();
     }
 
     #[test]
@@ -249,11 +418,11 @@ mod tests {
         drop(writer);
         assert!(list_dir(dir.path()).unwrap().is_empty(), "no index and no staging left behind");
 
-        write_index(&out, b"1", &parts("a")).unwrap();
+        write_index(&out, &manifest(&parts("a")), &parts("a")).unwrap();
         let mut writer = IndexWriter::begin(&out).unwrap();
         writer.part(&parts("bb")[0].0, b"bb").unwrap();
         drop(writer);
-        assert_eq!(fs::read(out.join(MANIFEST_NAME)).unwrap(), b"1");
+        assert_eq!(fs::read(out.join(MANIFEST_NAME)).unwrap(), manifest(&parts("a")));
         assert_eq!(fs::read(out.join(&parts("a")[0].0)).unwrap(), b"a", "the served index keeps its parts");
     }
 

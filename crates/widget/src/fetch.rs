@@ -14,6 +14,8 @@ use web_sys::{Headers, RequestCache, RequestInit, Response};
 pub enum Freshness {
     Revalidate,
     Immutable,
+    /// Past every cache, updating it: a cached copy turned out damaged.
+    Reload,
 }
 
 /// The bytes at `url` (only `range` of them, when given), or a message
@@ -21,14 +23,18 @@ pub enum Freshness {
 pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u64>>) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = RequestInit::new();
-    if freshness == Freshness::Revalidate {
-        init.set_cache(RequestCache::NoCache);
+    match freshness {
+        Freshness::Revalidate => init.set_cache(RequestCache::NoCache),
+        Freshness::Reload => init.set_cache(RequestCache::Reload),
+        Freshness::Immutable => {}
     }
     if let Some(range) = &range {
         // Chromium's HTTP cache lets one transaction at a time read or write
         // a URL's entry, so ranges of one postings or store file, asked for
         // together, would come one after another; the searcher keeps them anyway.
-        init.set_cache(RequestCache::NoStore);
+        if freshness == Freshness::Immutable {
+            init.set_cache(RequestCache::NoStore);
+        }
         let headers = Headers::new().map_err(|e| describe(&e))?;
         headers
             .set("Range", &format!("bytes={}-{}", range.start, range.end.saturating_sub(1)))

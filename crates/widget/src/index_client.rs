@@ -4,11 +4,12 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::rc::Rc;
 
 use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
 use js_sys::{ArrayBuffer, Promise, Reflect, Symbol, Uint8Array};
-use qidiruv_engine::index::{Manifest, MANIFEST_NAME};
+use qidiruv_engine::index::{verify_part, Manifest, MANIFEST_NAME};
 use qidiruv_engine::{PartRequest, Presented, Query, SearchOptions, Searcher, Step};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -91,34 +92,56 @@ pub async fn index_at(base: &str) -> Result<Rc<LoadedIndex>, String> {
     result
 }
 
-/// The manifest, then the document table: the two fetches a focus prefetches
-/// (the loader starts them while the wasm downloads; see `prefetched`).
+/// The manifest, then the segments' document tables: the fetches a focus
+/// prefetches (the loader starts them while the wasm downloads; see
+/// `prefetched`). A prefetched table that fails its hash is fetched again,
+/// past the browser's cache.
 async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
     let manifest_url = format!("{base}{MANIFEST_NAME}");
-    let (bytes, docs) = match prefetched(&base).await {
+    let (bytes, mut docs) = match prefetched(&base).await {
         Some(parts) => parts,
-        None => (fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?, None),
+        None => (fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?, Vec::new()),
     };
     let manifest = parse_manifest(&bytes).map_err(|e| format!("{manifest_url}: {e}"))?;
-    let docs = match docs {
-        Some(docs) => docs,
-        None => fetch_bytes(&format!("{base}{}", manifest.parts.docs), Freshness::Immutable, None).await?,
-    };
-    let searcher = Searcher::open(manifest, &docs).map_err(|e| format!("{base}: {e}"))?;
+    docs.resize(manifest.segments.len(), None);
+    let tables = manifest.segments.iter().zip(docs).map(|(segment, prefetched)| {
+        let name = segment.parts.docs.clone();
+        let url = format!("{base}{name}");
+        async move {
+            match prefetched.filter(|bytes| verify_part(&name, bytes).is_ok()) {
+                Some(bytes) => Ok(bytes),
+                None => fetch_verified(&url, &name, None).await,
+            }
+        }
+    });
+    let tables = join_all(tables).await.into_iter().collect::<Result<Vec<_>, String>>()?;
+    let tables: Vec<&[u8]> = tables.iter().map(Vec::as_slice).collect();
+    let searcher = Searcher::open(manifest, &tables).map_err(|e| format!("{base}: {e}"))?;
     Ok(Rc::new(LoadedIndex { base, searcher: RefCell::new(searcher), fetching: RefCell::default() }))
 }
 
-/// The manifest and document table `qidiruv.js` fetched for `base`, if it
+/// A part (or a range of it), fetched again past every cache when a whole
+/// part fails its hash: a damaged copy in the HTTP cache or a CDN, under
+/// `immutable`, would otherwise stay damaged for good.
+async fn fetch_verified(url: &str, name: &str, range: Option<Range<u64>>) -> Result<Vec<u8>, String> {
+    let bytes = fetch_bytes(url, Freshness::Immutable, range.clone()).await?;
+    if range.is_some() || verify_part(name, &bytes).is_ok() {
+        return Ok(bytes);
+    }
+    fetch_bytes(url, Freshness::Reload, range).await
+}
+
+/// The manifest and document tables `qidiruv.js` fetched for `base`, if it
 /// did and they arrived; otherwise the widget fetches them itself.
-async fn prefetched(base: &str) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+async fn prefetched(base: &str) -> Option<(Vec<u8>, Vec<Option<Vec<u8>>>)> {
     let registry = Reflect::get(&js_sys::global(), &Symbol::for_("qidiruv.prefetched")).ok()?;
     let promise: Promise = registry.dyn_into::<js_sys::Map>().ok()?.get(&JsValue::from_str(base)).dyn_into().ok()?;
     let parts = JsFuture::from(promise).await.ok()?;
-    let bytes = |field: &str| {
-        let value = Reflect::get(&parts, &JsValue::from_str(field)).ok()?;
-        value.is_instance_of::<ArrayBuffer>().then(|| Uint8Array::new(&value).to_vec())
-    };
-    Some((bytes("manifest")?, bytes("docs")))
+    let bytes = |value: JsValue| value.is_instance_of::<ArrayBuffer>().then(|| Uint8Array::new(&value).to_vec());
+    let manifest = bytes(Reflect::get(&parts, &JsValue::from_str("manifest")).ok()?)?;
+    let docs = Reflect::get(&parts, &JsValue::from_str("docs")).ok()?;
+    let docs = docs.dyn_into::<js_sys::Array>().map(|docs| docs.iter().map(bytes).collect()).unwrap_or_default();
+    Some((manifest, docs))
 }
 
 fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
@@ -190,19 +213,28 @@ impl LoadedIndex {
         }
     }
 
-    /// Fetches the parts in parallel and hands them to the searcher.
+    /// Fetches the parts in parallel and hands them to the searcher. A
+    /// part the searcher refuses is fetched once more past every cache
+    /// before the search fails: nothing unverified is kept.
     async fn fetch_all(&self, requests: Vec<PartRequest>) -> Result<(), String> {
         let fetches: Vec<_> = requests.iter().map(|request| self.fetch(request)).collect();
         let fetched = join_all(fetches).await;
         let mut result = Ok(());
         for (request, bytes) in requests.iter().zip(fetched) {
             self.fetching.borrow_mut().remove(request);
-            let added = bytes.and_then(|bytes| {
-                self.searcher.borrow_mut().add_part(request, &bytes).map_err(|e| format!("{}: {e}", self.base))
-            });
+            let mut added = bytes.and_then(|bytes| self.add(request, &bytes));
+            if added.is_err() {
+                let url = format!("{}{}", self.base, request.name);
+                let again = fetch_bytes(&url, Freshness::Reload, request.range.clone()).await;
+                added = again.and_then(|bytes| self.add(request, &bytes));
+            }
             result = result.and(added);
         }
         result
+    }
+
+    fn add(&self, request: &PartRequest, bytes: &[u8]) -> Result<(), String> {
+        self.searcher.borrow_mut().add_part(request, bytes).map_err(|e| format!("{}: {e}", self.base))
     }
 
     fn fetch(&self, request: &PartRequest) -> Fetch<Rc<Vec<u8>>> {

@@ -10,17 +10,18 @@ use std::io;
 use std::ops::Range;
 use std::path::PathBuf;
 
+use super::catalog::{encode_catalog, CatalogEntry};
 use super::dictionary::{df_class, Dictionary, HeadKey, HeadPart, ShardPart};
 use super::doc_table::{DocInfo, DocTable};
-use super::manifest::{Manifest, Parts, StoreClass, FORMAT_NAME, FORMAT_VERSION};
+use super::manifest::{Manifest, Parts, Segment, StoreClass, FORMAT_NAME, FORMAT_VERSION};
 use super::part::{encode, part_name};
 use super::postings::{encode_list, Impact, Posting};
 use super::scratch::ScratchDir;
 use super::spill::{Accumulator, Counts, DEFAULT_BUDGET};
 use super::spool::Spool;
 use super::store::{
-    compress, decompress, encode_slot, slot_bytes_for, stored_text, StoredDoc, Translation, MAX_STORE_FILE_BYTES,
-    SLOT_HEADER_BYTES,
+    compress, decode_slot, decompress, encode_slot, slot_bytes_for, stored_text, StoredDoc, Translation,
+    MAX_STORE_FILE_BYTES, SLOT_HEADER_BYTES,
 };
 use super::{DocId, IndexError};
 use crate::analysis::{stems_of, tokenize};
@@ -59,6 +60,39 @@ pub struct Document {
     pub group: Option<String>,
 }
 
+impl Document {
+    /// A hash of everything indexed of the document: equal fingerprints,
+    /// equal parts. A publish re-indexes a document whose fingerprint changed.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hash = xxhash_rust::xxh3::Xxh3::new();
+        let date = self.date.map(|d| d.to_string()).unwrap_or_default();
+        let fields = [&self.id, &self.url, self.lang.tag(), &self.title, &date, &self.body, self.group_key()];
+        for field in fields {
+            hash.update(&(field.len() as u64).to_le_bytes());
+            hash.update(field.as_bytes());
+        }
+        hash.digest()
+    }
+
+    /// The translation group: documents with equal keys tell one story.
+    pub fn group_key(&self) -> &str {
+        self.group.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// What a new segment takes from the segments it joins: its number, their
+/// length sums (so its length normalisation is the index's, not its own
+/// few documents'), and their live documents' translation groups (so its
+/// articles link the stories' other languages).
+#[derive(Clone, Debug, Default)]
+pub struct Prior {
+    pub seq: u32,
+    /// Per language tag: documents, title words, body words.
+    pub lengths: BTreeMap<String, [u64; 3]>,
+    /// `(group, language tag, url)` of every live document in other segments.
+    pub links: Vec<(String, String, String)>,
+}
+
 /// Accumulates documents; [`IndexBuilder::finish`] writes the parts.
 pub struct IndexBuilder {
     postings: Accumulator,
@@ -68,6 +102,9 @@ pub struct IndexBuilder {
     stored: Spool,
     /// Each document's translation group key and url.
     links: Vec<(String, String)>,
+    /// Each document's catalog entry, in input order.
+    catalog: Vec<CatalogEntry>,
+    prior: Prior,
     /// The stem cache of documents added one at a time.
     stems: StemCache,
     /// Held for its removal on drop; last, so the files in it close first.
@@ -137,17 +174,43 @@ impl BuiltIndex {
     /// A searcher over this index with every part loaded (tests, benches,
     /// and tools that hold a whole index in memory anyway).
     pub fn searcher(&self) -> Result<crate::Searcher, IndexError> {
-        let docs = &self.manifest.parts.docs;
-        let table = self.parts.iter().find(|(name, _)| name == docs).map_or(&[][..], |(_, bytes)| bytes);
-        let mut searcher = crate::Searcher::open(self.manifest.clone(), table)?;
-        let parts = &self.manifest.parts;
-        let in_dictionary = |name: &String| parts.dictionary.iter().chain(&parts.heads).any(|(_, part)| part == name);
-        for (name, bytes) in self.parts.iter().filter(|(name, _)| name != docs) {
-            // Postings and store files are read as one range of all their bytes.
-            let range = (!in_dictionary(name)).then_some(0..bytes.len() as u64);
-            searcher.add_part(&crate::PartRequest { name: name.clone(), range }, bytes)?;
+        let bytes_of = |name: &str| self.parts.iter().find(|(n, _)| n == name).map_or(&[][..], |(_, b)| &b[..]);
+        let segments = &self.manifest.segments;
+        let tables: Vec<&[u8]> = segments.iter().map(|s| bytes_of(&s.parts.docs)).collect();
+        let mut searcher = crate::Searcher::open(self.manifest.clone(), &tables)?;
+        for parts in segments.iter().map(|s| &s.parts) {
+            let in_dictionary = |name: &str| parts.dictionary.iter().chain(&parts.heads).any(|(_, part)| part == name);
+            for name in parts.names().filter(|name| *name != parts.docs) {
+                let bytes = bytes_of(name);
+                // Postings and store files are read as one range of all their bytes.
+                let range = (!in_dictionary(name)).then_some(0..bytes.len() as u64);
+                searcher.add_part(&crate::PartRequest { name: name.to_string(), range }, bytes)?;
+            }
         }
         Ok(searcher)
+    }
+}
+
+impl BuiltIndex {
+    /// Every stored document with the size of its slot, slot by slot, each
+    /// checked as the reader checks it.
+    pub fn stored_docs(&self) -> Result<Vec<(StoredDoc, usize)>, IndexError> {
+        let bytes_of = |name: &str| self.parts.iter().find(|(n, _)| n == name).map_or(&[][..], |(_, b)| &b[..]);
+        let mut stored = Vec::new();
+        for segment in &self.manifest.segments {
+            let table: DocTable = super::part::decode(&segment.parts.docs, bytes_of(&segment.parts.docs))?;
+            for (class, store) in segment.parts.store.iter().enumerate() {
+                let slots = store.files.iter().flat_map(|file| bytes_of(file).chunks(store.slot_bytes as usize));
+                for (index, slot) in (0..).zip(slots) {
+                    let doc = table.doc_in_slot(class, index).ok_or_else(|| IndexError::Inconsistent {
+                        detail: format!("slot {index} of class {class} holds no document"),
+                    })?;
+                    let seed = slot_seed(segment.slot_seed(), doc);
+                    stored.push((decode_slot(slot, &format!("slot {index} of class {class}"), seed)?, slot.len()));
+                }
+            }
+        }
+        Ok(stored)
     }
 }
 
@@ -164,12 +227,29 @@ impl IndexBuilder {
         IndexBuilder::with_scratch(ScratchDir::create(scratch)?, budget)
     }
 
+    /// Makes the builder's output a segment joining the index `prior` describes.
+    pub fn joining(mut self, prior: Prior) -> IndexBuilder {
+        self.prior = prior;
+        self
+    }
+
+    /// Documents added so far.
+    pub fn len(&self) -> usize {
+        self.stats.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stats.is_empty()
+    }
+
     fn with_scratch(scratch: ScratchDir, budget: usize) -> io::Result<IndexBuilder> {
         Ok(IndexBuilder {
             postings: Accumulator::new(scratch.path(), budget),
             stats: Vec::new(),
             stored: Spool::create(&scratch.path().join("store.spool"))?,
             links: Vec::new(),
+            catalog: Vec::new(),
+            prior: Prior::default(),
             stems: StemCache::default(),
             _scratch: scratch,
         })
@@ -204,8 +284,11 @@ impl IndexBuilder {
             self.postings.add(term, Counts { doc: id, title_tf: *title_tf, body_tf: *body_tf })?;
         }
         let day = doc.date.map(Date::days_since_epoch);
+        let fingerprint = doc.fingerprint();
+        let group = doc.group_key().to_string();
+        self.catalog.push(CatalogEntry { id: doc.id, fingerprint, group: group.clone() });
         self.stats.push((analysed.title_len, analysed.body_len, day, doc.lang));
-        self.links.push((doc.group.unwrap_or(doc.id), doc.url));
+        self.links.push((group, doc.url));
         self.stored.push(record)
     }
 
@@ -213,22 +296,25 @@ impl IndexBuilder {
     /// their order, so equal input gives byte-identical parts.
     pub fn finish(self) -> io::Result<BuiltIndex> {
         let mut parts = Vec::new();
-        let manifest = self.finish_into(|name, bytes| {
+        let segment = self.finish_into(|name, bytes| {
             parts.push((name.to_string(), bytes));
             Ok::<(), io::Error>(())
         })?;
-        Ok(BuiltIndex { manifest, parts })
+        let languages = segment.lengths.iter().map(|(tag, [docs, ..])| (tag.clone(), *docs as u32)).collect();
+        Ok(BuiltIndex { manifest: Manifest::new(vec![segment], languages), parts })
     }
 
-    /// [`finish`](Self::finish), handing each part to `write` (name, bytes)
-    /// as soon as it is encoded, in the manifest's part order, rather than
-    /// holding them all: the store alone is most of an index's bytes.
+    /// The segment of [`finish`](Self::finish), handing each part to `write`
+    /// (name, bytes) as soon as it is encoded, rather than holding them all:
+    /// the store alone is most of an index's bytes.
     pub fn finish_into<E: From<io::Error>>(
         mut self,
         mut write: impl FnMut(&str, Vec<u8>) -> Result<(), E>,
-    ) -> Result<Manifest, E> {
+    ) -> Result<Segment, E> {
+        let seq = self.prior.seq;
+        let named = |stem: &str, bytes: &[u8]| part_name(&format!("s{seq}-{stem}"), "bin", bytes);
         let tags: Vec<&str> = self.stats.iter().map(|stat| stat.3.tag()).collect();
-        link_translations(&mut self.stored, &self.links, &tags)?;
+        link_translations(&mut self.stored, &self.links, &tags, &self.prior.links)?;
         // Each document's slot size; the store's classes are the sizes in use.
         let slot_sizes: Vec<usize> =
             (0..self.stats.len()).map(|doc| slot_bytes_for(self.stored.size(doc) + SLOT_HEADER_BYTES)).collect();
@@ -248,7 +334,7 @@ impl IndexBuilder {
             new_id[doc] = id as DocId;
         }
         let stats: Vec<_> = order.iter().map(|&doc| self.stats[doc].clone()).collect();
-        let (mut table, languages) = doc_table(&stats);
+        let mut table = doc_table(&stats);
         for (id, &doc) in (0..).zip(&order) {
             if table.slot_runs.last().is_none_or(|&(_, class)| class != class_of(doc)) {
                 table.slot_runs.push((id, class_of(doc)));
@@ -256,14 +342,27 @@ impl IndexBuilder {
         }
         let lengths: Vec<(u32, u32, u16)> =
             stats.iter().zip(&table.docs).map(|(&(title, body, ..), info)| (title, body, info.lang)).collect();
-        let weights = TermWeights::new(&lengths, table.langs.len());
+        let own_lengths = length_sums(&lengths, &table.langs);
+        // Weighed against the whole index's lengths, the new segment's
+        // scores compare with the older segments' own.
+        let sums = table.langs.iter().map(|tag| {
+            let [docs, title, body] = own_lengths[tag];
+            let [prior_docs, prior_title, prior_body] = self.prior.lengths.get(tag).copied().unwrap_or_default();
+            (title + prior_title, body + prior_body, docs + prior_docs)
+        });
+        let weights = TermWeights::from_sums(sums.collect());
         let terms = weighted_terms(self.postings, &new_id, &weights, &lengths)?;
 
+        let catalog: Vec<CatalogEntry> = order.iter().map(|&doc| self.catalog[doc].clone()).collect();
+        let catalog_bytes = encode_catalog(&catalog);
+        let catalog = named("catalog", &catalog_bytes);
+        write(&catalog, catalog_bytes)?;
+        let slot_seed = super::part::name_hash(&catalog).expect("a part name carries its hash");
         let docs_bytes = encode(&table);
-        let docs = part_name("docs", "bin", &docs_bytes);
+        let docs = named("docs", &docs_bytes);
         write(&docs, docs_bytes)?;
         let mut postings = Vec::new();
-        postings_files(&terms, |name, bytes| {
+        postings_files(&terms, &named, |name, bytes| {
             postings.push((name.clone(), bytes.len() as u64));
             write(&name, bytes)
         })?;
@@ -271,7 +370,7 @@ impl IndexBuilder {
         let mut dictionary = Vec::new();
         for (n, (first_key, shard)) in shards(&terms, &list_starts).into_iter().enumerate() {
             let bytes = encode(&shard);
-            let name = part_name(&format!("dict-{n}"), "bin", &bytes);
+            let name = named(&format!("dict-{n}"), &bytes);
             dictionary.push((first_key, name.clone()));
             write(&name, bytes)?;
         }
@@ -279,30 +378,53 @@ impl IndexBuilder {
         let firsts = dictionary.iter().map(|(first, _)| first.clone()).collect();
         for (n, (prefix, head)) in wide_prefix_heads(&terms, &list_starts, firsts).into_iter().enumerate() {
             let bytes = encode(&head);
-            let name = part_name(&format!("head-{n}"), "bin", &bytes);
+            let name = named(&format!("head-{n}"), &bytes);
             heads.push((prefix, name.clone()));
             write(&name, bytes)?;
         }
         let term_count = terms.len() as u64;
         // The encoded lists are in the postings files now.
         drop(terms);
-        let store_classes = store_files(&mut self.stored, &order, &table, &classes, &mut write)?;
-        let names: Vec<&str> = std::iter::once(docs.as_str())
-            .chain(postings.iter().map(|(name, _)| name.as_str()))
-            .chain(dictionary.iter().chain(&heads).map(|(_, name)| name.as_str()))
-            .chain(store_classes.iter().flat_map(|class| class.files.iter().map(String::as_str)))
-            .collect();
-        let manifest = Manifest {
-            format: FORMAT_NAME.to_string(),
-            version: FORMAT_VERSION,
-            build_id: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(names.join("\n").as_bytes())),
+        let store = StoreWriter { stored: &mut self.stored, order: &order, table: &table, named: &named, slot_seed };
+        let store_classes = store.write(&classes, &mut write)?;
+        Ok(Segment {
+            seq,
             documents: order.len() as DocId,
             terms: term_count,
-            languages,
+            deleted: Vec::new(),
+            lengths: own_lengths,
+            catalog,
             parts: Parts { dictionary, heads, docs, postings, store: store_classes },
-        };
-        Ok(manifest)
+        })
     }
+}
+
+impl Manifest {
+    /// The manifest of an index of `segments`, with `languages` its live
+    /// documents per language.
+    pub fn new(segments: Vec<Segment>, languages: BTreeMap<String, u32>) -> Manifest {
+        Manifest {
+            format: FORMAT_NAME.to_string(),
+            version: FORMAT_VERSION,
+            build_id: Manifest::build_id(&segments),
+            documents: segments.iter().map(Segment::live).sum(),
+            terms: segments.iter().map(|s| s.terms).sum(),
+            languages,
+            segments,
+        }
+    }
+}
+
+/// Per language tag: documents, title words and body words.
+fn length_sums(lengths: &[(u32, u32, u16)], langs: &[String]) -> BTreeMap<String, [u64; 3]> {
+    let mut sums: BTreeMap<String, [u64; 3]> = langs.iter().map(|tag| (tag.clone(), [0; 3])).collect();
+    for &(title, body, lang) in lengths {
+        let sum = sums.get_mut(&langs[usize::from(lang)]).expect("every language has a sum");
+        sum[0] += 1;
+        sum[1] += u64::from(title);
+        sum[2] += u64::from(body);
+    }
+    sums
 }
 
 /// What a result shows of `doc`, but for its translations (known only once
@@ -467,8 +589,12 @@ fn head(terms: &[EncodedTerm], list_starts: &[u64], prefix: &str, under: Range<u
 
 /// The postings lists in term order, cut into files at list boundaries,
 /// each handed to `write` (name, bytes) once full.
-fn postings_files<E>(terms: &[EncodedTerm], mut write: impl FnMut(String, Vec<u8>) -> Result<(), E>) -> Result<(), E> {
-    let mut named = |n: usize, bytes: Vec<u8>| write(part_name(&format!("postings-{n}"), "bin", &bytes), bytes);
+fn postings_files<E>(
+    terms: &[EncodedTerm],
+    name: &impl Fn(&str, &[u8]) -> String,
+    mut write: impl FnMut(String, Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut named = |n: usize, bytes: Vec<u8>| write(name(&format!("postings-{n}"), &bytes), bytes);
     let (mut file, mut n): (Option<Vec<u8>>, usize) = (None, 0);
     for term in terms {
         match &mut file {
@@ -484,37 +610,54 @@ fn postings_files<E>(terms: &[EncodedTerm], mut write: impl FnMut(String, Vec<u8
     file.map_or(Ok(()), |last| named(n, last))
 }
 
-/// The store's files, a class of slots per size in `classes` (ascending),
-/// each file handed to `write` (name, bytes) as it is cut; returns the classes.
-/// `order`: the input numbers in index order.
-fn store_files<E: From<io::Error>>(
-    stored: &mut Spool,
-    order: &[usize],
-    table: &DocTable,
-    classes: &[usize],
-    write: &mut impl FnMut(&str, Vec<u8>) -> Result<(), E>,
-) -> Result<Vec<StoreClass>, E> {
-    let records = stored.reader()?;
-    let mut store = Vec::new();
-    for (class, &slot_bytes) in classes.iter().enumerate() {
-        let runs = (0..table.slot_runs.len()).map(|i| table.run(i)).filter(|&(_, c)| c == class);
-        let ids = runs.flat_map(|(run, _)| run);
-        let docs: Vec<usize> = ids.map(|id| order[id as usize]).collect();
-        let file_docs = (MAX_STORE_FILE_BYTES / slot_bytes).max(1);
-        let mut files = Vec::new();
-        for (n, docs) in docs.chunks(file_docs).enumerate() {
-            let slots = in_parallel(docs, |&doc| records.read(doc).map(|record| encode_slot(&record, slot_bytes)));
-            let mut bytes = Vec::with_capacity(docs.len() * slot_bytes);
-            for slot in slots {
-                bytes.extend(slot?);
+/// What writing the store's files needs.
+struct StoreWriter<'a, N> {
+    stored: &'a mut Spool,
+    /// The input numbers in index order.
+    order: &'a [usize],
+    table: &'a DocTable,
+    named: &'a N,
+    slot_seed: u64,
+}
+
+impl<N: Fn(&str, &[u8]) -> String> StoreWriter<'_, N> {
+    /// The store's files, a class of slots per size in `classes` (ascending),
+    /// each file handed to `write` (name, bytes) as it is cut; returns the classes.
+    fn write<E: From<io::Error>>(
+        self,
+        classes: &[usize],
+        write: &mut impl FnMut(&str, Vec<u8>) -> Result<(), E>,
+    ) -> Result<Vec<StoreClass>, E> {
+        let records = self.stored.reader()?;
+        let mut store = Vec::new();
+        for (class, &slot_bytes) in classes.iter().enumerate() {
+            let runs = (0..self.table.slot_runs.len()).map(|i| self.table.run(i)).filter(|&(_, c)| c == class);
+            let ids: Vec<DocId> = runs.flat_map(|(run, _)| run).collect();
+            let file_docs = (MAX_STORE_FILE_BYTES / slot_bytes).max(1);
+            let mut files = Vec::new();
+            for (n, ids) in ids.chunks(file_docs).enumerate() {
+                let slots = in_parallel(ids, |&id| {
+                    let record = records.read(self.order[id as usize])?;
+                    Ok::<_, io::Error>(encode_slot(&record, slot_bytes, slot_seed(self.slot_seed, id)))
+                });
+                let mut bytes = Vec::with_capacity(ids.len() * slot_bytes);
+                for slot in slots {
+                    bytes.extend(slot?);
+                }
+                let name = (self.named)(&format!("store-{slot_bytes}-{n}"), &bytes);
+                write(&name, bytes)?;
+                files.push(name);
             }
-            let name = part_name(&format!("store-{slot_bytes}-{n}"), "bin", &bytes);
-            write(&name, bytes)?;
-            files.push(name);
+            store.push(StoreClass { slot_bytes: slot_bytes as u32, file_docs: file_docs as u32, files });
         }
-        store.push(StoreClass { slot_bytes: slot_bytes as u32, file_docs: file_docs as u32, files });
+        Ok(store)
     }
-    Ok(store)
+}
+
+/// The checksum seed of document `doc`'s slot in a segment seeded `segment`:
+/// a slot checks out only as the document the reader asked for.
+pub(crate) fn slot_seed(segment: u64, doc: DocId) -> u64 {
+    segment ^ u64::from(doc).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// `f` over `items` on every core, results in order. The build's costly
@@ -533,20 +676,32 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
 }
 
 /// Gives every document the languages and urls of the others in its
-/// group, recompressing the records of those that have any.
+/// group, here or in other segments (`prior`: group, language, url),
+/// recompressing the records of those that have any.
 /// `links`: each document's group and url; `tags`: its language.
-fn link_translations(stored: &mut Spool, links: &[(String, String)], tags: &[&str]) -> io::Result<()> {
-    let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (doc, (group, _)) in links.iter().enumerate() {
-        members.entry(group).or_default().push(doc);
+fn link_translations(
+    stored: &mut Spool,
+    links: &[(String, String)],
+    tags: &[&str],
+    prior: &[(String, String, String)],
+) -> io::Result<()> {
+    let mut members: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+    for (doc, (group, url)) in links.iter().enumerate() {
+        members.entry(group).or_default().push((tags[doc], url));
+    }
+    for (group, tag, url) in prior {
+        if let Some(members) = members.get_mut(group.as_str()) {
+            members.push((tag, url));
+        }
     }
     let mut linked: Vec<(usize, Vec<Translation>)> = Vec::new();
-    for docs in members.values().filter(|docs| docs.len() > 1) {
-        for &doc in docs {
+    for (doc, (group, _)) in links.iter().enumerate() {
+        let docs = &members[group.as_str()];
+        if docs.len() > 1 {
             let mut translations: Vec<Translation> = docs
                 .iter()
-                .filter(|&&other| other != doc && !links[other].1.is_empty() && tags[other] != tags[doc])
-                .map(|&other| Translation { lang: tags[other].to_string(), url: links[other].1.clone() })
+                .filter(|&&(tag, url)| !url.is_empty() && tag != tags[doc])
+                .map(|&(tag, url)| Translation { lang: tag.to_string(), url: url.to_string() })
                 .collect();
             translations.sort_by(|a, b| a.lang.cmp(&b.lang).then_with(|| a.url.cmp(&b.url)));
             if !translations.is_empty() {
@@ -570,12 +725,10 @@ fn link_translations(stored: &mut Spool, links: &[(String, String)], tags: &[&st
     Ok(())
 }
 
-fn doc_table(stats: &[(u32, u32, Option<i32>, Lang)]) -> (DocTable, BTreeMap<String, u32>) {
-    let mut languages: BTreeMap<String, u32> = BTreeMap::new();
-    for (.., lang) in stats {
-        *languages.entry(lang.tag().to_string()).or_default() += 1;
-    }
-    let langs: Vec<String> = languages.keys().cloned().collect();
+fn doc_table(stats: &[(u32, u32, Option<i32>, Lang)]) -> DocTable {
+    let mut langs: Vec<String> = stats.iter().map(|(.., lang)| lang.tag().to_string()).collect();
+    langs.sort_unstable();
+    langs.dedup();
     let docs = stats
         .iter()
         .map(|(_, _, day, lang)| DocInfo {
@@ -583,5 +736,5 @@ fn doc_table(stats: &[(u32, u32, Option<i32>, Lang)]) -> (DocTable, BTreeMap<Str
             lang: langs.iter().position(|l| l == lang.tag()).unwrap_or(0) as u16,
         })
         .collect();
-    (DocTable { langs, docs, slot_runs: Vec::new() }, languages)
+    DocTable { langs, docs, slot_runs: Vec::new() }
 }

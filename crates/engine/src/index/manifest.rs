@@ -3,39 +3,64 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use super::IndexError;
+use super::{DocId, IndexError};
 
 /// The manifest's stable file name.
 pub const MANIFEST_NAME: &str = "qidiruv.json";
 /// Identifies a Qidiruv index, so a stray JSON file is not mistaken for one.
 pub const FORMAT_NAME: &str = "qidiruv-index";
 /// Bumped on every incompatible change to any part.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// What a reader needs to find and check every other part.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub format: String,
     pub version: u32,
-    /// Hash of all part names: equal builds have equal ids.
+    /// Hash of all part names and deletions: equal indexes have equal ids.
     pub build_id: String,
+    /// Live documents: in some segment and not deleted.
+    pub documents: u32,
+    /// Terms over all segments (a term in two segments counts twice).
+    pub terms: u64,
+    /// Live documents per language tag.
+    pub languages: BTreeMap<String, u32>,
+    /// The segments, oldest first. Their documents are numbered one after
+    /// another: a segment's first document is the sum of the sizes of the
+    /// segments before it.
+    pub segments: Vec<Segment>,
+}
+
+/// An immutable part of the index over some of its documents: a publish
+/// adds a segment for what is new or changed, and deletes by listing ids
+/// in `deleted`, so the parts of older segments never change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    /// Its number, unique in the index: its parts' names start `s<seq>-`.
+    pub seq: u32,
+    /// Documents in the segment, deleted ones included.
     pub documents: u32,
     pub terms: u64,
-    /// Documents per language tag.
-    pub languages: BTreeMap<String, u32>,
+    /// Deleted documents, by their number within the segment, ascending.
+    #[serde(default)]
+    pub deleted: Vec<DocId>,
+    /// Per language tag: documents, title words and body words, what a
+    /// later segment's length normalisation starts from.
+    pub lengths: BTreeMap<String, [u64; 3]>,
+    /// The builder's record of the segment's documents (see
+    /// [`crate::index::catalog`]); readers in the browser never fetch it.
+    pub catalog: String,
     pub parts: Parts,
 }
 
-/// File names of the content-hashed parts, relative to the manifest.
+/// File names of a segment's content-hashed parts, relative to the manifest.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Parts {
     /// Dictionary shards, in key order, each with its first key (the first
     /// shard's is empty).
     pub dictionary: Vec<(String, String)>,
     /// The wide prefixes' heads (see [`crate::index::dictionary`]), in key
-    /// order, each with its prefix. (Defaulted so that an older manifest,
-    /// without it, is refused for its version rather than for this field.)
-    #[serde(default)]
+    /// order, each with its prefix.
     pub heads: Vec<(String, String)>,
     pub docs: String,
     /// Postings files, each with its length in bytes; taken as one, in this
@@ -74,11 +99,47 @@ impl Manifest {
         }
     }
 
-    /// Every part the manifest names, in a fixed order.
+    /// Every part the manifest names, catalogs included, in a fixed order.
     pub fn part_names(&self) -> impl Iterator<Item = &str> {
-        let dictionary = self.parts.dictionary.iter().chain(&self.parts.heads).map(|(_, name)| name);
-        let postings = self.parts.postings.iter().map(|(name, _)| name);
-        let store = self.parts.store.iter().flat_map(|class| &class.files);
-        std::iter::once(&self.parts.docs).chain(dictionary).chain(postings).chain(store).map(String::as_str)
+        self.segments.iter().flat_map(|segment| std::iter::once(segment.catalog.as_str()).chain(segment.parts.names()))
+    }
+
+    /// A build id for these segments: equal segments and deletions, equal ids.
+    pub fn build_id(segments: &[Segment]) -> String {
+        let mut text = String::new();
+        for segment in segments {
+            text.push_str(&segment.catalog);
+            for name in segment.parts.names() {
+                text.push('\n');
+                text.push_str(name);
+            }
+            text.push_str(&format!("\ndeleted {:?}\n", segment.deleted));
+        }
+        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+    }
+}
+
+impl Parts {
+    /// The parts a reader fetches, in a fixed order: document table,
+    /// dictionary, postings, store.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        let dictionary = self.dictionary.iter().chain(&self.heads).map(|(_, name)| name);
+        let postings = self.postings.iter().map(|(name, _)| name);
+        let store = self.store.iter().flat_map(|class| &class.files);
+        std::iter::once(&self.docs).chain(dictionary).chain(postings).chain(store).map(String::as_str)
+    }
+}
+
+impl Segment {
+    /// The seed of this segment's store slot checksums: the hash its
+    /// catalog's name carries, so a slot read from another build's store
+    /// file fails its checksum instead of showing another article.
+    pub fn slot_seed(&self) -> u64 {
+        super::part::name_hash(&self.catalog).unwrap_or(0)
+    }
+
+    /// Live documents of the segment.
+    pub fn live(&self) -> u32 {
+        self.documents.saturating_sub(self.deleted.len() as u32)
     }
 }

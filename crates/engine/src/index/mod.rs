@@ -27,6 +27,7 @@
 //! types in this module.
 
 mod builder;
+pub mod catalog;
 pub mod dictionary;
 mod doc_table;
 mod error;
@@ -39,15 +40,17 @@ mod spill;
 mod spool;
 pub mod store;
 
-pub use builder::{BuiltIndex, Document, IndexBuilder};
+pub(crate) use builder::slot_seed;
+pub use builder::{BuiltIndex, Document, IndexBuilder, Prior};
 pub use doc_table::{DocInfo, DocTable};
 pub use error::IndexError;
-pub use manifest::{Manifest, Parts, StoreClass, FORMAT_NAME, FORMAT_VERSION, MANIFEST_NAME};
-pub use part::{part_name, verify_part};
+pub use manifest::{Manifest, Parts, Segment, StoreClass, FORMAT_NAME, FORMAT_VERSION, MANIFEST_NAME};
+pub use part::{name_hash, part_name, verify_part};
 pub use spill::DEFAULT_BUDGET as DEFAULT_POSTINGS_BUDGET;
 pub use store::{StoredDoc, Translation};
 
-/// A document's number in the index: by language, then in input order.
+/// A document's number: within a segment, by language, then slot class,
+/// then input order; in the index, after every earlier segment's documents.
 pub type DocId = u32;
 
 /// The first byte of every stem key in the dictionary.

@@ -10,12 +10,16 @@ pub fn part_name(stem: &str, ext: &str, bytes: &[u8]) -> String {
 
 /// Checks that `bytes` hash to the hash in `name`.
 pub fn verify_part(name: &str, bytes: &[u8]) -> Result<(), IndexError> {
-    let expected = name.split('.').rev().nth(1).and_then(|hex| u64::from_str_radix(hex, 16).ok());
-    if expected == Some(xxh3_64(bytes)) {
+    if name_hash(name) == Some(xxh3_64(bytes)) {
         Ok(())
     } else {
         Err(IndexError::HashMismatch { part: name.to_string() })
     }
+}
+
+/// The content hash a part's name carries.
+pub fn name_hash(name: &str) -> Option<u64> {
+    name.split('.').rev().nth(1).and_then(|hex| u64::from_str_radix(hex, 16).ok())
 }
 
 /// Decodes a verified part with postcard, naming the part on failure.

@@ -16,12 +16,13 @@
 //!
 //! A slot holds `[checksum: u32 LE][length: u16 LE][deflate of the postcard
 //! StoredDoc][zero padding]`. The checksum (low 32 bits of xxh3 over the
-//! compressed bytes) catches a damaged slot, since a range cannot be checked
-//! against the file's hash. A document too large for the largest slot keeps
+//! compressed bytes, seeded by the segment and the document's number)
+//! catches a damaged slot, since a range cannot be checked against the
+//! file's hash, and a slot of another document or another build. A document too large for the largest slot keeps
 //! the start of its text: excerpts and phrase checks see that much.
 
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use super::IndexError;
 
@@ -89,7 +90,8 @@ pub fn decompress(payload: &[u8]) -> Result<StoredDoc, String> {
 
 /// The slot for the [`compress`]ed record `compressed`, its text cut (at a
 /// word) until it fits.
-pub fn encode_slot(compressed: &[u8], slot_bytes: usize) -> Vec<u8> {
+/// `seed` ties the slot to its document (see `decode_slot`).
+pub fn encode_slot(compressed: &[u8], slot_bytes: usize, seed: u64) -> Vec<u8> {
     let mut payload = compressed.to_vec();
     if payload.len() + SLOT_HEADER_BYTES > slot_bytes {
         let mut doc = decompress(compressed).expect("a record this build compressed inflates");
@@ -112,22 +114,22 @@ pub fn encode_slot(compressed: &[u8], slot_bytes: usize) -> Vec<u8> {
         }
     }
     let mut slot = Vec::with_capacity(slot_bytes);
-    slot.extend_from_slice(&(xxh3_64(&payload) as u32).to_le_bytes());
+    slot.extend_from_slice(&(xxh3_64_with_seed(&payload, seed) as u32).to_le_bytes());
     slot.extend_from_slice(&(payload.len() as u16).to_le_bytes());
     slot.extend_from_slice(&payload);
     slot.resize(slot_bytes, 0);
     slot
 }
 
-/// Decodes one slot; `at` names it in errors.
-pub fn decode_slot(slot: &[u8], at: &str) -> Result<StoredDoc, IndexError> {
+/// Decodes one slot written with `seed`; `at` names it in errors.
+pub fn decode_slot(slot: &[u8], at: &str, seed: u64) -> Result<StoredDoc, IndexError> {
     let corrupt = |detail: &str| IndexError::Corrupt { part: at.to_string(), detail: detail.to_string() };
     let (checksum, rest) = slot.split_first_chunk::<4>().ok_or_else(|| corrupt("slot cut short"))?;
     let (length, rest) = rest.split_first_chunk::<2>().ok_or_else(|| corrupt("slot cut short"))?;
     let payload =
         rest.get(..usize::from(u16::from_le_bytes(*length))).ok_or_else(|| corrupt("length past the slot"))?;
-    if xxh3_64(payload) as u32 != u32::from_le_bytes(*checksum) {
-        return Err(corrupt("checksum mismatch: the slot is damaged"));
+    if xxh3_64_with_seed(payload, seed) as u32 != u32::from_le_bytes(*checksum) {
+        return Err(corrupt("checksum mismatch: the slot is damaged, or of another document or build"));
     }
     decompress(payload).map_err(|detail| corrupt(&detail))
 }
@@ -205,9 +207,9 @@ mod tests {
     #[test]
     fn a_long_document_keeps_the_start_of_its_text() {
         let long = (0..3000).map(|n| format!("слово{n}")).collect::<Vec<_>>().join(" ");
-        let slot = encode_slot(&compress(&doc("Заголовок", &long)), 1024);
+        let slot = encode_slot(&compress(&doc("Заголовок", &long)), 1024, 7);
         assert_eq!(slot.len(), 1024);
-        let back = decode_slot(&slot, "test").unwrap();
+        let back = decode_slot(&slot, "test", 7).unwrap();
         assert_eq!(back.title, "Заголовок");
         assert!(
             back.text.starts_with("слово0 слово1 ") && long.starts_with(&back.text) && back.text.len() < long.len()
@@ -216,23 +218,45 @@ mod tests {
 
     #[test]
     fn a_damaged_slot_is_an_error() {
-        let mut slot = encode_slot(&compress(&doc("Title", "Some text.")), 512);
+        let mut slot = encode_slot(&compress(&doc("Title", "Some text.")), 512, 7);
+        assert!(decode_slot(&slot, "test", 7).is_ok());
+        assert!(decode_slot(&slot, "test", 8).is_err(), "another document's or build's slot");
         slot[8] ^= 1;
-        assert!(decode_slot(&slot, "test").is_err());
-        assert!(decode_slot(&slot[..3], "test").is_err());
+        assert!(decode_slot(&slot, "test", 7).is_err());
+        assert!(decode_slot(&slot[..3], "test", 7).is_err());
     }
 
     proptest! {
         #[test]
         fn slots_round_trip(title in "\\PC{0,40}", text in "[a-zа-я ]{0,400}") {
             let original = doc(&title, &text);
-            let slot = encode_slot(&compress(&original), 1024);
-            prop_assert_eq!(decode_slot(&slot, "test")?, original);
+            let slot = encode_slot(&compress(&original), 1024, 7);
+            prop_assert_eq!(decode_slot(&slot, "test", 7)?, original);
         }
 
         #[test]
         fn garbage_is_an_error_not_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
-            let _ = decode_slot(&bytes, "test");
+            let _ = decode_slot(&bytes, "test", 7);
+        }
+
+        /// Damage behind a valid checksum reaches the inflater and the
+        /// record decoder, which must answer with an error too.
+        #[test]
+        fn forged_slots_are_errors_not_panics(payload in proptest::collection::vec(any::<u8>(), 0..300), seed: u64) {
+            let mut slot = (xxh3_64_with_seed(&payload, seed) as u32).to_le_bytes().to_vec();
+            slot.extend_from_slice(&(payload.len() as u16).to_le_bytes());
+            slot.extend_from_slice(&payload);
+            let _ = decode_slot(&slot, "test", seed);
+        }
+
+        /// Valid deflate of damaged records, behind a valid checksum.
+        #[test]
+        fn forged_records_are_errors_not_panics(record in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let payload = miniz_oxide::deflate::compress_to_vec(&record, 6);
+            let mut slot = (xxh3_64_with_seed(&payload, 1) as u32).to_le_bytes().to_vec();
+            slot.extend_from_slice(&(payload.len() as u16).to_le_bytes());
+            slot.extend_from_slice(&payload);
+            let _ = decode_slot(&slot, "test", 1);
         }
     }
 }

@@ -46,6 +46,8 @@ pub struct Expansion {
     /// A typo guess for a word that also matched directly: worth scoring
     /// only when its postings list lies next to lists fetched anyway.
     pub optional: bool,
+    /// The segment whose dictionary holds the key.
+    pub segment: usize,
 }
 
 /// Everything one query word matched.
@@ -56,6 +58,24 @@ pub struct WordMatch {
     pub corrected: bool,
     /// The word as switched to the other keyboard layout, when that is what matched.
     pub layout: Option<QueryWord>,
+}
+
+/// One word's matches in each segment (by number) as one: a word that
+/// matched directly in some segment is not corrected in the others, as one
+/// dictionary over all of them would not have corrected it; else the
+/// corrections, a keyboard-layout reading before typo guesses.
+pub fn combine(found: Vec<(usize, WordMatch)>) -> WordMatch {
+    let direct = found.iter().any(|(_, m)| !m.corrected && !m.expansions.is_empty());
+    let layout = if direct { None } else { found.iter().find_map(|(_, m)| m.layout.clone()) };
+    let mut combined = WordMatch { expansions: Vec::new(), corrected: false, layout };
+    for (segment, matched) in found {
+        let wanted = if direct { !matched.corrected } else { matched.layout == combined.layout };
+        if wanted {
+            combined.expansions.extend(matched.expansions.into_iter().map(|e| Expansion { segment, ..e }));
+        }
+    }
+    combined.corrected = !direct && !combined.expansions.is_empty();
+    combined
 }
 
 /// How many typos a word of `letters` letters (in its own script) may carry.
@@ -227,6 +247,7 @@ fn matched(
                     term,
                     quality: quality * scale,
                     optional: false,
+                    segment: 0,
                 });
             }
         }
@@ -336,6 +357,7 @@ fn most_frequent(mut candidates: Vec<Candidate>, limit: usize, quality: f32) -> 
         term: c.term,
         quality,
         optional: false,
+        segment: 0,
     })
 }
 

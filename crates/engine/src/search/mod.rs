@@ -4,6 +4,7 @@ mod expand;
 mod matcher;
 mod ranking;
 mod recent;
+mod segment;
 mod tally;
 
 use std::cell::RefCell;
@@ -13,10 +14,8 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::index::dictionary::Dictionary;
-use crate::index::postings::{decode_list, Posting};
-use crate::index::store::decode_slot;
-use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoreClass, StoredDoc};
+use crate::index::postings::Posting;
+use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoredDoc};
 use crate::query::{Query, QueryWord};
 use crate::result::{self, present, DocWords, Presented};
 use crate::Date;
@@ -27,6 +26,7 @@ pub use matcher::{Matcher, WordMatcher};
 use ranking::Ranker;
 pub(crate) use ranking::TermWeights;
 use recent::Recent;
+use segment::{SegmentReader, Slot};
 use tally::Tally;
 
 /// Options a caller sets per query.
@@ -134,35 +134,24 @@ impl PartRequest {
     }
 }
 
-/// Where a part name belongs.
-#[derive(Clone, Copy)]
-enum Slot {
-    Shard(usize),
-    Head(usize),
-    /// A postings file, by its place in the manifest.
-    Postings(usize),
-    /// Slot class, file.
-    Store(usize, usize),
-}
-
-/// An open index: the manifest and document table, plus the dictionary
-/// shards, postings lists and store slots loaded so far. Queries ask for
-/// the parts they need ([`Step::Need`]); the caller fetches them however it
-/// can (files, HTTP) and hands them over with [`Searcher::add_part`].
+/// An open index: the manifest and document tables, plus the dictionary
+/// shards, postings lists and store slots loaded so far, over every
+/// segment. Queries ask for the parts they need ([`Step::Need`]); the
+/// caller fetches them however it can (files, HTTP) and hands them over
+/// with [`Searcher::add_part`].
 pub struct Searcher {
     manifest: Manifest,
+    /// Every segment's documents in one table, numbered as in the index,
+    /// with the languages of all segments.
     table: DocTable,
+    /// Per document: deleted by a later publish (empty when none is).
+    deleted: Vec<bool>,
     ranker: Ranker,
-    /// Documents per language index.
+    /// Live documents per language index.
     lang_docs: Vec<u32>,
-    slots: HashMap<String, Slot>,
-    dictionary: Dictionary,
-    /// Where each postings file starts in all of them taken as one, and
-    /// where the last ends.
-    postings_starts: Vec<u64>,
-    /// Loaded runs of postings lists, by where they start in all postings
-    /// files taken as one.
-    lists: Vec<(u64, Vec<u8>)>,
+    /// Each part's segment and place in it.
+    slots: HashMap<String, (usize, Slot)>,
+    segments: Vec<SegmentReader>,
     store: FxHashMap<DocId, StoredDoc>,
     expansions: Recent<QueryWord, WordMatch>,
     words: Recent<DocId, Arc<DocWords>>,
@@ -170,66 +159,52 @@ pub struct Searcher {
 }
 
 impl Searcher {
-    /// Checks the manifest's version and the document table (the part
-    /// named `manifest.parts.docs`) against it.
-    pub fn open(manifest: Manifest, docs: &[u8]) -> Result<Searcher, IndexError> {
+    /// Checks the manifest's version and each segment's document table
+    /// (`docs`, the parts named by the segments' `parts.docs`, in order)
+    /// against it.
+    pub fn open(manifest: Manifest, docs: &[&[u8]]) -> Result<Searcher, IndexError> {
         manifest.check_version()?;
-        let table: DocTable = crate::index::part::decode(&manifest.parts.docs, docs)?;
-        let parts = &manifest.parts;
-        let class_fits = |(class, c): (usize, &StoreClass)| {
-            c.slot_bytes > 0
-                && c.file_docs > 0
-                && table.class_docs(class) <= c.files.len() as u64 * u64::from(c.file_docs)
-        };
-        let store_ok = table.slot_runs_fit(parts.store.len()) && parts.store.iter().enumerate().all(class_fits);
-        let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len());
-        let ranges_ok = parts.dictionary.first().is_some_and(|(first, _)| first.is_empty())
-            && parts.dictionary.windows(2).all(|w| w[0].0 < w[1].0)
-            && parts.heads.windows(2).all(|w| w[0].0 < w[1].0);
-        if table.docs.len() != manifest.documents as usize || !langs_ok || !ranges_ok || !store_ok {
+        if docs.len() != manifest.segments.len() {
             return Err(IndexError::Inconsistent {
-                detail: format!(
-                    "the manifest counts {} documents in {} dictionary shards, \
-                     the document table holds {} in {} languages ({} slot runs), the store classes are {:?}",
-                    manifest.documents,
-                    parts.dictionary.len(),
-                    table.docs.len(),
-                    table.langs.len(),
-                    table.slot_runs.len(),
-                    parts.store.iter().map(|c| (c.files.len(), c.file_docs, c.slot_bytes)).collect::<Vec<_>>(),
-                ),
+                detail: format!("{} segments but {} document tables", manifest.segments.len(), docs.len()),
             });
         }
+        let mut segments = Vec::with_capacity(docs.len());
+        let mut base: DocId = 0;
+        for (segment, docs) in manifest.segments.iter().zip(docs) {
+            segments.push(SegmentReader::open(segment, base, docs)?);
+            base = base.checked_add(segment.documents).ok_or_else(|| IndexError::Inconsistent {
+                detail: "the segments hold more than 2^32 documents".into(),
+            })?;
+        }
+        let table = joined_table(&segments);
+        let mut deleted = Vec::new();
+        for (segment, reader) in manifest.segments.iter().zip(&segments) {
+            for &local in &segment.deleted {
+                deleted.resize(table.docs.len(), false);
+                deleted[(reader.base + local) as usize] = true;
+            }
+        }
         let mut lang_docs = vec![0u32; table.langs.len()];
-        for doc in &table.docs {
-            lang_docs[usize::from(doc.lang)] += 1;
+        for (doc, info) in table.docs.iter().enumerate() {
+            if !deleted.get(doc).copied().unwrap_or(false) {
+                lang_docs[usize::from(info.lang)] += 1;
+            }
         }
-        let shards = parts.dictionary.iter().enumerate().map(|(n, (_, name))| (name.clone(), Slot::Shard(n)));
-        let heads = parts.heads.iter().enumerate().map(|(n, (_, name))| (name.clone(), Slot::Head(n)));
-        let store = parts.store.iter().enumerate().flat_map(|(class, c)| {
-            c.files.iter().enumerate().map(move |(n, name)| (name.clone(), Slot::Store(class, n)))
-        });
-        let postings = parts.postings.iter().enumerate().map(|(n, (name, _))| (name.clone(), Slot::Postings(n)));
-        let slots = shards.chain(heads).chain(postings).chain(store).collect();
-        let mut postings_starts = vec![0u64];
-        for (_, bytes) in &parts.postings {
-            let end = postings_starts.last().and_then(|start| start.checked_add(*bytes));
-            postings_starts.push(end.ok_or_else(|| IndexError::Inconsistent {
-                detail: "the postings files add up to more than 2^64 bytes".into(),
-            })?);
+        let slots = segments.iter().enumerate().flat_map(|(n, s)| s.slots().map(move |(name, slot)| (name, (n, slot))));
+        let slots: HashMap<String, (usize, Slot)> = slots.collect();
+        if slots.len() != segments.iter().map(|s| s.slots().count()).sum::<usize>() {
+            return Err(IndexError::Inconsistent { detail: "two parts of the index have one name".into() });
         }
-        let firsts = parts.dictionary.iter().map(|(first, _)| first.clone()).collect();
-        let dictionary = Dictionary::new(firsts, parts.heads.iter().map(|(prefix, _)| prefix.clone()).collect());
         let ranker = Ranker::new(&table);
         Ok(Searcher {
             manifest,
             table,
+            deleted,
             ranker,
             lang_docs,
             slots,
-            dictionary,
-            postings_starts,
-            lists: Vec::new(),
+            segments,
             store: FxHashMap::default(),
             expansions: Recent::new(WORDS_REMEMBERED),
             words: Recent::new(ARTICLES_REMEMBERED),
@@ -243,60 +218,20 @@ impl Searcher {
 
     /// Verifies, decodes and keeps a part that a [`Step::Need`] asked for.
     pub fn add_part(&mut self, request: &PartRequest, bytes: &[u8]) -> Result<(), IndexError> {
-        let name = request.name.as_str();
-        let misplaced = |detail: String| IndexError::Inconsistent { detail: format!("{name}: {detail}") };
-        match (self.slots.get(name).copied(), &request.range) {
-            (None, _) => Err(misplaced("not a part of this index".into())),
-            (Some(Slot::Shard(n)), None) => self.dictionary.load(n, name, bytes),
-            (Some(Slot::Head(n)), None) => self.dictionary.load_head(n, name, bytes),
-            (Some(Slot::Postings(n)), range) => {
-                let (start, end) = (self.postings_starts[n], self.postings_starts[n + 1]);
-                let range = range.clone().unwrap_or(0..end - start);
-                if range.start > range.end || range.end > end - start || bytes.len() as u64 != range.end - range.start {
-                    return Err(IndexError::Corrupt {
-                        part: name.to_string(),
-                        detail: format!("asked for bytes {range:?} of {}, got {}", end - start, bytes.len()),
-                    });
-                }
-                if range == (0..end - start) {
-                    // The whole file: its name's hash covers it.
-                    crate::index::verify_part(name, bytes)?;
-                }
-                let at = start + range.start;
-                match self.lists.binary_search_by_key(&at, |(start, _)| *start) {
-                    Ok(i) if self.lists[i].1.len() < bytes.len() => self.lists[i].1 = bytes.to_vec(),
-                    Ok(_) => {}
-                    Err(i) => self.lists.insert(i, (at, bytes.to_vec())),
-                }
-                Ok(())
-            }
-            (Some(Slot::Store(class, n)), Some(range)) => {
-                let StoreClass { slot_bytes, file_docs, .. } = self.manifest.parts.store[class];
-                let slot = u64::from(slot_bytes);
-                let first = u64::from(file_docs) * n as u64 + range.start / slot;
-                let in_file = self.table.class_docs(class).saturating_sub(first).min(file_docs.into());
-                if range.start == 0 && range.end == in_file * slot {
-                    // The whole file: its name's hash covers the padding too.
-                    crate::index::verify_part(name, bytes)?;
-                }
-                if range.start % slot != 0 || bytes.len() as u64 != range.end - range.start {
-                    return Err(IndexError::Corrupt {
-                        part: name.to_string(),
-                        detail: format!("asked for bytes {range:?}, got {}", bytes.len()),
-                    });
-                }
-                for (index, bytes) in (first..).zip(bytes.chunks(slot as usize)) {
-                    let doc = u32::try_from(index)
-                        .ok()
-                        .and_then(|index| self.table.doc_in_slot(class, index))
-                        .ok_or_else(|| misplaced("a slot past the last document".into()))?;
-                    let stored = decode_slot(bytes, &format!("{name} (document {doc})"))?;
-                    self.store.insert(doc, stored);
-                }
-                Ok(())
-            }
-            (Some(_), _) => Err(misplaced(format!("cannot be read as the range {:?}", request.range))),
-        }
+        let Some(&(segment, slot)) = self.slots.get(&request.name) else {
+            return Err(IndexError::Inconsistent { detail: format!("{}: not a part of this index", request.name) });
+        };
+        self.segments[segment].add_part(slot, request, bytes, &mut self.store)
+    }
+
+    fn is_deleted(&self, doc: DocId) -> bool {
+        self.deleted.get(doc as usize).copied().unwrap_or(false)
+    }
+
+    /// The segment holding `doc`, and the document's number there.
+    fn segment_of(&self, doc: DocId) -> (&SegmentReader, DocId) {
+        let n = self.segments.partition_point(|s| s.base <= doc).saturating_sub(1);
+        (&self.segments[n], doc - self.segments[n].base)
     }
 
     /// Runs `query` to the shown results, loading the parts each step needs
@@ -371,11 +306,16 @@ impl Searcher {
 
     /// Byte ranges for the slots of `docs`, neighbours merged into one request.
     fn slot_requests(&self, docs: Vec<DocId>) -> Vec<PartRequest> {
-        let mut slots: Vec<(usize, u32)> = docs.into_iter().map(|doc| self.table.store_slot(doc)).collect();
-        slots.sort_unstable();
+        let mut slots: Vec<(&str, Range<u64>)> = docs
+            .into_iter()
+            .filter_map(|doc| {
+                let (segment, local) = self.segment_of(doc);
+                segment.slot_of(local)
+            })
+            .collect();
+        slots.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.start.cmp(&b.1.start)));
         let mut requests: Vec<PartRequest> = Vec::new();
-        for (class, index) in slots {
-            let Some((name, range)) = self.manifest.parts.store[class].slot(index) else { continue };
+        for (name, range) in slots {
             match requests.last_mut() {
                 Some(PartRequest { name: last, range: Some(last_range) })
                     if last == name && last_range.end == range.start =>
@@ -394,22 +334,31 @@ impl Searcher {
         let mut matches = Vec::with_capacity(query.words.len() + query.excluded.len());
         let mut missing = Vec::new();
         for word in query.words.iter().chain(&query.excluded) {
-            let expanded = self.expansions.get_or_insert(word, || match expand::expand(&self.dictionary, word) {
-                Expanded::Match(matched) => Some(matched),
-                Expanded::Need(parts) => {
-                    missing.extend(parts);
-                    None
+            let expanded = self.expansions.get_or_insert(word, || {
+                let mut found = Vec::with_capacity(self.segments.len());
+                let mut complete = true;
+                for (n, segment) in self.segments.iter().enumerate() {
+                    match expand::expand(&segment.dictionary, word) {
+                        Expanded::Match(matched) => found.push((n, matched)),
+                        Expanded::Need(parts) => {
+                            complete = false;
+                            missing.extend(parts.into_iter().map(|part| (n, part)));
+                        }
+                    }
                 }
+                complete.then(|| expand::combine(found))
             });
             matches.extend(expanded);
         }
         if !missing.is_empty() {
             missing.sort_unstable();
             missing.dedup();
-            let parts = &self.manifest.parts;
-            let names = missing.into_iter().map(|part| match part {
-                DictPart::Shard(n) => PartRequest::whole(&parts.dictionary[n].1),
-                DictPart::Head(n) => PartRequest::whole(&parts.heads[n].1),
+            let names = missing.into_iter().map(|(n, part)| {
+                let parts = &self.segments[n].parts;
+                match part {
+                    DictPart::Shard(n) => PartRequest::whole(&parts.dictionary[n].1),
+                    DictPart::Head(n) => PartRequest::whole(&parts.heads[n].1),
+                }
             });
             return Ok(Step::Need(names.collect()));
         }
@@ -427,39 +376,20 @@ impl Searcher {
     /// their lists lie next to needed ones: a guess is not worth a request
     /// of its own.
     fn lists_to_load(&self, matches: &mut [WordMatch]) -> Vec<PartRequest> {
-        let bytes_of = |e: &Expansion| self.dictionary.list_bytes(e.term.ordinal);
+        let bytes_of = |e: &Expansion| Some((e.segment, self.segments[e.segment].list_range(e.term.ordinal)?));
         let expansions = matches.iter().flat_map(|m| &m.expansions);
         let needed = merged(expansions.filter(|e| !e.optional).filter_map(bytes_of).collect());
-        let near_needed = |list: &Range<u64>| {
-            needed.iter().any(|n| list.start <= n.end + LIST_GAP_BYTES && n.start <= list.end + LIST_GAP_BYTES)
+        let near_needed = |(segment, list): &(usize, Range<u64>)| {
+            needed.iter().any(|(s, n)| {
+                s == segment && list.start <= n.end + LIST_GAP_BYTES && n.start <= list.end + LIST_GAP_BYTES
+            })
         };
         for matched in matches.iter_mut() {
             matched.expansions.retain(|e| bytes_of(e).is_some_and(|list| !e.optional || near_needed(&list)));
         }
         let lists = matches.iter().flat_map(|m| &m.expansions).filter_map(bytes_of);
-        let missing = merged(lists.filter(|list| self.loaded_list(list).is_none()).collect());
-        missing.into_iter().flat_map(|range| self.postings_requests(range)).collect()
-    }
-
-    /// Requests for a range of all postings files taken as one: a range per
-    /// file it spans.
-    fn postings_requests(&self, range: Range<u64>) -> Vec<PartRequest> {
-        let files = self.manifest.parts.postings.iter().zip(self.postings_starts.windows(2));
-        files
-            .filter(|(_, file)| file[0] < range.end && range.start < file[1])
-            .map(|((name, _), file)| PartRequest {
-                name: name.clone(),
-                range: Some(range.start.max(file[0]) - file[0]..range.end.min(file[1]) - file[0]),
-            })
-            .collect()
-    }
-
-    /// The bytes of `list` (a range of all postings taken as one), if loaded.
-    fn loaded_list(&self, list: &Range<u64>) -> Option<&[u8]> {
-        let before = self.lists.partition_point(|(start, _)| *start <= list.start);
-        let (start, bytes) =
-            self.lists[..before].iter().rev().find(|(start, bytes)| start + bytes.len() as u64 >= list.end)?;
-        bytes.get((list.start - start) as usize..(list.end - start) as usize)
+        let missing = merged(lists.filter(|(s, list)| self.segments[*s].loaded_list(list).is_none()).collect());
+        missing.into_iter().flat_map(|(s, range)| self.segments[s].postings_requests(range)).collect()
     }
 
     fn rank(
@@ -490,7 +420,7 @@ impl Searcher {
                 let required = (sum.words & required).count_ones() as usize;
                 (doc, Combined { required, in_title: sum.in_title as usize, score: sum.score })
             })
-            .filter(|(doc, c)| c.required > 0 && !excluded.contains(doc))
+            .filter(|(doc, c)| c.required > 0 && !excluded.contains(doc) && !self.is_deleted(*doc))
             .collect();
         drop(tally);
         // Facets count the matches in every language and year, so a filter
@@ -528,11 +458,7 @@ impl Searcher {
 
     /// The decoded postings list of an expansion, which is loaded.
     fn list(&self, expansion: &Expansion) -> Result<Vec<Posting>, IndexError> {
-        let ordinal = expansion.term.ordinal;
-        let bytes = self.dictionary.list_bytes(ordinal).and_then(|list| self.loaded_list(&list)).ok_or_else(|| {
-            IndexError::Inconsistent { detail: format!("the postings list of term {ordinal} is not loaded") }
-        })?;
-        decode_list(bytes, ordinal, self.manifest.documents)
+        self.segments[expansion.segment].list(expansion.term.ordinal)
     }
 
     /// Matches per language and per year, over the documents with the most words.
@@ -586,23 +512,32 @@ impl Searcher {
         let typed = matched.layout.as_ref().unwrap_or(word);
         let script: Vec<f32> = self.table.langs.iter().map(|lang| ranking::script_factor(typed.script, lang)).collect();
         tally.start_word();
+        let lists = matched.expansions.iter().map(|e| self.list(e)).collect::<Result<Vec<_>, _>>()?;
+        // A key in several segments has one document frequency, theirs together.
+        let mut df: FxHashMap<(&str, bool), usize> = FxHashMap::default();
+        for (expansion, list) in matched.expansions.iter().zip(&lists) {
+            *df.entry((&expansion.key, expansion.is_stem)).or_default() += list.len();
+        }
         let mut per_lang = vec![0u32; self.lang_docs.len()];
-        for expansion in &matched.expansions {
-            let list = self.list(expansion)?;
-            let idf = self.ranker.idf(list.len());
-            per_lang.fill(0);
-            for posting in &list {
+        let mut exact = false;
+        for (expansion, list) in matched.expansions.iter().zip(&lists) {
+            let idf = self.ranker.idf(df[&(expansion.key.as_str(), expansion.is_stem)]);
+            let is_exact = expansion.quality == expand::EXACT;
+            exact |= is_exact;
+            for posting in list {
                 let lang = usize::from(self.table.docs[posting.doc as usize].lang);
-                per_lang[lang] += 1;
+                if is_exact {
+                    per_lang[lang] += 1;
+                }
                 let score = expansion.quality * script[lang] * idf * posting.impact.weight();
                 tally.add(posting.doc, score, posting.impact.in_title());
             }
-            if expansion.quality == expand::EXACT {
-                common = per_lang
-                    .iter()
-                    .zip(&self.lang_docs)
-                    .any(|(&n, &total)| total >= COMMON_MIN_DOCS && n as f32 / total as f32 > COMMON_WORD_SHARE);
-            }
+        }
+        if exact {
+            common = per_lang
+                .iter()
+                .zip(&self.lang_docs)
+                .any(|(&n, &total)| total >= COMMON_MIN_DOCS && n as f32 / total as f32 > COMMON_WORD_SHARE);
         }
         tally.end_word(index);
         Ok(common)
@@ -636,17 +571,34 @@ fn best(mut ranked: Vec<(usize, Hit)>, kept: usize) -> Vec<Hit> {
     ranked.into_iter().map(|(_, hit)| hit).collect()
 }
 
-/// `ranges` sorted, with those less than [`LIST_GAP_BYTES`] apart joined.
-fn merged(mut ranges: Vec<Range<u64>>) -> Vec<Range<u64>> {
-    ranges.sort_unstable_by_key(|r| (r.start, r.end));
-    let mut joined: Vec<Range<u64>> = Vec::with_capacity(ranges.len());
-    for range in ranges {
+/// `ranges` (each in a segment's postings) sorted, with those of one
+/// segment less than [`LIST_GAP_BYTES`] apart joined.
+fn merged(mut ranges: Vec<(usize, Range<u64>)>) -> Vec<(usize, Range<u64>)> {
+    ranges.sort_unstable_by_key(|(s, r)| (*s, r.start, r.end));
+    let mut joined: Vec<(usize, Range<u64>)> = Vec::with_capacity(ranges.len());
+    for (segment, range) in ranges {
         match joined.last_mut() {
-            Some(last) if range.start <= last.end + LIST_GAP_BYTES => last.end = last.end.max(range.end),
-            _ => joined.push(range),
+            Some((s, last)) if *s == segment && range.start <= last.end + LIST_GAP_BYTES => {
+                last.end = last.end.max(range.end)
+            }
+            _ => joined.push((segment, range)),
         }
     }
     joined
+}
+
+/// The segments' document tables as one, in the languages of them all.
+fn joined_table(segments: &[SegmentReader]) -> DocTable {
+    let mut langs: Vec<String> = segments.iter().flat_map(|s| s.table.langs.iter().cloned()).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    let mut docs = Vec::with_capacity(segments.iter().map(|s| s.table.docs.len()).sum());
+    for segment in segments {
+        let lang_of: Vec<u16> =
+            segment.table.langs.iter().map(|tag| langs.iter().position(|l| l == tag).unwrap_or(0) as u16).collect();
+        docs.extend(segment.table.docs.iter().map(|d| DocInfo { lang: lang_of[usize::from(d.lang)], ..*d }));
+    }
+    DocTable { langs, docs, slot_runs: Vec::new() }
 }
 
 /// The documents a query's options admit, and the language it prefers.

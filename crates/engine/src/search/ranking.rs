@@ -52,6 +52,7 @@ pub struct TermWeights {
 
 impl TermWeights {
     /// `docs`: each document's (title length, body length, language index).
+    #[cfg(test)]
     pub fn new(docs: &[(u32, u32, u16)], langs: usize) -> TermWeights {
         let mut sums = vec![(0u64, 0u64, 0u64); langs];
         for &(title, body, lang) in docs {
@@ -59,6 +60,11 @@ impl TermWeights {
                 *sum = (sum.0 + u64::from(title), sum.1 + u64::from(body), sum.2 + 1);
             }
         }
+        TermWeights::from_sums(sums)
+    }
+
+    /// From each language index's (title words, body words, documents).
+    pub fn from_sums(sums: Vec<(u64, u64, u64)>) -> TermWeights {
         let avg_lengths = sums
             .into_iter()
             .map(|(title, body, n)| {

@@ -1,0 +1,220 @@
+//! One segment as the searcher reads it: its document table and dictionary,
+//! and the postings lists loaded so far. Its documents are numbered from
+//! `base` in the index.
+
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+
+use super::PartRequest;
+use crate::index::dictionary::Dictionary;
+use crate::index::postings::{decode_list, Posting};
+use crate::index::store::decode_slot;
+use crate::index::{DocId, DocTable, IndexError, Parts, Segment, StoreClass, StoredDoc};
+
+pub(super) struct SegmentReader {
+    /// The index's number of the segment's first document.
+    pub base: DocId,
+    pub documents: u32,
+    pub parts: Parts,
+    pub table: DocTable,
+    pub dictionary: Dictionary,
+    slot_seed: u64,
+    /// Where each postings file starts in all of them taken as one, and
+    /// where the last ends.
+    postings_starts: Vec<u64>,
+    /// Loaded runs of postings lists, by where they start in all postings
+    /// files taken as one.
+    lists: Vec<(u64, Vec<u8>)>,
+}
+
+/// Where a part name belongs in its segment.
+#[derive(Clone, Copy)]
+pub(super) enum Slot {
+    Shard(usize),
+    Head(usize),
+    /// A postings file, by its place in the manifest.
+    Postings(usize),
+    /// Slot class, file.
+    Store(usize, usize),
+}
+
+impl SegmentReader {
+    /// Checks the segment's document table (`docs`) against its manifest entry.
+    pub fn open(segment: &Segment, base: DocId, docs: &[u8]) -> Result<SegmentReader, IndexError> {
+        let parts = &segment.parts;
+        let table: DocTable = crate::index::part::decode(&parts.docs, docs)?;
+        let class_fits = |(class, c): (usize, &StoreClass)| {
+            c.slot_bytes > 0
+                && c.file_docs > 0
+                && table.class_docs(class) <= c.files.len() as u64 * u64::from(c.file_docs)
+        };
+        let store_ok = table.slot_runs_fit(parts.store.len()) && parts.store.iter().enumerate().all(class_fits);
+        let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len());
+        let ranges_ok = parts.dictionary.first().is_some_and(|(first, _)| first.is_empty())
+            && parts.dictionary.windows(2).all(|w| w[0].0 < w[1].0)
+            && parts.heads.windows(2).all(|w| w[0].0 < w[1].0);
+        let deleted_ok = segment.deleted.windows(2).all(|w| w[0] < w[1])
+            && segment.deleted.last().is_none_or(|&last| last < segment.documents);
+        if table.docs.len() != segment.documents as usize || !langs_ok || !ranges_ok || !store_ok || !deleted_ok {
+            return Err(IndexError::Inconsistent {
+                detail: format!(
+                    "segment {} counts {} documents ({} deleted) in {} dictionary shards, \
+                     its document table holds {} in {} languages ({} slot runs), its store classes are {:?}",
+                    segment.seq,
+                    segment.documents,
+                    segment.deleted.len(),
+                    parts.dictionary.len(),
+                    table.docs.len(),
+                    table.langs.len(),
+                    table.slot_runs.len(),
+                    parts.store.iter().map(|c| (c.files.len(), c.file_docs, c.slot_bytes)).collect::<Vec<_>>(),
+                ),
+            });
+        }
+        let mut postings_starts = vec![0u64];
+        for (_, bytes) in &parts.postings {
+            let end = postings_starts.last().and_then(|start| start.checked_add(*bytes));
+            postings_starts.push(end.ok_or_else(|| IndexError::Inconsistent {
+                detail: "the postings files add up to more than 2^64 bytes".into(),
+            })?);
+        }
+        let firsts = parts.dictionary.iter().map(|(first, _)| first.clone()).collect();
+        let dictionary = Dictionary::new(firsts, parts.heads.iter().map(|(prefix, _)| prefix.clone()).collect());
+        Ok(SegmentReader {
+            base,
+            documents: segment.documents,
+            parts: parts.clone(),
+            table,
+            dictionary,
+            slot_seed: segment.slot_seed(),
+            postings_starts,
+            lists: Vec::new(),
+        })
+    }
+
+    /// The segment's part names, with where each belongs.
+    pub fn slots(&self) -> impl Iterator<Item = (String, Slot)> + '_ {
+        let parts = &self.parts;
+        let shards = parts.dictionary.iter().enumerate().map(|(n, (_, name))| (name.clone(), Slot::Shard(n)));
+        let heads = parts.heads.iter().enumerate().map(|(n, (_, name))| (name.clone(), Slot::Head(n)));
+        let store = parts.store.iter().enumerate().flat_map(|(class, c)| {
+            c.files.iter().enumerate().map(move |(n, name)| (name.clone(), Slot::Store(class, n)))
+        });
+        let postings = parts.postings.iter().enumerate().map(|(n, (name, _))| (name.clone(), Slot::Postings(n)));
+        shards.chain(heads).chain(postings).chain(store)
+    }
+
+    /// Verifies, decodes and keeps a part of this segment; store slots go
+    /// to `store`, by their documents' numbers in the index.
+    pub fn add_part(
+        &mut self,
+        slot: Slot,
+        request: &PartRequest,
+        bytes: &[u8],
+        store: &mut FxHashMap<DocId, StoredDoc>,
+    ) -> Result<(), IndexError> {
+        let name = request.name.as_str();
+        let misplaced = |detail: String| IndexError::Inconsistent { detail: format!("{name}: {detail}") };
+        match (slot, &request.range) {
+            (Slot::Shard(n), None) => self.dictionary.load(n, name, bytes),
+            (Slot::Head(n), None) => self.dictionary.load_head(n, name, bytes),
+            (Slot::Postings(n), range) => {
+                let (start, end) = (self.postings_starts[n], self.postings_starts[n + 1]);
+                let range = range.clone().unwrap_or(0..end - start);
+                if range.start > range.end || range.end > end - start || bytes.len() as u64 != range.end - range.start {
+                    return Err(IndexError::Corrupt {
+                        part: name.to_string(),
+                        detail: format!("asked for bytes {range:?} of {}, got {}", end - start, bytes.len()),
+                    });
+                }
+                if range == (0..end - start) {
+                    // The whole file: its name's hash covers it.
+                    crate::index::verify_part(name, bytes)?;
+                }
+                let at = start + range.start;
+                match self.lists.binary_search_by_key(&at, |(start, _)| *start) {
+                    Ok(i) if self.lists[i].1.len() < bytes.len() => self.lists[i].1 = bytes.to_vec(),
+                    Ok(_) => {}
+                    Err(i) => self.lists.insert(i, (at, bytes.to_vec())),
+                }
+                Ok(())
+            }
+            (Slot::Store(class, n), Some(range)) => {
+                let StoreClass { slot_bytes, file_docs, .. } = self.parts.store[class];
+                let slot = u64::from(slot_bytes);
+                let first = u64::from(file_docs) * n as u64 + range.start / slot;
+                let in_file = self.table.class_docs(class).saturating_sub(first).min(file_docs.into());
+                if range.start == 0 && range.end == in_file * slot {
+                    // The whole file: its name's hash covers the padding too.
+                    crate::index::verify_part(name, bytes)?;
+                }
+                if range.start % slot != 0 || bytes.len() as u64 != range.end - range.start {
+                    return Err(IndexError::Corrupt {
+                        part: name.to_string(),
+                        detail: format!("asked for bytes {range:?}, got {}", bytes.len()),
+                    });
+                }
+                // Decoded first, kept only if every slot checks out.
+                let mut decoded = Vec::new();
+                for (index, bytes) in (first..).zip(bytes.chunks(slot as usize)) {
+                    let local = u32::try_from(index)
+                        .ok()
+                        .and_then(|index| self.table.doc_in_slot(class, index))
+                        .ok_or_else(|| misplaced("a slot past the last document".into()))?;
+                    let doc = self.base + local;
+                    let seed = crate::index::slot_seed(self.slot_seed, local);
+                    decoded.push((doc, decode_slot(bytes, &format!("{name} (document {doc})"), seed)?));
+                }
+                store.extend(decoded);
+                Ok(())
+            }
+            (_, range) => Err(misplaced(format!("cannot be read as the range {range:?}"))),
+        }
+    }
+
+    /// Where the postings list of term `ordinal` lies in all postings files
+    /// taken as one, once its shard or head is loaded.
+    pub fn list_range(&self, ordinal: u64) -> Option<Range<u64>> {
+        self.dictionary.list_bytes(ordinal)
+    }
+
+    /// Requests for a range of all postings files taken as one: a range per
+    /// file it spans.
+    pub fn postings_requests(&self, range: Range<u64>) -> impl Iterator<Item = PartRequest> + '_ {
+        let files = self.parts.postings.iter().zip(self.postings_starts.windows(2));
+        files.filter(move |(_, file)| file[0] < range.end && range.start < file[1]).map(move |((name, _), file)| {
+            PartRequest {
+                name: name.clone(),
+                range: Some(range.start.max(file[0]) - file[0]..range.end.min(file[1]) - file[0]),
+            }
+        })
+    }
+
+    /// The bytes of `list` (a range of all postings taken as one), if loaded.
+    pub fn loaded_list(&self, list: &Range<u64>) -> Option<&[u8]> {
+        let before = self.lists.partition_point(|(start, _)| *start <= list.start);
+        let (start, bytes) =
+            self.lists[..before].iter().rev().find(|(start, bytes)| start + bytes.len() as u64 >= list.end)?;
+        bytes.get((list.start - start) as usize..(list.end - start) as usize)
+    }
+
+    /// The decoded postings list of term `ordinal`, which is loaded, its
+    /// documents numbered as in the index.
+    pub fn list(&self, ordinal: u64) -> Result<Vec<Posting>, IndexError> {
+        let bytes = self.list_range(ordinal).and_then(|list| self.loaded_list(&list)).ok_or_else(|| {
+            IndexError::Inconsistent { detail: format!("the postings list of term {ordinal} is not loaded") }
+        })?;
+        let mut list = decode_list(bytes, ordinal, self.documents)?;
+        for posting in &mut list {
+            posting.doc += self.base;
+        }
+        Ok(list)
+    }
+
+    /// The store file and byte range of the slot of `local`, a document of this segment.
+    pub fn slot_of(&self, local: DocId) -> Option<(&str, Range<u64>)> {
+        let (class, index) = self.table.store_slot(local);
+        self.parts.store.get(class)?.slot(index)
+    }
+}
