@@ -8,6 +8,8 @@
 #                       (tests/eval/; extra arguments go to eval.mjs)
 #   ./build.sh bench [N]  scale and speed on N synthetic articles (default 100000), Qidiruv
 #                       beside Pagefind, as one table (tests/bench/; slow, not part of test)
+#   ./build.sh bench churn [N]  what one publish changes (new, edited, deleted articles)
+#                       on N articles (default 10000), beside Pagefind
 #
 # Each command installs what it is missing first (the wasm32 target,
 # wasm-bindgen-cli at the version in Cargo.lock, npm tools, Chromium).
@@ -172,6 +174,13 @@ run_bench() {
   if [[ ! -f ../shared/corpus/make_scale.py ]]; then
     echo "bench: ../shared/corpus/make_scale.py is not there" >&2
     exit 1
+  fi
+  if [[ "${1:-}" == churn ]]; then
+    ensure_npm_tools
+    ensure_gnu_time
+    cargo build --release -p qidiruv
+    node tests/bench/churn.mjs "${@:2}"
+    return
   fi
   build_dist
   ensure_browser

@@ -169,7 +169,7 @@ fn build_reported(args: &BuildArgs, summary: &mut BuildReport) -> Result<(), Str
         writer.keep(segment.parts.names().chain([segment.catalog.as_str()]));
     }
     let manifest = Manifest::new(segments, languages);
-    let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?;
+    let manifest_bytes = serde_json::to_vec(&manifest).map_err(|e| e.to_string())?;
     let written = writer.commit(&manifest_bytes).map_err(|e| e.to_string())?;
     summary.status = "ok";
     fill_summary(summary, &manifest, &args.out, written);

@@ -6,7 +6,7 @@ use qidiruv_engine::{Date, Lang, Query, SearchOptions};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::index_client::index_at;
+use crate::index_client::search_at;
 
 /// What `qidiruv.js` passes on from `search(query, options)`.
 #[derive(Deserialize)]
@@ -46,8 +46,8 @@ pub async fn search(query: String, options: JsValue) -> Result<JsValue, JsError>
     if !base.ends_with('/') {
         base.push('/');
     }
-    let index = index_at(&base).await.map_err(fail)?;
-    let shown = index.search(&Query::parse(&query), &options).await.map_err(fail)?;
+    let shown = search_at(&base, &Query::parse(&query), &options, || true).await.map_err(fail)?;
+    let shown = shown.ok_or_else(|| fail(format!("{base}: search abandoned")))?;
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     Answer::new(&query, shown, Offsets::Utf16).serialize(&serializer).map_err(|e| fail(e.to_string()))
 }

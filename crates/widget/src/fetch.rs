@@ -18,9 +18,34 @@ pub enum Freshness {
     Reload,
 }
 
-/// The bytes at `url` (only `range` of them, when given), or a message
-/// naming the url and what went wrong.
-pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u64>>) -> Result<Vec<u8>, String> {
+/// Why a fetch failed: a message naming the url, and whether the host says
+/// the file is not there (HTTP 404 or 410).
+#[derive(Clone, Debug)]
+pub struct FetchError {
+    pub message: String,
+    pub gone: bool,
+}
+
+impl From<String> for FetchError {
+    fn from(message: String) -> FetchError {
+        FetchError { message, gone: false }
+    }
+}
+
+impl From<&str> for FetchError {
+    fn from(message: &str) -> FetchError {
+        FetchError { message: message.to_string(), gone: false }
+    }
+}
+
+impl From<FetchError> for String {
+    fn from(error: FetchError) -> String {
+        error.message
+    }
+}
+
+/// The bytes at `url` (only `range` of them, when given), or what went wrong.
+pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u64>>) -> Result<Vec<u8>, FetchError> {
     let window = web_sys::window().ok_or("no window")?;
     let init = RequestInit::new();
     match freshness {
@@ -47,10 +72,11 @@ pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u6
     let response: Response = response.dyn_into().map_err(|_| format!("{url}: not an HTTP response"))?;
     if let (416, Some(range)) = (response.status(), &range) {
         // The range lies past the file's end: an upload cut short.
-        return Err(format!("{url}: truncated: the file ends before bytes {range:?} (HTTP 416)"));
+        return Err(format!("{url}: truncated: the file ends before bytes {range:?} (HTTP 416)").into());
     }
     if !response.ok() {
-        return Err(format!("{url}: HTTP {}", response.status()));
+        let gone = matches!(response.status(), 404 | 410);
+        return Err(FetchError { message: format!("{url}: HTTP {}", response.status()), gone });
     }
     let promise = response.array_buffer().map_err(|e| format!("{url}: {}", describe(&e)))?;
     let buffer = JsFuture::from(promise).await.map_err(|e| format!("{url}: download failed ({})", describe(&e)))?;

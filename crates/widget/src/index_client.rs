@@ -2,7 +2,7 @@
 //! first use, then the parts each query needs, fetched in parallel and kept
 //! for the page's lifetime, shared by every widget using the same index.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
@@ -14,7 +14,7 @@ use qidiruv_engine::{PartRequest, Presented, Query, SearchOptions, Searcher, Ste
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::fetch::{fetch_bytes, Freshness};
+use crate::fetch::{fetch_bytes, FetchError, Freshness};
 
 /// Work one task may do before it lets the browser handle input and paint:
 /// half a frame, leaving the other half to the render that follows.
@@ -61,14 +61,18 @@ async fn after_next_paint() {
     let _ = JsFuture::from(painted).await;
 }
 
-type Fetch<T> = Shared<LocalBoxFuture<'static, Result<T, String>>>;
+type Fetch<T, E = String> = Shared<LocalBoxFuture<'static, Result<T, E>>>;
+/// A part on its way.
+type PartFetch = Fetch<Rc<Vec<u8>>, FetchError>;
 
 /// An open index and the parts loaded or loading so far.
 pub struct LoadedIndex {
     base: String,
     searcher: RefCell<Searcher>,
     /// Parts on their way: a part two keystrokes both need is fetched once.
-    fetching: RefCell<HashMap<PartRequest, Fetch<Rc<Vec<u8>>>>>,
+    fetching: RefCell<HashMap<PartRequest, PartFetch>>,
+    /// The host no longer has a part this manifest names: a publish since.
+    gone: Cell<bool>,
 }
 
 thread_local! {
@@ -90,6 +94,37 @@ pub async fn index_at(base: &str) -> Result<Rc<LoadedIndex>, String> {
         INDEXES.with(|cache| cache.borrow_mut().remove(base));
     }
     result
+}
+
+/// Searches the index at `base` (see [`LoadedIndex::search_while`]). When
+/// the host no longer has a part the page's manifest names (publishes
+/// since the page opened pruned it), the index is opened again from a fresh
+/// manifest, once, and the search goes on there.
+pub async fn search_at(
+    base: &str,
+    query: &Query,
+    options: &SearchOptions,
+    wanted: impl Fn() -> bool,
+) -> Result<Option<Presented>, String> {
+    let index = index_at(base).await?;
+    match index.search_while(query, options, &wanted).await {
+        Err(_) if index.gone.get() => {
+            forget(base, &index);
+            index_at(base).await?.search_while(query, options, wanted).await
+        }
+        result => result,
+    }
+}
+
+/// Drops `index` from the open indexes, unless another replaced it already.
+fn forget(base: &str, index: &Rc<LoadedIndex>) {
+    INDEXES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let cached = cache.get(base).and_then(|open| open.peek().cloned());
+        if cached.is_some_and(|open| open.is_ok_and(|open| Rc::ptr_eq(&open, index))) {
+            cache.remove(base);
+        }
+    });
 }
 
 /// The manifest, then the segments' document tables: the fetches a focus
@@ -114,16 +149,21 @@ async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
             }
         }
     });
-    let tables = join_all(tables).await.into_iter().collect::<Result<Vec<_>, String>>()?;
+    let tables = join_all(tables).await.into_iter().collect::<Result<Vec<_>, FetchError>>()?;
     let tables: Vec<&[u8]> = tables.iter().map(Vec::as_slice).collect();
     let searcher = Searcher::open(manifest, &tables).map_err(|e| format!("{base}: {e}"))?;
-    Ok(Rc::new(LoadedIndex { base, searcher: RefCell::new(searcher), fetching: RefCell::default() }))
+    Ok(Rc::new(LoadedIndex {
+        base,
+        searcher: RefCell::new(searcher),
+        fetching: RefCell::default(),
+        gone: Cell::new(false),
+    }))
 }
 
 /// A part (or a range of it), fetched again past every cache when a whole
 /// part fails its hash: a damaged copy in the HTTP cache or a CDN, under
 /// `immutable`, would otherwise stay damaged for good.
-async fn fetch_verified(url: &str, name: &str, range: Option<Range<u64>>) -> Result<Vec<u8>, String> {
+async fn fetch_verified(url: &str, name: &str, range: Option<Range<u64>>) -> Result<Vec<u8>, FetchError> {
     let bytes = fetch_bytes(url, Freshness::Immutable, range.clone()).await?;
     if range.is_some() || verify_part(name, &bytes).is_ok() {
         return Ok(bytes);
@@ -155,13 +195,8 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
 
 impl LoadedIndex {
     /// Ranks the query and cuts the shown results' excerpts, fetching what
-    /// each step needs: dictionary shards, then postings lists, then store slots.
-    pub async fn search(&self, query: &Query, options: &SearchOptions) -> Result<Presented, String> {
-        let shown = self.search_while(query, options, || true).await?;
-        shown.ok_or_else(|| format!("{}: search abandoned", self.base))
-    }
-
-    /// [`search`](Self::search) for as long as `wanted` says the answer is
+    /// each step needs (dictionary shards, then postings lists, then store
+    /// slots), for as long as `wanted` says the answer is
     /// still wanted: `None` once a newer request has replaced this one, so
     /// a stale keystroke fetches nothing more. The parts it already asked for
     /// still arrive and are kept: the next keystroke most likely needs them.
@@ -222,12 +257,20 @@ impl LoadedIndex {
         let mut result = Ok(());
         for (request, bytes) in requests.iter().zip(fetched) {
             self.fetching.borrow_mut().remove(request);
-            let mut added = bytes.and_then(|bytes| self.add(request, &bytes));
-            if added.is_err() {
-                let url = format!("{}{}", self.base, request.name);
-                let again = fetch_bytes(&url, Freshness::Reload, request.range.clone()).await;
-                added = again.and_then(|bytes| self.add(request, &bytes));
-            }
+            let added = match bytes {
+                Err(error) => {
+                    self.gone.set(self.gone.get() || error.gone);
+                    Err(error.message)
+                }
+                Ok(bytes) => match self.add(request, &bytes) {
+                    Err(_) => {
+                        let url = format!("{}{}", self.base, request.name);
+                        let again = fetch_bytes(&url, Freshness::Reload, request.range.clone()).await;
+                        again.map_err(String::from).and_then(|bytes| self.add(request, &bytes))
+                    }
+                    added => added,
+                },
+            };
             result = result.and(added);
         }
         result
@@ -237,7 +280,7 @@ impl LoadedIndex {
         self.searcher.borrow_mut().add_part(request, bytes).map_err(|e| format!("{}: {e}", self.base))
     }
 
-    fn fetch(&self, request: &PartRequest) -> Fetch<Rc<Vec<u8>>> {
+    fn fetch(&self, request: &PartRequest) -> PartFetch {
         let url = format!("{}{}", self.base, request.name);
         let range = request.range.clone();
         self.fetching

@@ -12,7 +12,7 @@ use yew::platform::time::sleep;
 use yew::prelude::*;
 
 use crate::app::Config;
-use crate::index_client::index_at;
+use crate::index_client::{index_at, search_at};
 use crate::state::{Action, Filter, State};
 
 /// How long typing must pause before screen readers hear the result count.
@@ -113,10 +113,7 @@ fn spawn_search(
     latest.borrow().filter.apply(&mut options);
     spawn_local(async move {
         let wanted = || latest.borrow().seq == seq;
-        let result = match index_at(&base).await {
-            Ok(index) => index.search_while(&Query::parse(&query), &options, wanted).await,
-            Err(message) => Err(message),
-        };
+        let result = search_at(&base, &Query::parse(&query), &options, wanted).await;
         dispatcher.dispatch(match result {
             // A newer request replaced this one: its answer is dropped anyway.
             Ok(None) => return,

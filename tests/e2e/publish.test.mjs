@@ -1,0 +1,66 @@
+// A page left open across publishes keeps searching: parts of the manifest
+// it loaded stay for one more publish, and once they are gone the widget
+// reloads the manifest and goes on.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { ARTICLES, CLI, activate, makeTemp, openPage, rmTemp, setUp, testPage, waitForAnswer } from './harness.mjs';
+
+const temp = makeTemp();
+after(() => rmTemp(temp));
+const pages = path.join(temp, 'pages');
+const live = path.join(temp, 'live');
+
+const demo = readFileSync(ARTICLES, 'utf8').trim().split('\n');
+const added = (n) =>
+  JSON.stringify({
+    id: `publish-${n}`,
+    url: `/en/news/publish-${n}/`,
+    lang: 'en',
+    title: `Embassy opens in Zarafshan${n} valley`,
+    date: '2025-06-0' + n,
+    body: `The ministry announced that a consulate in Zarafshan${n} valley opens to visitors this week.`,
+  });
+
+/** Publishes `lines` onto the live index, as the site's CI would. */
+function publish(lines, extra = []) {
+  const input = path.join(temp, 'input.jsonl');
+  writeFileSync(input, lines.join('\n') + '\n');
+  execFileSync(CLI, ['build', input, '--out', live, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+const env = setUp(() => {
+  mkdirSync(pages);
+  writeFileSync(path.join(pages, 'live.html'), testPage({ index: '/live/' }));
+  publish(demo.slice(0, -3));
+  return { mounts: { '/pages/': pages, '/live/': live } };
+});
+
+test('a page open across publishes keeps searching, and finds what was published', async (t) => {
+  const page = await openPage(env, t, '/pages/live.html');
+  const box = await activate(page);
+  await box.fill('border');
+  await waitForAnswer(page, 'border', 'en', { index: live });
+
+  // One article added: the open page's manifest still names parts that are all there.
+  publish([...demo.slice(0, -3), added(1)]);
+  await box.fill('visa');
+  await waitForAnswer(page, 'visa', 'en', { index: live });
+
+  // Two full rebuilds of changed input: every part the page's manifest named is gone.
+  publish([...demo.slice(0, -2), added(1), added(2)], ['--rebuild']);
+  publish([...demo, added(1), added(2), added(3)], ['--rebuild']);
+  const missing = env.server.requests.length;
+  await box.fill('Zarafshan3');
+  const { widget } = await waitForAnswer(page, 'Zarafshan3', 'en', { index: live });
+  assert.equal(widget.options.length, 1);
+  assert.match(widget.options[0].href, /publish-3/);
+  const manifests = env.server.requests.slice(missing).filter((p) => p.endsWith('/qidiruv.json'));
+  assert.equal(manifests.length, 1, 'the manifest was reloaded once');
+  // (Chromium itself logs the 404 of the pruned part.)
+  const failures = page.log.console.filter((m) => m.text.startsWith('qidiruv:'));
+  assert.deepEqual(failures, [], 'no failure reached the visitor or the console');
+});
