@@ -12,8 +12,9 @@ import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, renam
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatBytes, formatTable } from './lib.mjs';
-import { listFiles, timedRun } from './measure.mjs';
+import { chromium } from 'playwright-core';
+import { QUERIES, formatBytes, formatTable } from './lib.mjs';
+import { listFiles, startServer, timedRun } from './measure.mjs';
 
 const REPO = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const CLI = path.join(REPO, 'target/release/qidiruv');
@@ -130,6 +131,88 @@ for (const [key, engine] of Object.entries(ENGINES).filter(([k]) => !only || k =
   }
 }
 
+// --- a returning visitor ----------------------------------------------------------------------------------
+
+const WIDGET = path.join(REPO, 'dist/qidiruv');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const [first, second] = [QUERIES[0], QUERIES[2]];
+const VISIT_ENGINES = {
+  qidiruv: {
+    page: '/q.html',
+    html: '<script type="module" src="/qidiruv/qidiruv.js"></script>\n<qidiruv-search index="/search/" lang="en" results="8"></qidiruv-search>',
+    input: (page) => page.locator('qidiruv-search input[role=combobox]:visible'),
+    results: (page) => page.locator('qidiruv-search [role=option]').count(),
+    async publish(input) {
+      await timedRun(CLI, ['build', input, '--out', path.join(VISIT, 'search')], { cwd: REPO });
+    },
+  },
+  pagefind: {
+    page: '/pf.html',
+    html: '<link href="/pagefind/pagefind-ui.css" rel="stylesheet"><script src="/pagefind/pagefind-ui.js"></script>\n' +
+      '<div id="search"></div><script>window.addEventListener("DOMContentLoaded", () => new PagefindUI({ element: "#search", ' +
+      'showSubResults: false, showImages: false, pageSize: 8, debounceTimeoutMs: 0 }));</script>',
+    input: (page) => page.locator('#search input'),
+    results: (page) => page.locator('#search .pagefind-ui__result-link').count(),
+    async publish(input) {
+      rmSync(path.join(VISIT, 'pagefind'), { recursive: true, force: true });
+      await timedRun(process.execPath, [path.join(REPO, 'tests/bench/pagefind-build.mjs'), input, VISIT], { cwd: REPO });
+    },
+  },
+};
+const VISIT = path.join(WORK, 'visit');
+
+/** Bytes that crossed the network (not from any cache) while `queries` were typed, one after another. */
+async function visit(profile, server, engine, queries) {
+  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ARGS });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    let bytes = 0;
+    cdp.on('Network.loadingFinished', (e) => {
+      bytes += e.encodedDataLength;
+    });
+    await page.goto(server.url(engine.page));
+    for (const q of queries) {
+      const box = engine.input(page);
+      await box.click();
+      await box.fill(q.query);
+      const deadline = Date.now() + 30_000;
+      while ((await engine.results(page)) === 0 && Date.now() < deadline) await page.waitForTimeout(50);
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(500);
+    }
+    return bytes;
+  } finally {
+    await context.close();
+  }
+}
+
+const visits = {};
+for (const [key, engine] of Object.entries(VISIT_ENGINES).filter(([k]) => !only || k === only)) {
+  say(`${key}: a returning visitor across a publish of one article`);
+  rmSync(VISIT, { recursive: true, force: true });
+  mkdirSync(VISIT, { recursive: true });
+  writeFileSync(path.join(VISIT, engine.page), `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>visit</title></head><body>\n${engine.html}\n</body></html>\n`);
+  await engine.publish(baseInput);
+  const compressed = new Map();
+  const server = await startServer({ root: VISIT, mounts: { '/qidiruv/': WIDGET }, cache: compressed });
+  try {
+    const profile = path.join(WORK, `profile-${key}`);
+    rmSync(profile, { recursive: true, force: true });
+    const firstVisit = await visit(profile, server, engine, [first]);
+    await engine.publish(write('visit-published', SCENARIOS[0].lines));
+    compressed.clear();
+    const returning = await visit(profile, server, engine, [first, second]);
+    const cold = await visit(path.join(WORK, `profile-${key}-cold`), server, engine, [first, second]);
+    say(`  first visit ${formatBytes(firstVisit)}, returning after a publish ${formatBytes(returning)}, cold ${formatBytes(cold)}`);
+    visits[key] = { firstVisit, returning, cold };
+  } finally {
+    await server.close();
+  }
+}
+
 // --- the table ---------------------------------------------------------------------------------------------
 
 const pct = (part, whole) => (whole ? `${((100 * part) / whole).toFixed(part * 1000 < whole ? 2 : 1)} %` : '—');
@@ -139,6 +222,15 @@ const rows = [{ section: `index of ${N} articles` }];
 rows.push({ measure: 'files', q: q.total.files, p: p?.total.files, fmt: String });
 rows.push({ measure: 'bytes', q: q.total.bytes, p: p?.total.bytes });
 rows.push({ measure: 'first build, wall time', q: q.build, p: p?.build, fmt: (s) => (typeof s === "number" ? `${s.toFixed(1)} s` : "n/a") });
+if (visits.qidiruv) {
+  const [qv, pv] = [visits.qidiruv, visits.pagefind];
+  const share = (v) => (v ? `${((100 * v.returning) / v.cold).toFixed(1)} %` : 'n/a');
+  rows.push({ section: `a returning visitor: "${first.query}", then one article published, then "${first.query}" and "${second.query}"` });
+  rows.push({ measure: 'first visit, bytes over the network', q: qv.firstVisit, p: pv?.firstVisit });
+  rows.push({ measure: 'returning visit, bytes over the network', q: qv.returning, p: pv?.returning });
+  rows.push({ measure: 'the same two queries, cold visit', q: qv.cold, p: pv?.cold });
+  rows.push({ measure: 'returning / cold', q: share(qv), p: share(pv) });
+}
 for (const [i, scenario] of SCENARIOS.entries()) {
   const qs = q.scenarios[i];
   const ps = p?.scenarios[i];

@@ -207,9 +207,11 @@ const MIME = {
  * Serves `root` (default dist/) on 127.0.0.1 at a free port.
  * `mounts` maps a url prefix such as '/hostile/' to another directory;
  * `headers` is an object of extra response headers, or a function of the
- * url path returning one. `server.requests` lists every path asked for.
+ * url path returning one. `intercept(urlPath, req, res)`, when given, may
+ * answer a request itself (a misbehaving host) by returning true.
+ * `server.requests` lists every path asked for.
  */
-export async function startServer({ root = DIST, mounts = {}, headers = {} } = {}) {
+export async function startServer({ root = DIST, mounts = {}, headers = {}, intercept } = {}) {
   const requests = [];
   const prefixes = Object.entries(mounts).sort(([a], [b]) => b.length - a.length);
 
@@ -222,6 +224,7 @@ export async function startServer({ root = DIST, mounts = {}, headers = {} } = {
       return;
     }
     requests.push(urlPath);
+    if (intercept && (await intercept(urlPath, req, res))) return;
     const extra = typeof headers === 'function' ? headers(urlPath) : headers;
     const [prefix, base] = prefixes.find(([p]) => urlPath.startsWith(p)) ?? ['/', root];
     const file = path.join(base, path.normalize('/' + urlPath.slice(prefix.length)));

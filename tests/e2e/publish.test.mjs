@@ -56,7 +56,6 @@ test('a page open across publishes keeps searching, and finds what was published
   const missing = env.server.requests.length;
   await box.fill('Zarafshan3');
   const { widget } = await waitForAnswer(page, 'Zarafshan3', 'en', { index: live });
-  assert.equal(widget.options.length, 1);
   assert.match(widget.options[0].href, /publish-3/);
   const manifests = env.server.requests.slice(missing).filter((p) => p.endsWith('/qidiruv.json'));
   assert.equal(manifests.length, 1, 'the manifest was reloaded once');

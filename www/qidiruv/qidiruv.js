@@ -35,16 +35,24 @@ function prefetchIndex(index) {
   if (!prefetched.has(url)) {
     const bytes = (name, init) =>
       fetch(new URL(name, url), init).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(r.status))));
+    // Parts the widget verified on an earlier visit (its Cache Storage, crates/widget/src/part_cache.rs).
+    const kept = (name) =>
+      Promise.resolve(globalThis.caches?.open('qidiruv-parts-v1'))
+        .then((cache) => cache?.match(new URL(name, url).href))
+        .then((response) => response?.arrayBuffer())
+        .catch(() => undefined);
     const parts = bytes('qidiruv.json', { cache: 'no-cache' }).then(async (manifest) => {
       const segments = JSON.parse(new TextDecoder().decode(manifest))?.segments;
       const names = Array.isArray(segments) ? segments.map((segment) => segment?.parts?.docs) : [];
-      const table = (name) => (typeof name === 'string' ? bytes(name).catch(() => null) : null);
+      const table = async (name) =>
+        typeof name === 'string' ? ((await kept(name)) ?? bytes(name).catch(() => null)) : null;
       return { manifest, docs: await Promise.all(names.map(table)) };
     });
     parts.catch(() => prefetched.delete(url));
     prefetched.set(url, parts);
   }
-  return prefetched.get(url);
+  // Emptied (null) once the widget has used it: the widget fetches for itself from then on.
+  return prefetched.get(url) ?? Promise.resolve(null);
 }
 
 /**

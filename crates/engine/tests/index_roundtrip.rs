@@ -208,6 +208,9 @@ proptest! {
         flip in 1u8..=255,
     ) {
         let mut built = sample();
+        // The catalog is the builder's (checked by its own tests), never read by a searcher.
+        let catalog = built.manifest.segments[0].catalog.clone();
+        built.parts.retain(|(name, _)| *name != catalog);
         let part = part.index(built.parts.len());
         let bytes = &mut built.parts[part].1;
         let at = at.index(bytes.len());
@@ -224,7 +227,7 @@ fn a_dictionary_with_bad_node_addresses_is_an_error() {
     let shard = ShardPart { first_ordinal: 0, df_classes: vec![0; 3], lists_start: 0, list_bytes: vec![0; 3], fst };
     let bytes = postcard::to_allocvec(&shard).unwrap();
     let mut built = sample();
-    let name = part_name("dict-0", "bin", &bytes);
+    let name = part_name("s0-dict-0", "bin", &bytes);
     let old = std::mem::replace(&mut built.manifest.segments[0].parts.dictionary[0].1, name.clone());
     built.parts.retain(|(n, _)| *n != old);
     built.parts.push((name, bytes));
@@ -326,4 +329,57 @@ fn each_article_is_stored_whole_in_a_slot_near_its_size() {
         let shown = ids(&built, &searcher, &format!("title{n} "), &SearchOptions::default());
         assert_eq!(shown.first(), Some(&format!("d{n}")));
     }
+}
+
+/// The bytes of `request` in `built`.
+fn bytes_of(built: &BuiltIndex, request: &qidiruv_engine::PartRequest) -> Vec<u8> {
+    let whole = &built.parts.iter().find(|(name, _)| *name == request.name).unwrap().1;
+    match &request.range {
+        Some(range) => whole[range.start as usize..range.end as usize].to_vec(),
+        None => whole.clone(),
+    }
+}
+
+#[test]
+fn a_damaged_range_is_refused_and_not_kept_so_a_good_copy_can_follow() {
+    let built = sample();
+    let docs = &built.manifest.segments[0].parts.docs;
+    let table = bytes_of(&built, &qidiruv_engine::PartRequest { name: docs.clone(), range: None });
+    let mut searcher = Searcher::open(built.manifest.clone(), &[&table]).unwrap();
+    let query = Query::parse("border");
+    let options = SearchOptions::default();
+    let (mut damaged, mut store_damaged) = (0, 0);
+    loop {
+        match searcher.search(&query, &options).unwrap() {
+            Step::Ready(found) => match searcher.present(&query, &found, options.limit) {
+                Step::Ready(shown) => {
+                    assert_eq!(shown.items[0].id, "border");
+                    break;
+                }
+                Step::Need(requests) => {
+                    for request in requests {
+                        let good = bytes_of(&built, &request);
+                        let mut bad = good.clone();
+                        bad[0] ^= 1;
+                        assert!(searcher.add_part(&request, &bad).is_err(), "a damaged slot is refused");
+                        store_damaged += 1;
+                        searcher.add_part(&request, &good).unwrap();
+                    }
+                }
+            },
+            Step::Need(requests) => {
+                for request in requests {
+                    let good = bytes_of(&built, &request);
+                    if request.range.is_some() {
+                        let mut bad = good.clone();
+                        bad[good.len() / 2] ^= 0x40;
+                        assert!(searcher.add_part(&request, &bad).is_err(), "{request:?}: a damaged range is refused");
+                        damaged += 1;
+                    }
+                    searcher.add_part(&request, &good).unwrap();
+                }
+            }
+        }
+    }
+    assert!(damaged > 0 && store_damaged > 0, "the query read postings and store ranges");
 }

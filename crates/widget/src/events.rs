@@ -19,7 +19,9 @@ struct QueryDetail<'a> {
 #[derive(Serialize)]
 struct SelectDetail<'a> {
     id: &'a str,
-    url: &'a str,
+    /// Only a url the widget would link to: `None` (JSON `null`) for one
+    /// that fails the check (a forged index's `javascript:` url, say).
+    url: Option<&'a str>,
     title: &'a str,
     lang: &'a str,
     date: Option<&'a str>,
@@ -39,7 +41,7 @@ pub fn query_shown(from: &Node, query: &str, total: usize) {
 pub fn selected(from: &Node, item: &ResultItem, translation: Option<&Translation>, query: &str, index: usize) -> bool {
     let detail = SelectDetail {
         id: &item.id,
-        url: translation.map_or(&item.url, |t| &t.url),
+        url: crate::view::safe_href(translation.map_or(&item.url, |t| &t.url)),
         title: &item.title.text,
         lang: translation.map_or(&item.lang, |t| &t.lang),
         date: item.date.as_deref(),

@@ -1,6 +1,8 @@
 //! Fetching index files over HTTP.
 
+use std::cell::Cell;
 use std::ops::Range;
+use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -66,9 +68,14 @@ pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u6
             .map_err(|e| describe(&e))?;
         init.set_headers(&headers);
     }
-    let response = JsFuture::from(fetch_from_js(&window, url, &init)?)
-        .await
-        .map_err(|e| format!("{url}: network error ({})", describe(&e)))?;
+    // A host that accepts and never answers would leave the search waiting for good.
+    let answer = Deadline::start(&window, &init, ANSWER_TIMEOUT_MS);
+    let download = Deadline::start(&window, &init, DOWNLOAD_TIMEOUT_MS);
+    let response = JsFuture::from(fetch_from_js(&window, url, &init)?).await.map_err(|e| match answer.expired() {
+        true => format!("{url}: no answer within {} s", ANSWER_TIMEOUT_MS / 1000),
+        false => format!("{url}: network error ({})", describe(&e)),
+    })?;
+    answer.cancel(&window);
     let response: Response = response.dyn_into().map_err(|_| format!("{url}: not an HTTP response"))?;
     if let (416, Some(range)) = (response.status(), &range) {
         // The range lies past the file's end: an upload cut short.
@@ -79,7 +86,11 @@ pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u6
         return Err(FetchError { message: format!("{url}: HTTP {}", response.status()), gone });
     }
     let promise = response.array_buffer().map_err(|e| format!("{url}: {}", describe(&e)))?;
-    let buffer = JsFuture::from(promise).await.map_err(|e| format!("{url}: download failed ({})", describe(&e)))?;
+    let buffer = JsFuture::from(promise).await.map_err(|e| match download.expired() {
+        true => format!("{url}: not downloaded within {} s", DOWNLOAD_TIMEOUT_MS / 1000),
+        false => format!("{url}: download failed ({})", describe(&e)),
+    })?;
+    download.cancel(&window);
     let bytes = js_sys::Uint8Array::new(&buffer);
     match range {
         // A server without range support sends the whole file: take the part asked for.
@@ -88,6 +99,52 @@ pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u6
             Ok(bytes.subarray(range.start.min(u64::from(end)) as u32, end).to_vec())
         }
         _ => Ok(bytes.to_vec()),
+    }
+}
+
+/// How long a host may take to start answering a request.
+const ANSWER_TIMEOUT_MS: i32 = 10_000;
+/// How long a whole download may take: a store file sent whole by a host
+/// that ignores ranges is 16 MiB, about 80 s at 1.6 Mbit/s.
+const DOWNLOAD_TIMEOUT_MS: i32 = 120_000;
+
+/// A timer that aborts the request `init` is for once `ms` have passed,
+/// unless cancelled first.
+struct Deadline {
+    timer: i32,
+    expired: Rc<Cell<bool>>,
+}
+
+impl Deadline {
+    fn start(window: &web_sys::Window, init: &RequestInit, ms: i32) -> Deadline {
+        let expired = Rc::new(Cell::new(false));
+        // The request's one controller, made by the first deadline.
+        let controller = Reflect::get(init, &"qidiruvAbort".into()).ok().filter(JsValue::is_object).or_else(|| {
+            let ctor: Function = Reflect::get(&js_sys::global(), &"AbortController".into()).ok()?.dyn_into().ok()?;
+            let controller = Reflect::construct(&ctor, &js_sys::Array::new()).ok()?;
+            let _ = Reflect::set(init, &"signal".into(), &Reflect::get(&controller, &"signal".into()).ok()?);
+            let _ = Reflect::set(init, &"qidiruvAbort".into(), &controller);
+            Some(controller)
+        });
+        let Some(controller) = controller else { return Deadline { timer: 0, expired } };
+        let flag = expired.clone();
+        let abort = wasm_bindgen::closure::Closure::once_into_js(move || {
+            flag.set(true);
+            if let Ok(abort) = Reflect::get(&controller, &"abort".into()).and_then(|f| f.dyn_into::<Function>()) {
+                let _ = abort.call0(&controller);
+            }
+        });
+        let timer =
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), ms).unwrap_or(0);
+        Deadline { timer, expired }
+    }
+
+    fn expired(&self) -> bool {
+        self.expired.get()
+    }
+
+    fn cancel(&self, window: &web_sys::Window) {
+        window.clear_timeout_with_handle(self.timer);
     }
 }
 

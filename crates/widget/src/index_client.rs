@@ -15,6 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::fetch::{fetch_bytes, FetchError, Freshness};
+use crate::part_cache::{self, PartCache};
 
 /// Work one task may do before it lets the browser handle input and paint:
 /// half a frame, leaving the other half to the render that follows.
@@ -62,8 +63,8 @@ async fn after_next_paint() {
 }
 
 type Fetch<T, E = String> = Shared<LocalBoxFuture<'static, Result<T, E>>>;
-/// A part on its way.
-type PartFetch = Fetch<Rc<Vec<u8>>, FetchError>;
+/// A part on its way, and whether it comes from the [`PartCache`].
+type PartFetch = Fetch<(Rc<Vec<u8>>, bool), FetchError>;
 
 /// An open index and the parts loaded or loading so far.
 pub struct LoadedIndex {
@@ -73,6 +74,8 @@ pub struct LoadedIndex {
     fetching: RefCell<HashMap<PartRequest, PartFetch>>,
     /// The host no longer has a part this manifest names: a publish since.
     gone: Cell<bool>,
+    /// Verified parts kept across visits, where the page has Cache Storage.
+    cache: Option<Rc<PartCache>>,
 }
 
 thread_local! {
@@ -139,24 +142,40 @@ async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
     };
     let manifest = parse_manifest(&bytes).map_err(|e| format!("{manifest_url}: {e}"))?;
     docs.resize(manifest.segments.len(), None);
+    let cache = PartCache::open().await.map(Rc::new);
     let tables = manifest.segments.iter().zip(docs).map(|(segment, prefetched)| {
         let name = segment.parts.docs.clone();
         let url = format!("{base}{name}");
+        let cache = cache.clone();
         async move {
-            match prefetched.filter(|bytes| verify_part(&name, bytes).is_ok()) {
-                Some(bytes) => Ok(bytes),
-                None => fetch_verified(&url, &name, None).await,
+            if let Some(bytes) = prefetched.filter(|bytes| verify_part(&name, bytes).is_ok()) {
+                return Ok(bytes);
             }
+            if let Some(cache) = &cache {
+                let cached = cache.get(&part_cache::key(&url, &None)).await;
+                if let Some(bytes) = cached.filter(|bytes| verify_part(&name, bytes).is_ok()) {
+                    return Ok(bytes);
+                }
+            }
+            let bytes = fetch_verified(&url, &name, None).await?;
+            if let Some(cache) = cache.filter(|_| verify_part(&name, &bytes).is_ok()) {
+                cache.put(&part_cache::key(&url, &None), &bytes);
+            }
+            Ok(bytes)
         }
     });
     let tables = join_all(tables).await.into_iter().collect::<Result<Vec<_>, FetchError>>()?;
     let tables: Vec<&[u8]> = tables.iter().map(Vec::as_slice).collect();
     let searcher = Searcher::open(manifest, &tables).map_err(|e| format!("{base}: {e}"))?;
+    if let Some(cache) = &cache {
+        cache.keep_only(&base, searcher.manifest().part_names().map(str::to_string).collect());
+    }
     Ok(Rc::new(LoadedIndex {
         base,
         searcher: RefCell::new(searcher),
         fetching: RefCell::default(),
         gone: Cell::new(false),
+        cache,
     }))
 }
 
@@ -174,8 +193,12 @@ async fn fetch_verified(url: &str, name: &str, range: Option<Range<u64>>) -> Res
 /// The manifest and document tables `qidiruv.js` fetched for `base`, if it
 /// did and they arrived; otherwise the widget fetches them itself.
 async fn prefetched(base: &str) -> Option<(Vec<u8>, Vec<Option<Vec<u8>>>)> {
-    let registry = Reflect::get(&js_sys::global(), &Symbol::for_("qidiruv.prefetched")).ok()?;
-    let promise: Promise = registry.dyn_into::<js_sys::Map>().ok()?.get(&JsValue::from_str(base)).dyn_into().ok()?;
+    let registry: js_sys::Map =
+        Reflect::get(&js_sys::global(), &Symbol::for_("qidiruv.prefetched")).ok()?.dyn_into().ok()?;
+    let promise: Promise = registry.get(&JsValue::from_str(base)).dyn_into().ok()?;
+    // Used once: an index opened again (after a publish, or to retry) starts
+    // from a fresh manifest. The entry stays, emptied, so the loader does not prefetch again.
+    registry.set(&JsValue::from_str(base), &JsValue::NULL);
     let parts = JsFuture::from(promise).await.ok()?;
     let bytes = |value: JsValue| value.is_instance_of::<ArrayBuffer>().then(|| Uint8Array::new(&value).to_vec());
     let manifest = bytes(Reflect::get(&parts, &JsValue::from_str("manifest")).ok()?)?;
@@ -262,11 +285,16 @@ impl LoadedIndex {
                     self.gone.set(self.gone.get() || error.gone);
                     Err(error.message)
                 }
-                Ok(bytes) => match self.add(request, &bytes) {
+                Ok((bytes, cached)) => match self.add(request, &bytes) {
                     Err(_) => {
-                        let url = format!("{}{}", self.base, request.name);
-                        let again = fetch_bytes(&url, Freshness::Reload, request.range.clone()).await;
-                        again.map_err(String::from).and_then(|bytes| self.add(request, &bytes))
+                        let again = fetch_bytes(&self.url(request), Freshness::Reload, request.range.clone()).await;
+                        again
+                            .map_err(String::from)
+                            .and_then(|bytes| self.add(request, &bytes).map(|()| self.keep(request, &bytes)))
+                    }
+                    Ok(()) if !cached => {
+                        self.keep(request, &bytes);
+                        Ok(())
                     }
                     added => added,
                 },
@@ -280,14 +308,36 @@ impl LoadedIndex {
         self.searcher.borrow_mut().add_part(request, bytes).map_err(|e| format!("{}: {e}", self.base))
     }
 
+    fn url(&self, request: &PartRequest) -> String {
+        format!("{}{}", self.base, request.name)
+    }
+
+    /// Keeps a verified part for later visits.
+    fn keep(&self, request: &PartRequest, bytes: &[u8]) {
+        if let Some(cache) = &self.cache {
+            cache.put(&part_cache::key(&self.url(request), &request.range), bytes);
+        }
+    }
+
+    /// A part from the [`PartCache`], else from the host.
     fn fetch(&self, request: &PartRequest) -> PartFetch {
-        let url = format!("{}{}", self.base, request.name);
+        let url = self.url(request);
         let range = request.range.clone();
+        let cache = self.cache.clone();
         self.fetching
             .borrow_mut()
             .entry(request.clone())
             .or_insert_with(|| {
-                async move { fetch_bytes(&url, Freshness::Immutable, range).await.map(Rc::new) }.boxed_local().shared()
+                async move {
+                    if let Some(cache) = cache {
+                        if let Some(bytes) = cache.get(&part_cache::key(&url, &range)).await {
+                            return Ok((Rc::new(bytes), true));
+                        }
+                    }
+                    fetch_bytes(&url, Freshness::Immutable, range).await.map(|bytes| (Rc::new(bytes), false))
+                }
+                .boxed_local()
+                .shared()
             })
             .clone()
     }

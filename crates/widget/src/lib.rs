@@ -13,6 +13,7 @@ mod fetch;
 mod filters;
 mod i18n;
 mod index_client;
+mod part_cache;
 mod search;
 mod state;
 mod view;

@@ -213,6 +213,22 @@ impl Dictionary {
         })
     }
 
+    /// Where the postings lists of the loaded shards' and heads' terms lie
+    /// within `range` (of all postings files taken as one).
+    pub fn lists_within(&self, range: &Range<u64>) -> Vec<Range<u64>> {
+        let mut lists = Vec::new();
+        for shard in self.loaded.iter().flatten() {
+            let starts = &shard.list_starts;
+            let first = starts.partition_point(|&start| start < range.start);
+            for pair in starts[first..].windows(2).take_while(|pair| pair[1] <= range.end) {
+                lists.push(pair[0]..pair[1]);
+            }
+        }
+        let heads = self.head_lists.iter().map(|(_, list)| list);
+        lists.extend(heads.filter(|list| range.start <= list.start && list.end <= range.end).cloned());
+        lists
+    }
+
     /// The term `key`, when its shard is loaded and holds it.
     pub fn get(&self, key: &str) -> Option<Term> {
         let shard = self.loaded[self.shard_of(key)].as_ref()?;

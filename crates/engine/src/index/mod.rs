@@ -1,19 +1,22 @@
 //! The index format, writer and reader side by side.
 //!
-//! An index is a directory of static files:
+//! An index is a directory of static files (byte layouts: `docs/format.md`):
+//! the [`Manifest`] at a stable name, and content-hashed parts in immutable
+//! segments, `s<seq>-…`:
 //!
 //! | file | content | fetched |
 //! |---|---|---|
-//! | `qidiruv.json` | the [`Manifest`]: format version, counts, and the names of all other parts | on focus |
-//! | `docs.<hash>.bin` | the [`DocTable`]: each document's language and day, for filters and recency, and its slot size | on focus |
-//! | `dict-<n>.<hash>.bin` | a [`dictionary`] shard: the keys of one key range, as an `fst::Map` | per query word |
-//! | `head-<n>.<hash>.bin` | a [`dictionary`] head: a wide prefix's most frequent completions, located | per one- or two-letter query word |
-//! | `postings-<n>.<hash>.bin` | [`postings`] lists of all terms in key order, each located by its shard | a range per matched term (neighbours merged) |
-//! | `store-<size>-<n>.<hash>.bin` | [`store`] slots of one size: the title, url, date and text shown for results | a range per shown result |
+//! | `qidiruv.json` | the [`Manifest`]: format version, counts, segments and their deletions, the names of all other parts | on focus |
+//! | `s<seq>-docs.<hash>.bin` | the [`DocTable`]: each document's language and day, for filters and recency, and its slot size | on focus |
+//! | `s<seq>-dict-<n>.<hash>.bin` | a [`dictionary`] shard: the keys of one key range, as an `fst::Map` | per query word |
+//! | `s<seq>-head-<n>.<hash>.bin` | a [`dictionary`] head: a wide prefix's most frequent completions, located | per one- or two-letter query word |
+//! | `s<seq>-postings-<n>.<hash>.bin` | [`postings`] lists of all terms in key order, each located by its shard | a range per matched term (neighbours merged) |
+//! | `s<seq>-store-<size>-<n>.<hash>.bin` | [`store`] slots of one size: the title, url, date and text shown for results | a range per shown result |
+//! | `s<seq>-catalog.<hash>.bin` | the [`catalog`]: each document's id and fingerprint, for the next build | never |
 //!
 //! A query is answered in three dependent steps after the first two: the
-//! shards (or heads) of its words, then the postings of the terms they matched, then
-//! the store slots of the hits shown (see [`crate::Step`]).
+//! shards (or heads) of its words in every segment, then the postings of the
+//! terms they matched, then the store slots of the hits shown (see [`crate::Step`]).
 //!
 //! The dictionary holds two key spaces: word keys (see [`crate::analysis`])
 //! as they are, and stem keys behind the byte [`STEM_MARK`], which no word

@@ -104,6 +104,12 @@ fn checksum(bytes: &[u8]) -> u32 {
     xxh3_64(bytes) as u32
 }
 
+/// Whether `bytes` hold one list whose checksum matches: what a reader
+/// checks before keeping a range it fetched.
+pub fn is_intact(bytes: &[u8]) -> bool {
+    bytes.split_at_checked(CHECKSUM_BYTES).is_some_and(|(sum, stored)| sum == checksum(stored).to_le_bytes())
+}
+
 /// Decodes the list of `term` from its bytes, exactly as [`encode_list`]
 /// wrote them; `documents` bounds the doc ids.
 pub fn decode_list(bytes: &[u8], term: u64, documents: u32) -> Result<Vec<Posting>, IndexError> {

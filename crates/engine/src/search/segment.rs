@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use super::PartRequest;
 use crate::index::dictionary::Dictionary;
-use crate::index::postings::{decode_list, Posting};
+use crate::index::postings::{self, decode_list, Posting};
 use crate::index::store::decode_slot;
 use crate::index::{DocId, DocTable, IndexError, Parts, Segment, StoreClass, StoredDoc};
 
@@ -128,11 +128,22 @@ impl SegmentReader {
                         detail: format!("asked for bytes {range:?} of {}, got {}", end - start, bytes.len()),
                     });
                 }
+                let at = start + range.start;
                 if range == (0..end - start) {
                     // The whole file: its name's hash covers it.
                     crate::index::verify_part(name, bytes)?;
+                } else {
+                    // Every list the range holds is checked before any is kept,
+                    // so a damaged range is fetched again, not kept for good.
+                    for list in self.dictionary.lists_within(&(at..at + bytes.len() as u64)) {
+                        if !postings::is_intact(&bytes[(list.start - at) as usize..(list.end - at) as usize]) {
+                            return Err(IndexError::Corrupt {
+                                part: name.to_string(),
+                                detail: format!("a postings list at bytes {list:?} fails its checksum"),
+                            });
+                        }
+                    }
                 }
-                let at = start + range.start;
                 match self.lists.binary_search_by_key(&at, |(start, _)| *start) {
                     Ok(i) if self.lists[i].1.len() < bytes.len() => self.lists[i].1 = bytes.to_vec(),
                     Ok(_) => {}

@@ -1,0 +1,87 @@
+//! Index parts kept across visits, in the page's Cache Storage. Parts are
+//! content-hashed and never change, so a returning visitor, even after
+//! publishes, fetches only the parts it has not seen yet. The HTTP cache
+//! cannot serve here: ranges of one file asked for together would wait on
+//! each other in Chromium's cache, so ranges are fetched with `no-store`,
+//! and the widget keeps what it verified itself. Only verified bytes are put.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+
+/// The cache's name; the loader's prefetch reads it too (`qidiruv.js`).
+const CACHE_NAME: &str = "qidiruv-parts-v1";
+
+/// An open `Cache` of the Cache Storage API.
+#[derive(Clone)]
+pub struct PartCache(JsValue);
+
+/// The key of a part, or of a range of it.
+pub fn key(url: &str, range: &Option<Range<u64>>) -> String {
+    match range {
+        Some(range) => format!("{url}?bytes={}-{}", range.start, range.end),
+        None => url.to_string(),
+    }
+}
+
+impl PartCache {
+    /// The cache, where the page has one (a secure context) and may use it.
+    pub async fn open() -> Option<PartCache> {
+        let caches = Reflect::get(&js_sys::global(), &"caches".into()).ok().filter(|c| c.is_object())?;
+        let promise = call(&caches, "open", &[CACHE_NAME.into()])?;
+        JsFuture::from(promise).await.ok().map(PartCache)
+    }
+
+    /// The bytes kept under `key`, if any.
+    pub async fn get(&self, key: &str) -> Option<Vec<u8>> {
+        let response = JsFuture::from(call(&self.0, "match", &[key.into()])?).await.ok().filter(|r| r.is_object())?;
+        let buffer = JsFuture::from(call(&response, "arrayBuffer", &[])?).await.ok()?;
+        Some(Uint8Array::new(&buffer).to_vec())
+    }
+
+    /// Keeps `bytes` under `key`, in the background; a full cache just keeps less.
+    pub fn put(&self, key: &str, bytes: &[u8]) {
+        let Some(response) = Reflect::get(&js_sys::global(), &"Response".into())
+            .ok()
+            .and_then(|ctor| ctor.dyn_into::<Function>().ok())
+            .and_then(|ctor| Reflect::construct(&ctor, &Array::of1(&Uint8Array::from(bytes))).ok())
+        else {
+            return;
+        };
+        if let Some(promise) = call(&self.0, "put", &[key.into(), response]) {
+            spawn_local(async move {
+                let _ = JsFuture::from(promise).await;
+            });
+        }
+    }
+
+    /// Drops what the cache holds under `base` for parts not in `names`
+    /// (parts the index no longer names), in the background.
+    pub fn keep_only(&self, base: &str, names: HashSet<String>) {
+        let (cache, base) = (self.clone(), base.to_string());
+        spawn_local(async move {
+            let Some(keys) = call(&cache.0, "keys", &[]) else { return };
+            let Ok(keys) = JsFuture::from(keys).await else { return };
+            for request in Array::from(&keys).iter() {
+                let url = Reflect::get(&request, &"url".into()).ok().and_then(|u| u.as_string()).unwrap_or_default();
+                let Some(rest) = url.strip_prefix(&base) else { continue };
+                let name = rest.split('?').next().unwrap_or_default();
+                if !names.contains(name) {
+                    if let Some(promise) = call(&cache.0, "delete", &[request]) {
+                        let _ = JsFuture::from(promise).await;
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// `target[method](...args)`, when it is a function returning a promise.
+fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Option<Promise> {
+    let function: Function = Reflect::get(target, &method.into()).ok()?.dyn_into().ok()?;
+    let args: Array = args.iter().collect();
+    function.apply(target, &args).ok()?.dyn_into().ok()
+}
