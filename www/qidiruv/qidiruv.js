@@ -33,8 +33,11 @@ const prefetched = (globalThis[Symbol.for('qidiruv.prefetched')] ??= new Map());
 function prefetchIndex(index) {
   const url = index.endsWith('/') ? index : `${index}/`; // as the widget names it
   if (!prefetched.has(url)) {
+    // A host that never answers must not hold the widget, which waits for these.
     const bytes = (name, init) =>
-      fetch(new URL(name, url), init).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(r.status))));
+      fetch(new URL(name, url), { ...init, signal: AbortSignal.timeout(10_000) }).then((r) =>
+        r.ok ? r.arrayBuffer() : Promise.reject(new Error(r.status)),
+      );
     // Parts the widget verified on an earlier visit (its Cache Storage, crates/widget/src/part_cache.rs).
     const kept = (name) =>
       Promise.resolve(globalThis.caches?.open('qidiruv-parts-v1'))
