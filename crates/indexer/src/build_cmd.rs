@@ -13,6 +13,7 @@ use qidiruv_engine::IndexBuilder;
 use crate::build_report::BuildReport;
 use crate::checks::{ReadOptions, SeenIds};
 use crate::html_dir::read_html_dir;
+use crate::input_file::special_kind;
 use crate::jsonl::read_jsonl;
 use crate::output::{scratch_dir, IndexWriter, OutputError};
 use crate::report::{Diagnostic, Severity};
@@ -42,6 +43,8 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
     let progress = ProgressBar::new_spinner()
         .with_style(ProgressStyle::with_template("indexing {pos} articles").expect("the template is valid"));
     let mut batch = Vec::new();
+    // Records read (pages and non-blank lines) and articles kept from them.
+    let (mut records, mut articles) = (0, 0);
     let refused = |report: &[Diagnostic]| report.iter().any(|d| d.severity == Severity::Error || args.strict);
     for input in &args.inputs {
         // Documents stream into the builder in batches, until a problem
@@ -52,6 +55,7 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
                 batch.clear();
                 return Ok(());
             }
+            articles += 1;
             batch.push(doc);
             if batch.len() == BATCH {
                 builder.add_all(std::mem::take(&mut batch)).map_err(scratch_error)?;
@@ -60,11 +64,15 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
             Ok(())
         };
         // A directory is a tree of built HTML pages; a file is JSON Lines.
-        if input.is_dir() {
-            read_html_dir(input, &args.read, &mut seen, &mut report, &mut sink)?;
+        let meta = std::fs::metadata(input).map_err(|e| format!("{}: {e}", input.display()))?;
+        if meta.is_dir() {
+            records += read_html_dir(input, &args.read, &mut seen, &mut report, &mut sink)?;
+        } else if let Some(kind) = special_kind(&meta).filter(|_| !is_fifo(&meta)) {
+            // A named pipe is read as a stream (`<(export-articles)`); a device is not.
+            report.push(Diagnostic::error(input, 0, format!("{kind}, not a regular file; not read")));
         } else {
             let file = File::open(input).map_err(|e| format!("{}: {e}", input.display()))?;
-            read_jsonl(input, BufReader::new(file), &args.read, &mut seen, &mut report, &mut sink)?;
+            records += read_jsonl(input, BufReader::new(file), &args.read, &mut seen, &mut report, &mut sink)?;
         }
     }
     for diagnostic in &report {
@@ -76,6 +84,14 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
         Some(format!("{errors} error(s), {warnings} warning(s); nothing was written to {}", args.out.display()))
     } else if args.strict && warnings > 0 {
         Some(format!("{warnings} warning(s) with --strict; nothing was written to {}", args.out.display()))
+    } else if articles == 0 && records > 0 {
+        // An empty index from pages or lines is a broken input or a broken
+        // reader, never a site to publish.
+        Some(format!(
+            "no article indexed from {records} page(s) or line(s) of input ({warnings} warning(s)); \
+             nothing was written to {}",
+            args.out.display()
+        ))
     } else {
         None
     };
@@ -111,6 +127,18 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
     summary.seconds = started.elapsed().as_secs_f64();
     eprintln!("{}", summary.summary());
     write_report(args, &summary)
+}
+
+fn is_fifo(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
 }
 
 /// Why finishing the index stopped: reading back the build's scratch
