@@ -13,7 +13,7 @@ use qidiruv_engine::IndexBuilder;
 use crate::build_report::BuildReport;
 use crate::checks::{ReadOptions, SeenIds};
 use crate::html_dir::read_html_dir;
-use crate::input_file::special_kind;
+use crate::input_file::unreadable_input;
 use crate::jsonl::read_jsonl;
 use crate::output::{scratch_dir, IndexWriter, OutputError};
 use crate::report::{Diagnostic, Severity};
@@ -67,8 +67,7 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
         let meta = std::fs::metadata(input).map_err(|e| format!("{}: {e}", input.display()))?;
         if meta.is_dir() {
             records += read_html_dir(input, &args.read, &mut seen, &mut report, &mut sink)?;
-        } else if let Some(kind) = special_kind(&meta).filter(|_| !is_fifo(&meta)) {
-            // A named pipe is read as a stream (`<(export-articles)`); a device is not.
+        } else if let Some(kind) = unreadable_input(&meta) {
             report.push(Diagnostic::error(input, 0, format!("{kind}, not a regular file; not read")));
         } else {
             let file = File::open(input).map_err(|e| format!("{}: {e}", input.display()))?;
@@ -127,18 +126,6 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
     summary.seconds = started.elapsed().as_secs_f64();
     eprintln!("{}", summary.summary());
     write_report(args, &summary)
-}
-
-fn is_fifo(meta: &std::fs::Metadata) -> bool {
-    #[cfg(unix)]
-    {
-        std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type())
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        false
-    }
 }
 
 /// Why finishing the index stopped: reading back the build's scratch

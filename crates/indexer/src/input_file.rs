@@ -56,6 +56,17 @@ pub fn special_kind(meta: &Metadata) -> Option<&'static str> {
     Some("not a file or directory")
 }
 
+/// What a JSONL input named on the command line is, if it is not to be
+/// read: any special file but a named pipe, which is read as the stream it
+/// was named to be (`qidiruv build <(export-articles)`).
+pub fn unreadable_input(meta: &Metadata) -> Option<&'static str> {
+    #[cfg(unix)]
+    if std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()) {
+        return None;
+    }
+    special_kind(meta)
+}
+
 /// The bytes of a regular file of at most `limit` bytes. Special files are
 /// refused before they are opened: opening a FIFO blocks until a writer comes.
 pub fn read_regular(path: &Path, limit: usize) -> Result<Vec<u8>, Refused> {

@@ -358,3 +358,21 @@ fn terminal_escapes_in_titles_are_printed_visibly() {
     assert!(!stdout.contains(['\u{1b}', '\u{7}', '\r', '\u{9b}']), "{stdout:?}");
     assert!(stdout.contains(r"[Border]\u{1b}]0;owned\u{7} talks\u{1b}[2J\r\u{9b}31m done"), "{stdout}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_given_as_input_is_read_as_a_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("export.jsonl");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    // The writer blocks until the build opens the pipe to read it.
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::write(fifo, format!("{GOOD}\n")).unwrap())
+    };
+    let index = dir.path().join("index");
+    let output = build(&[&fifo], &index, &["--strict"]);
+    writer.join().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(result_ids(&search_json(&index, &[], "border")), ["seed"]);
+}
