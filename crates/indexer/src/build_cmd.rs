@@ -13,7 +13,7 @@ use qidiruv_engine::IndexBuilder;
 use crate::build_report::BuildReport;
 use crate::checks::{ReadOptions, SeenIds};
 use crate::html_dir::read_html_dir;
-use crate::input_file::unreadable_input;
+use crate::input_file::{unreadable_input, Refused};
 use crate::jsonl::read_jsonl;
 use crate::output::{scratch_dir, IndexWriter, OutputError};
 use crate::report::{Diagnostic, Severity};
@@ -68,7 +68,7 @@ pub fn build(args: &BuildArgs) -> Result<(), String> {
         if meta.is_dir() {
             records += read_html_dir(input, &args.read, &mut seen, &mut report, &mut sink)?;
         } else if let Some(kind) = unreadable_input(&meta) {
-            report.push(Diagnostic::error(input, 0, format!("{kind}, not a regular file; not read")));
+            report.push(Diagnostic::error(input, 0, Refused::Special(kind).message()));
         } else {
             let file = File::open(input).map_err(|e| format!("{}: {e}", input.display()))?;
             records += read_jsonl(input, BufReader::new(file), &args.read, &mut seen, &mut report, &mut sink)?;
