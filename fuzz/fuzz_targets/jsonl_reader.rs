@@ -8,7 +8,7 @@ use qidiruv::checks::{ReadOptions, SeenIds};
 use qidiruv::jsonl::read_jsonl;
 
 fuzz_target!(|data: &[u8]| {
-    let options = ReadOptions { max_body_bytes: Some(1 << 16) };
+    let options = ReadOptions { max_body_bytes: Some(1 << 16), ..ReadOptions::default() };
     let mut report = Vec::new();
     let mut docs = 0;
     let read = read_jsonl(Path::new("fuzz.jsonl"), data, &options, &mut SeenIds::default(), &mut report, |_, _| {

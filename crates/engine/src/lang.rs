@@ -36,20 +36,27 @@ impl std::error::Error for UnknownLang {}
 impl Lang {
     /// Parses a BCP 47 tag, accepting the aliases Uzbek sites use:
     /// `uz` is Uzbek in its default Latin script and `oz` is Uzbek Cyrillic.
+    /// The subtags after the language and script (a region as in `en-US`
+    /// or `uz-Latn-UZ`, a variant) do not change how text is analysed, so a
+    /// site language keeps its own tag whatever follows.
     pub fn parse(tag: &str) -> Result<Lang, UnknownLang> {
         let lower = tag.to_ascii_lowercase();
-        match lower.as_str() {
-            "en" => return Ok(Lang::En),
-            "ru" => return Ok(Lang::Ru),
-            "uz" | "uz-latn" => return Ok(Lang::UzLatn),
-            "oz" | "uz-cyrl" => return Ok(Lang::UzCyrl),
-            _ => {}
+        if !is_well_formed(&lower) {
+            return Err(UnknownLang(tag.to_string()));
         }
-        if is_well_formed_other(&lower) {
-            Ok(Lang::Other(lower))
-        } else {
-            Err(UnknownLang(tag.to_string()))
-        }
+        let mut subtags = lower.split('-');
+        let language = subtags.next().unwrap_or_default();
+        let script = subtags.next().filter(|s| s.len() == 4 && s.bytes().all(|b| b.is_ascii_alphabetic()));
+        let site = match (language, script) {
+            ("en", None | Some("latn")) => Some(Lang::En),
+            ("ru", None | Some("cyrl")) => Some(Lang::Ru),
+            ("uz", None | Some("latn")) => Some(Lang::UzLatn),
+            ("uz", Some("cyrl")) => Some(Lang::UzCyrl),
+            // `oz` is no ISO 639 code: only the bare alias is Uzbek Cyrillic.
+            ("oz", None) if lower == "oz" => Some(Lang::UzCyrl),
+            _ => None,
+        };
+        Ok(site.unwrap_or(Lang::Other(lower)))
     }
 
     /// The canonical tag: `en`, `ru`, `uz-Latn`, `uz-Cyrl`, or the other tag.
@@ -79,7 +86,7 @@ impl fmt::Display for Lang {
 /// 1-8 alphanumerics. Three-letter primaries are refused on purpose: the
 /// usual mistake is an ISO 639-2 code (`uzb`, `rus`) where BCP 47 requires
 /// the two-letter one, and that tag decides how the text is analysed.
-fn is_well_formed_other(tag: &str) -> bool {
+fn is_well_formed(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or_default();
     primary.len() == 2
@@ -103,11 +110,31 @@ mod tests {
     fn other_well_formed_tags_are_generic() {
         assert_eq!(Lang::parse("de").unwrap(), Lang::Other("de".into()));
         assert_eq!(Lang::parse("de-AT").unwrap(), Lang::Other("de-at".into()));
+        // Another script is another analysis: Uzbek in Arabic script is not uz-Latn.
+        assert_eq!(Lang::parse("uz-Arab-AF").unwrap(), Lang::Other("uz-arab-af".into()));
+        assert_eq!(Lang::parse("ru-Latn").unwrap(), Lang::Other("ru-latn".into()));
+    }
+
+    #[test]
+    fn regions_and_variants_keep_the_site_language() {
+        for (tag, lang) in [
+            ("en-US", Lang::En),
+            ("en-GB", Lang::En),
+            ("EN-us", Lang::En),
+            ("ru-RU", Lang::Ru),
+            ("ru-Cyrl-RU", Lang::Ru),
+            ("uz-UZ", Lang::UzLatn),
+            ("uz-Latn-UZ", Lang::UzLatn),
+            ("uz-Cyrl-UZ", Lang::UzCyrl),
+            ("en-US-posix", Lang::En),
+        ] {
+            assert_eq!(Lang::parse(tag).unwrap(), lang, "{tag}");
+        }
     }
 
     #[test]
     fn iso_639_2_codes_and_garbage_are_refused() {
-        for bad in ["uzb", "rus", "", "e", "en_US", "en--us", "d3"] {
+        for bad in ["uzb", "rus", "", "e", "en_US", "en--us", "d3", "en-", "uz-Latn-"] {
             let err = Lang::parse(bad).unwrap_err();
             assert!(err.to_string().contains("expected en, ru"), "{bad}: {err}");
         }

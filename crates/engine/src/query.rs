@@ -3,13 +3,21 @@
 //! * Words are ANDed; the last one is a prefix while it is being typed.
 //! * `"exact phrase"` (also «…» and “…”) keeps its words in order, side by side.
 //! * `-word` removes the articles that contain the word.
+//!
+//! The work a query can ask for is bounded: at most [`MAX_QUERY_BYTES`] of
+//! input, [`MAX_QUERY_WORDS`] distinct words, [`MAX_QUERY_PHRASES`] distinct
+//! phrases of at most [`MAX_QUERY_WORDS`] words each. What lies beyond is
+//! ignored, so a pasted page or 300 quoted phrases cost what a dozen words do.
 
-use crate::analysis::{stems_of, tokenize, Script, Token};
+use crate::analysis::{is_ignorable, stems_of, tokenize, Script, Token};
 
 /// Input beyond this many bytes is ignored: a pasted page must not stall a keystroke.
 pub const MAX_QUERY_BYTES: usize = 1024;
 /// Words beyond this many are ignored, for the same reason.
 pub const MAX_QUERY_WORDS: usize = 12;
+/// Phrases beyond this many are ignored: each is checked against the text
+/// of every candidate article.
+pub const MAX_QUERY_PHRASES: usize = 4;
 
 /// One analysed query word.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +40,9 @@ pub struct QueryWord {
 pub struct Query {
     /// Required words, in typed order (phrase words included).
     pub words: Vec<QueryWord>,
-    /// Phrases, each as indices into `words`, consecutive.
+    /// Phrases, each as indices into `words` in phrase order. A word that
+    /// recurs (`"bora bora"`, or `the` in two phrases) is one word, so its
+    /// index recurs: an article's word answers one query word only.
     pub phrases: Vec<Vec<usize>>,
     /// Words whose articles are removed.
     pub excluded: Vec<QueryWord>,
@@ -63,41 +73,46 @@ impl Query {
             cut -= 1;
         }
         let input = &input[..cut];
+        // Invisible controls after the last word (a bidi isolate from a
+        // pasted name) do not end it: it is still being typed.
+        let typed_end = input.trim_end_matches(is_ignorable).len();
         let quoted = quoted_ranges(input);
         let tokens = tokenize(input);
         let last = tokens.len().saturating_sub(1);
         let mut query = Query::default();
-        let mut phrase_of_range: Vec<Option<usize>> = vec![None; quoted.len()];
+        let mut phrase_of_range: Vec<Option<Vec<usize>>> = vec![None; quoted.len()];
         for (i, token) in tokens.into_iter().enumerate() {
             let in_quote = quoted.iter().position(|r| r.contains(&token.start));
             let excluded = in_quote.is_none() && is_excluded(input, token.start);
-            let prefix = i == last && token.end == input.len() && in_quote.is_none() && !excluded;
+            let prefix = i == last && token.end == typed_end && in_quote.is_none() && !excluded;
             if excluded {
-                query.excluded.push(QueryWord::from_token(input, token, false));
+                if query.excluded.len() < MAX_QUERY_WORDS {
+                    query.excluded.push(QueryWord::from_token(input, token, false));
+                }
                 continue;
             }
             // A repeated word adds nothing to an AND (a pasted page repeats many).
-            let repeated = in_quote.is_none() && query.words.iter().any(|w| w.key == token.key && w.prefix == prefix);
-            if repeated {
-                continue;
-            }
-            if query.words.len() == MAX_QUERY_WORDS {
-                break;
-            }
-            let index = query.words.len();
-            query.words.push(QueryWord::from_token(input, token, prefix));
-            if let Some(q) = in_quote {
-                match phrase_of_range[q] {
-                    Some(p) => query.phrases[p].push(index),
-                    None => {
-                        phrase_of_range[q] = Some(query.phrases.len());
-                        query.phrases.push(vec![index]);
-                    }
+            let known = query.words.iter().position(|w| w.key == token.key && w.prefix == prefix);
+            let index = match known {
+                Some(index) => index,
+                None if query.words.len() == MAX_QUERY_WORDS => break,
+                None => {
+                    query.words.push(QueryWord::from_token(input, token, prefix));
+                    query.words.len() - 1
+                }
+            };
+            if let Some(phrase) = in_quote.map(|q| phrase_of_range[q].get_or_insert_with(Vec::new)) {
+                if phrase.len() < MAX_QUERY_WORDS {
+                    phrase.push(index);
                 }
             }
         }
-        query.phrases.retain(|p| p.len() > 1);
-        query.excluded.truncate(MAX_QUERY_WORDS);
+        for phrase in phrase_of_range.into_iter().flatten() {
+            let distinct = phrase.len() > 1 && !query.phrases.contains(&phrase);
+            if distinct && query.phrases.len() < MAX_QUERY_PHRASES {
+                query.phrases.push(phrase);
+            }
+        }
         query
     }
 
@@ -130,8 +145,10 @@ fn closes(opener: char, c: char) -> bool {
 
 /// A word right after a `-` that starts a term (`-visa`, not `Toshkent-Samarqand`).
 fn is_excluded(input: &str, start: usize) -> bool {
-    let before = &input[..start];
-    before.strip_suffix('-').is_some_and(|rest| rest.chars().next_back().is_none_or(char::is_whitespace))
+    let before = input[..start].trim_end_matches(is_ignorable);
+    before
+        .strip_suffix('-')
+        .is_some_and(|rest| rest.trim_end_matches(is_ignorable).chars().next_back().is_none_or(char::is_whitespace))
 }
 
 #[cfg(test)]
@@ -177,9 +194,38 @@ mod tests {
     }
 
     #[test]
-    fn repeated_words_count_once_outside_phrases() {
+    fn repeated_words_count_once_in_and_out_of_phrases() {
         assert_eq!(keys(&Query::parse("visa Visa VISA news ").words), ["visa", "news"]);
-        assert_eq!(Query::parse(r#""bora bora""#).words.len(), 2);
+        let q = Query::parse(r#""bora bora""#);
+        assert_eq!((keys(&q.words), q.phrases), (vec!["bora"], vec![vec![0, 0]]));
+        // `the` answers both phrases: as two words, the second could never match.
+        let q = Query::parse(r#""in the" talks "of the""#);
+        assert_eq!(keys(&q.words), ["in", "the", "talks", "of"]);
+        assert_eq!(q.phrases, [vec![0, 1], vec![3, 1]]);
+    }
+
+    #[test]
+    fn many_phrases_are_bounded() {
+        // 100 phrases fill 900 of the 1,024 bytes read.
+        let same = Query::parse(&r#""in the" "#.repeat(100));
+        assert_eq!((same.words.len(), same.phrases.len()), (2, 1));
+        let pairs = ["a b", "b c", "c d", "d e", "e f", "f g", "g h"];
+        let many = Query::parse(&pairs.map(|p| format!("\"{p}\"")).join(" ").repeat(40));
+        assert_eq!(many.phrases.len(), MAX_QUERY_PHRASES);
+        let long = Query::parse(&format!("\"{}\"", "la ".repeat(300)));
+        assert_eq!(long.phrases, [vec![0; MAX_QUERY_WORDS]]);
+        let excluded = Query::parse(&"-x ".repeat(300));
+        assert_eq!(excluded.excluded.len(), MAX_QUERY_WORDS);
+    }
+
+    #[test]
+    fn invisible_controls_do_not_end_or_exclude_a_word() {
+        for typed in ["Tashk\u{2069}", "\u{2068}Tashk\u{2069}", "Tash\u{200F}k\u{200E}", "Tashk\u{202C}\u{2069}"] {
+            let q = Query::parse(typed);
+            assert_eq!(keys(&q.words), ["tashk"], "{typed:?}");
+            assert!(q.words[0].prefix, "{typed:?}");
+        }
+        assert_eq!(keys(&Query::parse("visa \u{2068}-Russia\u{2069} ").excluded), ["russia"]);
     }
 
     #[test]

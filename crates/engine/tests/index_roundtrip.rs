@@ -148,6 +148,32 @@ fn phrases_need_their_words_side_by_side() {
 }
 
 #[test]
+fn phrases_sharing_a_word_and_repeated_phrases_still_match() {
+    let built = build(vec![
+        doc("both", Lang::En, "Talks", "Security in the region and the safety of the border.", None),
+        doc("one", Lang::En, "Talks", "Security in the region was discussed.", None),
+    ]);
+    let searcher = open(&built).unwrap();
+    let all = SearchOptions::default();
+    assert_eq!(ids(&built, &searcher, r#""in the" "of the""#, &all), ["both"]);
+    assert_eq!(ids(&built, &searcher, &r#""in the" "#.repeat(100), &all), ["both", "one"]);
+}
+
+#[test]
+fn look_alike_letters_and_bidi_controls_do_not_hide_a_word() {
+    let built = sample();
+    let searcher = open(&built).unwrap();
+    let all = SearchOptions::default();
+    // A Cyrillic Т or А in a Latin word, first, last or anywhere.
+    for query in ["Тashkent ", "Tаshkent ", "TashkenТ ", "ТАSHKENT ", "tashkent\u{2069} ", "\u{2068}Tashkent\u{2069} "]
+    {
+        assert_eq!(ids(&built, &searcher, query, &all), ["visit", "ru"], "{query:?}");
+    }
+    // Still being typed: a trailing isolate does not finish the word.
+    assert_eq!(ids(&built, &searcher, "tashk\u{2069}", &all)[0], "visit");
+}
+
+#[test]
 fn a_minus_word_removes_its_articles() {
     let built = sample();
     let searcher = open(&built).unwrap();

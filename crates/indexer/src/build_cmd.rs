@@ -15,6 +15,7 @@ use qidiruv_engine::{Document, IndexBuilder, Manifest};
 use crate::build_report::BuildReport;
 use crate::checks::{ReadOptions, SeenIds};
 use crate::html_dir::read_html_dir;
+use crate::input_file::{unreadable_input, Refused};
 use crate::jsonl::read_jsonl;
 use crate::output::{lock_out, scratch_dir, IndexWriter, OutputError, Written};
 use crate::publish::{plan, Previous, Seen};
@@ -81,7 +82,7 @@ fn build_reported(args: &BuildArgs, summary: &mut BuildReport) -> Result<(), Str
     let mut report: Vec<Diagnostic> = Vec::new();
     let mut seen: Vec<Seen> = Vec::new();
     let refused = |report: &[Diagnostic]| report.iter().any(|d| d.severity == Severity::Error || args.strict);
-    read_inputs(args, &mut report, &mut |doc, report| {
+    let records = read_inputs(args, &mut report, &mut |doc, report| {
         // Once a problem means the build will be refused, reading goes on
         // only to report every problem at once.
         if refused(report) {
@@ -112,13 +113,27 @@ fn build_reported(args: &BuildArgs, summary: &mut BuildReport) -> Result<(), Str
     if args.strict && warnings > 0 {
         return Err(format!("{warnings} warning(s) with --strict; nothing was written to {}", args.out.display()));
     }
-    if seen.is_empty() {
-        return Err(format!("no article was indexed from the input; nothing was written to {}", args.out.display()));
+    if seen.is_empty() && records > 0 {
+        // An empty index from pages or lines is a broken input or a broken
+        // reader, never a site to publish.
+        return Err(format!(
+            "no article indexed from {records} page(s) or line(s) of input ({warnings} warning(s)); \
+             nothing was written to {}",
+            args.out.display()
+        ));
     }
 
     let plan = previous.as_ref().map(|previous| plan(previous, &seen));
     if let Some(plan) = plan.as_ref().filter(|plan| !plan.reindex.is_empty()) {
         // Unchanged documents the new segment takes in: read again, quietly.
+        if let Some(pipe) = args.inputs.iter().find(|input| !input.is_dir() && !input.is_file()) {
+            return Err(format!(
+                "{}: this publish indexes {} unchanged article(s) again, which reads the input twice, \
+                 and a pipe can be read once; give a file, or --rebuild",
+                pipe.display(),
+                plan.reindex.len()
+            ));
+        }
         read_inputs(args, &mut Vec::new(), &mut |doc, _| match plan.reindex.contains(&doc.id) {
             true => feed.push(doc),
             false => Ok(()),
@@ -193,18 +208,23 @@ fn fill_summary(summary: &mut BuildReport, manifest: &Manifest, out: &Path, writ
 type Sink<'a> = dyn FnMut(Document, &[Diagnostic]) -> Result<(), String> + 'a;
 
 /// Every input's documents, through `sink`, with their diagnostics added to `report`.
-fn read_inputs(args: &BuildArgs, report: &mut Vec<Diagnostic>, sink: &mut Sink) -> Result<(), String> {
+fn read_inputs(args: &BuildArgs, report: &mut Vec<Diagnostic>, sink: &mut Sink) -> Result<usize, String> {
     let mut seen = SeenIds::default();
+    // Records read: pages and non-blank lines.
+    let mut records = 0;
     for input in &args.inputs {
         // A directory is a tree of built HTML pages; a file is JSON Lines.
-        if input.is_dir() {
-            read_html_dir(input, &args.read, &mut seen, report, &mut *sink)?;
+        let meta = std::fs::metadata(input).map_err(|e| format!("{}: {e}", input.display()))?;
+        if meta.is_dir() {
+            records += read_html_dir(input, &args.read, &mut seen, report, &mut *sink)?;
+        } else if let Some(kind) = unreadable_input(&meta) {
+            report.push(Diagnostic::error(input, 0, Refused::Special(kind).message()));
         } else {
             let file = File::open(input).map_err(|e| format!("{}: {e}", input.display()))?;
-            read_jsonl(input, BufReader::new(file), &args.read, &mut seen, report, &mut *sink)?;
+            records += read_jsonl(input, BufReader::new(file), &args.read, &mut seen, report, &mut *sink)?;
         }
     }
-    Ok(())
+    Ok(records)
 }
 
 /// Documents on their way into the builder, in batches.

@@ -12,11 +12,23 @@ pub const LARGE_BODY_BYTES: usize = 1024 * 1024;
 /// The warning for an article that can only be found by its title.
 pub const EMPTY_BODY: &str = "empty body; indexed by title only";
 
+/// The default of `--max-record-bytes`: far above any real page or CMS
+/// record, low enough that a file that never ends cannot exhaust memory.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+
 /// Limits the caller sets.
 #[derive(Clone, Debug)]
 pub struct ReadOptions {
     /// Reject bodies over this many bytes instead of warning.
     pub max_body_bytes: Option<usize>,
+    /// Read no more than this many bytes of one HTML page or one JSONL line.
+    pub max_record_bytes: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { max_body_bytes: None, max_record_bytes: DEFAULT_MAX_RECORD_BYTES }
+    }
 }
 
 /// Where each id was first seen, across all inputs.

@@ -6,7 +6,8 @@
 //!
 //! - lang: `<html lang>`.
 //! - region: the first `[data-qidiruv-body]`, else `<article>`, else
-//!   `<main>`; nothing outside it is indexed.
+//!   `<main>`, else the block guessed to hold the article (`region.rs`);
+//!   nothing outside it is indexed.
 //! - title: the region's first `<h1>` (taken out of the body), else `<title>`.
 //! - date: the region's first `<time datetime>`, else
 //!   `<meta property="article:published_time">`.
@@ -14,13 +15,13 @@
 
 use std::path::{Component, Path};
 
-use ego_tree::NodeId;
 use qidiruv_engine::{Date, Document};
-use scraper::node::Element;
-use scraper::{ElementRef, Html};
+use scraper::Html;
 
 use crate::checks::{check_body_size, parse_lang, ReadOptions, EMPTY_BODY};
+use crate::html_parse::parse_document;
 use crate::html_text::{element_text, one_line, IGNORE};
+use crate::region::{self, first_in, Region};
 use crate::report::Diagnostic;
 
 /// Reported for a page without an article region.
@@ -29,7 +30,17 @@ use crate::report::Diagnostic;
 /// not articles (redirect stubs, a 404 page, verification files), and
 /// making them errors would force people to delete them from the build.
 /// The warning still names each one, and `--strict` refuses them.
-pub const NO_REGION: &str = "no <article>, <main> or [data-qidiruv-body]; page not indexed";
+pub const NO_REGION: &str =
+    "no <article>, <main> or [data-qidiruv-body], and no <h1> to guess the region from; page not indexed";
+
+/// Reported for a page whose region was guessed, so that a wrong guess is
+/// seen, and `--strict` keeps guesses out of a build.
+fn guessed_region(place: &str) -> String {
+    format!(
+        "no <article>, <main> or [data-qidiruv-body]; indexed the block guessed to hold the article: {place} \
+         (mark the region data-qidiruv-body to choose it)"
+    )
+}
 
 /// Reads one page. `file` names it in diagnostics; `relative`, its path
 /// below the input directory, gives its url.
@@ -48,16 +59,19 @@ pub fn read_page(
             return (None, vec![Diagnostic::error(file, line, message)]);
         }
     };
-    let page = Html::parse_document(text);
+    let page = match parse_document(text) {
+        Ok(page) => page,
+        Err(e) => return (None, vec![Diagnostic::error(file, 1, e.to_string())]),
+    };
     if is_left_out(&page) {
         return (None, Vec::new());
     }
     // A page that is not indexed needs no lang or date: check the region first.
-    let Some(region) = region(&page) else {
+    let Some(region) = region::find(&page) else {
         return (None, vec![Diagnostic::warning(file, 1, NO_REGION)]);
     };
     let mut errors = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = region.guessed.iter().map(|place| guessed_region(place)).collect();
 
     let lang = match page.root_element().attr("lang").map(str::trim) {
         None | Some("") => {
@@ -70,15 +84,15 @@ pub fn read_page(
         }
         Some(tag) => parse_lang(tag, &mut warnings).map_err(|e| errors.push(e)).ok(),
     };
-    let date = page_date(&page, region).map_err(|e| errors.push(e)).ok();
+    let date = page_date(&page, &region).map_err(|e| errors.push(e)).ok();
     let url = page_url(relative).map_err(|e| errors.push(e)).ok();
 
-    let h1 = first_in(region, |e| e.name() == "h1");
+    let h1 = first_in(region.element, |e| e.name() == "h1", |e| region.hides_heading(e));
     let title = h1
-        .map(|h1| one_line(&element_text(h1, None)))
+        .map(|h1| one_line(&element_text(h1, None, |e| region.leaves_out(e))))
         .filter(|title| !title.is_empty())
         .unwrap_or_else(|| document_title(&page));
-    let body = element_text(region, h1.map(|h1| h1.id()));
+    let body = element_text(region.element, h1.map(|h1| h1.id()), |e| region.leaves_out(e));
     check_body_size(&body, options, &mut warnings, &mut errors);
     if body.trim().is_empty() {
         warnings.push(EMPTY_BODY.into());
@@ -111,35 +125,6 @@ fn is_left_out(page: &Html) -> bool {
     html.attr(IGNORE).is_some() || html.child_elements().any(|e| e.value().name() == "body" && e.attr(IGNORE).is_some())
 }
 
-/// The article region, outside any ignored subtree.
-fn region(page: &Html) -> Option<ElementRef<'_>> {
-    let root = page.root_element();
-    first_in(root, |e| e.attr("data-qidiruv-body").is_some())
-        .or_else(|| first_in(root, |e| e.name() == "article"))
-        .or_else(|| first_in(root, |e| e.name() == "main"))
-}
-
-/// The first element in `root` (itself included) that is `wanted` and not
-/// inside a subtree marked data-qidiruv-ignore.
-fn first_in<'a>(root: ElementRef<'a>, wanted: impl Fn(&Element) -> bool) -> Option<ElementRef<'a>> {
-    root.descendent_elements().filter(|e| wanted(e.value())).find(|e| !is_ignored(*e, root.id()))
-}
-
-/// Whether `element`, or an ancestor of it up to `within`, is marked ignored.
-fn is_ignored(element: ElementRef<'_>, within: NodeId) -> bool {
-    let mut node = Some(*element);
-    while let Some(n) = node {
-        if n.value().as_element().is_some_and(|e| e.attr(IGNORE).is_some()) {
-            return true;
-        }
-        if n.id() == within {
-            return false;
-        }
-        node = n.parent();
-    }
-    false
-}
-
 /// The document's `<title>`: the first in the HTML namespace, since an
 /// inline SVG has `<title>` elements of its own.
 fn document_title(page: &Html) -> String {
@@ -151,9 +136,10 @@ fn document_title(page: &Html) -> String {
 }
 
 /// The region's first `<time datetime>`, else the Open Graph publication time.
-fn page_date(page: &Html, region: ElementRef<'_>) -> Result<Option<Date>, String> {
+fn page_date(page: &Html, region: &Region<'_>) -> Result<Option<Date>, String> {
     let time =
-        first_in(region, |e| e.name() == "time" && e.attr("datetime").is_some()).and_then(|time| time.attr("datetime"));
+        first_in(region.element, |e| e.name() == "time" && e.attr("datetime").is_some(), |e| region.hides_heading(e))
+            .and_then(|time| time.attr("datetime"));
     let meta = || {
         page.root_element()
             .descendent_elements()
@@ -204,7 +190,8 @@ mod tests {
     use super::*;
     use qidiruv_engine::Lang;
 
-    const OPTIONS: ReadOptions = ReadOptions { max_body_bytes: None };
+    const OPTIONS: ReadOptions =
+        ReadOptions { max_body_bytes: None, max_record_bytes: crate::checks::DEFAULT_MAX_RECORD_BYTES };
 
     fn read(relative: &str, html: &str) -> (Option<Document>, Vec<String>) {
         let (doc, report) =
@@ -317,9 +304,107 @@ mod tests {
     #[test]
     fn a_page_without_a_region_is_reported_not_checked() {
         // No lang either: a page that is not indexed is not judged further.
-        let (doc, report) = read("404.html", "<html><body><p>Not found</p></body></html>");
+        for html in [
+            "<html><body><p>Not found</p></body></html>",
+            "<html><body><header><nav><h1>Logo</h1></nav></header><p>Redirecting</p></body></html>",
+        ] {
+            let (doc, report) = read("404.html", html);
+            assert!(doc.is_none());
+            assert_eq!(report, [format!("warning: site/404.html:1: {NO_REGION}")]);
+        }
+    }
+
+    /// A news page of the shape the ministry's site has: no article markup,
+    /// chrome in plain divs around a `div.news-item`.
+    fn unmarked_news_page(paragraphs: &[String], chrome_first: bool) -> String {
+        let top = "<div class=\"top-bar\"><span>Call centre: +998 71 233-28-59</span> <a href=\"mailto:x\">Write to us</a></div>\
+                   <div class=\"main-menu\"><ul><li><a href=\"/\">Home</a></li><li><a href=\"/press\">Press service</a></li></ul></div>";
+        let crumbs = "<ul class=\"breadcrumbs\"><li><a href=\"/\">Home</a></li><li>News</li></ul>";
+        let share = "<div class=\"share_buttons\">Share: <a href=\"#\">Telegram</a> <span>Facebook</span></div>";
+        let related = "<div class=\"related-news\"><h3>Other news</h3><div class=\"item\"><p>Consular reception schedule changes</p></div></div>";
+        let footer =
+            "<div class=\"site-footer\"><p>Copyright Ministry of Foreign Affairs, 9 Uzbekistan avenue</p></div>";
+        let text: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
+        let item = format!(
+            "<div class=\"news-item\"><h1>Working visit to Samarkand</h1><div class=\"date\">13.02.2020</div>\
+             <div class=\"news-text\">{text}</div>{share}</div>"
+        );
+        let container = if chrome_first {
+            format!("<div class=\"container\">{crumbs}{item}{related}</div>")
+        } else {
+            format!("<div class=\"container\">{item}{crumbs}{related}</div>")
+        };
+        page(&format!("{top}{container}{footer}"))
+    }
+
+    const CHROME_WORDS: &[&str] =
+        &["998", "Write", "Home", "Press", "News", "Share", "Telegram", "Facebook", "Other", "Consular", "Copyright"];
+
+    #[test]
+    fn a_page_without_markers_uses_the_block_with_the_h1_and_most_text() {
+        let story = ["The minister held talks in Samarkand.".to_string(), "Both sides signed a programme.".to_string()];
+        let (doc, report) = read("en/news/visit.html", &unmarked_news_page(&story, true));
+        let doc = doc.expect("a guessed region is indexed");
+        assert_eq!(doc.title, "Working visit to Samarkand");
+        assert_eq!(doc.body, format!("13.02.2020\n\n{}\n\n{}", story[0], story[1]));
+        assert_eq!(
+            report,
+            [format!("warning: site/en/news/visit.html:1: {}", guessed_region("body > div.container > div.news-item"))]
+        );
+    }
+
+    #[test]
+    fn markers_override_the_guess() {
+        let html = unmarked_news_page(&["Long story text here.".to_string()], false)
+            .replace("<div class=\"related-news\">", "<div class=\"related-news\" data-qidiruv-body>");
+        let (doc, report) = read("a.html", &html);
+        assert_eq!(doc.unwrap().body, "Other news\n\nConsular reception schedule changes");
+        assert!(report.is_empty(), "{report:?}");
+    }
+
+    proptest::proptest! {
+        /// Whatever the article's paragraphs and where the chrome stands, the
+        /// guessed region has all of the article and none of the chrome.
+        #[test]
+        fn the_guessed_region_is_the_article_and_nothing_else(
+            paragraphs in proptest::collection::vec("[A-Z][a-z]{2,9}( [a-z]{1,9}){0,30}\\.", 1..6),
+            chrome_first: bool,
+        ) {
+            let (doc, report) = read("a.html", &unmarked_news_page(&paragraphs, chrome_first));
+            proptest::prop_assert_eq!(report.len(), 1, "{:?}", report);
+            let doc = doc.unwrap();
+            proptest::prop_assert_eq!(doc.title.as_str(), "Working visit to Samarkand");
+            for paragraph in &paragraphs {
+                proptest::prop_assert!(doc.body.contains(paragraph.as_str()), "{:?} lost from {:?}", paragraph, doc.body);
+            }
+            for word in CHROME_WORDS {
+                proptest::prop_assert!(!doc.body.contains(word), "chrome {:?} in {:?}", word, doc.body);
+            }
+        }
+    }
+
+    #[test]
+    fn a_page_nested_too_deep_is_an_error_not_a_slow_parse() {
+        let html = page(&format!("<article>{}x</article>", "<div>".repeat(100_000)));
+        let (doc, report) = read("a.html", &html);
         assert!(doc.is_none());
-        assert_eq!(report, [format!("warning: site/404.html:1: {NO_REGION}")]);
+        assert_eq!(report.len(), 1);
+        assert!(report[0].starts_with("error: site/a.html:1: elements nested more than 512 deep"), "{report:?}");
+    }
+
+    #[test]
+    fn many_headings_and_times_in_an_ignored_block_are_read_in_one_walk() {
+        // Each one used to walk its ancestors: 10,000 × the depth of the block.
+        let hidden = "<time datetime=\"2001-01-01\">x</time><h1>Hidden</h1>".repeat(10_000);
+        let html = page(&format!(
+            "<article>{}<div data-qidiruv-ignore>{hidden}</div>{}<h1>Real</h1><p>Text</p></article>",
+            "<div>".repeat(200),
+            "</div>".repeat(200)
+        ));
+        let (doc, report) = read("a.html", &html);
+        assert!(report.is_empty(), "{report:?}");
+        let doc = doc.unwrap();
+        assert_eq!((doc.title.as_str(), doc.body.as_str(), doc.date), ("Real", "Text", None));
     }
 
     #[test]

@@ -8,27 +8,36 @@ use qidiruv_engine::Document;
 
 use crate::checks::{ReadOptions, SeenIds};
 use crate::html::read_page;
+use crate::input_file::{read_regular, Refused};
 use crate::report::Diagnostic;
 
 /// Reads every page below `dir`, handing each good document to `sink`
-/// (with the diagnostics so far).
+/// (with the diagnostics so far), and returns how many pages there were.
 /// `Err` is a failure to read the tree, or the sink's (the build stops);
-/// problems with pages are diagnostics added to `report`.
+/// problems with pages, special files and oversized ones among them, are
+/// diagnostics added to `report`.
 pub fn read_html_dir(
     dir: &Path,
     options: &ReadOptions,
     seen: &mut SeenIds,
     report: &mut Vec<Diagnostic>,
     mut sink: impl FnMut(Document, &[Diagnostic]) -> Result<(), String>,
-) -> Result<(), String> {
+) -> Result<usize, String> {
     let pages = page_paths(dir)?;
     if pages.is_empty() {
         return Err(format!("{}: no .html or .htm files below this directory", dir.display()));
     }
-    for relative in pages {
-        let file = dir.join(&relative);
-        let bytes = fs::read(&file).map_err(|e| io_error(&file, e))?;
-        let (doc, diagnostics) = read_page(&file, &relative, &bytes, options);
+    for relative in &pages {
+        let file = dir.join(relative);
+        let bytes = match read_regular(&file, options.max_record_bytes) {
+            Ok(bytes) => bytes,
+            Err(Refused::Io(e)) => return Err(io_error(&file, e)),
+            Err(refused) => {
+                report.push(Diagnostic::error(&file, 0, refused.message()));
+                continue;
+            }
+        };
+        let (doc, diagnostics) = read_page(&file, relative, &bytes, options);
         report.extend(diagnostics);
         if let Some(doc) = doc {
             // Urls are unique within a tree except for `x/index.html` beside
@@ -39,12 +48,14 @@ pub fn read_html_dir(
             }
         }
     }
-    Ok(())
+    Ok(pages.len())
 }
 
 /// The pages below `root`, as paths relative to it, sorted. Symbolic links
 /// are followed, as a web server would, so a page reachable by two paths is
 /// read at both urls; a link back to a directory above it (a loop) is not.
+/// Anything named like a page is listed, FIFOs and devices too, so that
+/// reading refuses it by name.
 fn page_paths(root: &Path) -> Result<Vec<PathBuf>, String> {
     let mut pages = Vec::new();
     // Each directory to read, with the real paths of the directories above it.
@@ -119,5 +130,39 @@ mod tests {
         link("ru", "en/to-ru");
         let pages: Vec<String> = page_paths(dir.path()).unwrap().iter().map(|p| p.display().to_string()).collect();
         assert_eq!(pages, ["en/a.html", "en/to-ru/a.html", "ru/a.html", "ru/to-en/a.html"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_named_like_pages_are_refused_without_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = "<html lang=en><body><article><h1>T</h1><p>Kept</p></article></body></html>";
+        fs::write(dir.path().join("a.html"), page).unwrap();
+        // Reading either would block for good or fill memory.
+        let fifo = dir.path().join("fifo.html");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.html")).unwrap();
+        fs::write(dir.path().join("big.html"), "x".repeat(2000)).unwrap();
+
+        let (mut docs, mut report) = (Vec::new(), Vec::new());
+        let options = ReadOptions { max_record_bytes: 1000, ..ReadOptions::default() };
+        let pages = read_html_dir(dir.path(), &options, &mut SeenIds::default(), &mut report, |doc, _| {
+            docs.push(doc);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!((pages, docs.len()), (4, 1));
+        let at = |name: &str| dir.path().join(name).display().to_string();
+        assert_eq!(
+            report.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [
+                format!(
+                    "error: {}: larger than 1000 bytes; not read (--max-record-bytes raises the limit)",
+                    at("big.html")
+                ),
+                format!("error: {}: a named pipe (FIFO), not a regular file; not read", at("fifo.html")),
+                format!("error: {}: a character device, not a regular file; not read", at("zero.html")),
+            ]
+        );
     }
 }

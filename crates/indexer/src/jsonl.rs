@@ -3,7 +3,7 @@
 //! Every bad line becomes a [`Diagnostic`] naming file, line and reason; the
 //! reader goes on to the end so a report lists every problem at once.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use qidiruv_engine::{Date, Document};
@@ -16,7 +16,9 @@ use crate::url_check::check_url;
 
 /// Reads one JSONL file line by line, handing each good document to
 /// `sink` (with the diagnostics so far) and adding a diagnostic for each bad or suspicious line to
-/// `report`. `Err` is a failure to read the file, or the sink's.
+/// `report`; returns how many lines held something. `Err` is a failure to read the file, or the
+/// sink's. A line longer than `--max-record-bytes` ends the reading with an error: the rest may
+/// never end (a stream without newlines).
 pub fn read_jsonl(
     path: &Path,
     mut input: impl BufRead,
@@ -24,14 +26,22 @@ pub fn read_jsonl(
     seen: &mut SeenIds,
     report: &mut Vec<Diagnostic>,
     mut sink: impl FnMut(Document, &[Diagnostic]) -> Result<(), String>,
-) -> Result<(), String> {
+) -> Result<usize, String> {
     let mut raw = Vec::new();
-    let mut line = 0;
+    let (mut line, mut records) = (0, 0);
+    let limit = options.max_record_bytes;
     loop {
         line += 1;
         raw.clear();
-        if input.read_until(b'\n', &mut raw).map_err(|e| format!("{}: {e}", path.display()))? == 0 {
-            return Ok(());
+        // One byte past the limit (and its newline) tells a line that is too long.
+        let read = (&mut input).take(limit as u64 + 2).read_until(b'\n', &mut raw);
+        if read.map_err(|e| format!("{}: {e}", path.display()))? == 0 {
+            return Ok(records);
+        }
+        if raw.strip_suffix(b"\n").unwrap_or(&raw).len() > limit {
+            let message = format!("line is longer than {limit} bytes; the rest of the file is not read (--max-record-bytes raises the limit)");
+            report.push(Diagnostic::error(path, line, message));
+            return Ok(records + 1);
         }
         let mut bytes = raw.strip_suffix(b"\n").unwrap_or(&raw);
         bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
@@ -52,6 +62,7 @@ pub fn read_jsonl(
         if text.trim().is_empty() {
             continue;
         }
+        records += 1;
         match parse_record(text, options) {
             Ok((doc, warnings)) => {
                 if let Err(duplicate) = seen.claim(&doc.id, path, line) {
@@ -114,7 +125,7 @@ fn parse_record(text: &str, options: &ReadOptions) -> Result<(Document, Vec<Stri
 
     match (id, url, lang, title, date, body) {
         (Some(id), Some(url), Some(lang), Some(title), Some(date), Some(body)) if errors.is_empty() => {
-            let (body, repaired) = plain_body(body);
+            let (body, repaired) = plain_body(body).map_err(|e| vec![format!("body: {e}")])?;
             warnings.extend(repaired);
             if body.trim().is_empty() {
                 warnings.push(EMPTY_BODY.into());
@@ -204,14 +215,16 @@ mod tests {
     use super::*;
 
     fn read_with(text: &str, max_body_bytes: Option<usize>) -> (Vec<Document>, Vec<Diagnostic>) {
+        read_with_options(text.as_bytes(), &ReadOptions { max_body_bytes, ..ReadOptions::default() })
+    }
+
+    fn read_with_options(input: impl BufRead, options: &ReadOptions) -> (Vec<Document>, Vec<Diagnostic>) {
         let (mut docs, mut report) = (Vec::new(), Vec::new());
-        let options = ReadOptions { max_body_bytes };
         let sink = |doc, _: &[Diagnostic]| {
             docs.push(doc);
             Ok(())
         };
-        read_jsonl(Path::new("in.jsonl"), text.as_bytes(), &options, &mut SeenIds::default(), &mut report, sink)
-            .unwrap();
+        read_jsonl(Path::new("in.jsonl"), input, options, &mut SeenIds::default(), &mut report, sink).unwrap();
         (docs, report)
     }
 
@@ -264,5 +277,23 @@ mod tests {
         let (docs, report) = read_with(&line, Some(50));
         assert!(docs.is_empty());
         assert!(report[0].message.contains("--max-body-bytes 50"), "{:?}", report[0]);
+    }
+
+    #[test]
+    fn a_line_over_the_record_limit_ends_the_file_with_an_error() {
+        // An endless stream without newlines (a link to /dev/zero) is read
+        // only up to the limit: the test would not end otherwise.
+        let endless = std::io::BufReader::new(std::io::repeat(b'x'));
+        let options = ReadOptions { max_record_bytes: 1000, ..ReadOptions::default() };
+        let (docs, report) = read_with_options(GOOD.as_bytes().chain(&b"\n"[..]).chain(endless), &options);
+        assert_eq!(docs.len(), 1);
+        assert_eq!(
+            report.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["error: in.jsonl:2: line is longer than 1000 bytes; the rest of the file is not read \
+              (--max-record-bytes raises the limit)"]
+        );
+        let line = GOOD.replace("Text.", &"x".repeat(1000 - GOOD.len() + 5));
+        assert_eq!(line.len(), 1000);
+        assert!(read_with_options(line.as_bytes(), &options).1.is_empty());
     }
 }

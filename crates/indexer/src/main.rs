@@ -32,6 +32,9 @@ enum Command {
         /// Reject articles whose body is larger than this many bytes.
         #[arg(long, value_name = "BYTES")]
         max_body_bytes: Option<usize>,
+        /// Refuse an HTML page, or a JSON Lines line, larger than this many bytes (default 16 MiB).
+        #[arg(long, value_name = "BYTES", default_value_t = checks::DEFAULT_MAX_RECORD_BYTES)]
+        max_record_bytes: usize,
         /// Also write the build report as JSON here (for failed builds too).
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
@@ -82,12 +85,12 @@ fn parse_lang(tag: &str) -> Result<String, String> {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Build { inputs, out, strict, max_body_bytes, report, rebuild } => {
+        Command::Build { inputs, out, strict, max_body_bytes, max_record_bytes, report, rebuild } => {
             build_cmd::build(&build_cmd::BuildArgs {
                 inputs,
                 out,
                 strict,
-                read: checks::ReadOptions { max_body_bytes },
+                read: checks::ReadOptions { max_body_bytes, max_record_bytes },
                 report,
                 rebuild,
             })

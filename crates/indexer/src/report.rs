@@ -13,6 +13,7 @@ pub enum Severity {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub path: PathBuf,
+    /// 0 for a problem with the file as a whole (one that was not read).
     pub line: usize,
     pub severity: Severity,
     pub message: String,
@@ -34,6 +35,9 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{kind}: {}:{}: {}", self.path.display(), self.line, self.message)
+        match self.line {
+            0 => write!(f, "{kind}: {}: {}", self.path.display(), self.message),
+            line => write!(f, "{kind}: {}:{line}: {}", self.path.display(), self.message),
+        }
     }
 }

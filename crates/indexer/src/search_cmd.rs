@@ -77,7 +77,10 @@ fn human(query: &str, shown: &Presented) -> String {
     }
     out.push('\n');
     let marked = |e: &Excerpt| -> String {
-        e.segments().into_iter().map(|(s, hit)| if hit { format!("[{s}]") } else { s.to_string() }).collect()
+        e.segments()
+            .into_iter()
+            .map(|(s, hit)| if hit { format!("[{}]", shown_text(s)) } else { shown_text(s) })
+            .collect()
     };
     for (rank, item) in shown.items.iter().enumerate() {
         out += &format!(
@@ -85,12 +88,48 @@ fn human(query: &str, shown: &Presented) -> String {
             rank + 1,
             if item.related { "~" } else { " " },
             marked(&item.title),
-            item.lang,
-            item.date.as_deref().unwrap_or("undated"),
+            shown_text(&item.lang),
+            shown_text(item.date.as_deref().unwrap_or("undated")),
             item.score,
-            if item.url.is_empty() { "(no link)" } else { &item.url },
+            if item.url.is_empty() { "(no link)".to_string() } else { shown_text(&item.url) },
             marked(&item.excerpt)
         );
     }
     out
+}
+
+/// Index text as a terminal may show it. The index holds whatever the
+/// articles held, and an ESC, OSC, CR or bidi override printed raw would
+/// let an article rewrite the terminal (retitle it, clear it, hide or
+/// reorder the line): those are written as escapes (`\u{1b}`, `\r`).
+/// Tabs and line breaks become spaces, keeping one result per line.
+fn shown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\t' | '\n' => out.push(' '),
+            c if c.is_control() || is_bidi_control(c) => out.extend(c.escape_debug()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The invisible characters that reorder the text around them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_controls_in_index_text_are_shown_as_escapes() {
+        assert_eq!(
+            shown_text("A\x1b]0;owned\x07B\x1b[2J\rC\u{9b}D\u{202e}E\tF\nG"),
+            "A\\u{1b}]0;owned\\u{7}B\\u{1b}[2J\\rC\\u{9b}D\\u{202e}E F G"
+        );
+        assert_eq!(shown_text("Oʻzbekiston — «Ташкент» 🇺🇿"), "Oʻzbekiston — «Ташкент» 🇺🇿");
+    }
 }

@@ -334,3 +334,58 @@ fn a_build_killed_at_any_moment_leaves_a_complete_index() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn region_subtags_are_indexed_as_their_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_jsonl(
+        dir.path(),
+        "in.jsonl",
+        &[
+            r#"{"id":"us","url":"/en-us/1/","lang":"en-US","title":"Samarkand summit","date":null,"body":"Leaders met."}"#,
+            r#"{"id":"uz","url":"/uz/1/","lang":"uz-Latn-UZ","title":"Samarqand sammiti","date":null,"body":"Rahbarlar uchrashdi."}"#,
+            r#"{"id":"ru","url":"/ru/1/","lang":"ru-RU","title":"Саммит в Самарканде","date":null,"body":"Лидеры встретились."}"#,
+        ],
+    );
+    let index = dir.path().join("index");
+    let output = build(&[&input], &index, &["--strict"]);
+    let log = stderr(&output);
+    assert!(output.status.success(), "{log}");
+    assert!(log.contains("languages: en 1, ru 1, uz-Latn 1"), "{log}");
+    assert_eq!(result_ids(&search_json(&index, &["--lang", "en"], "Samarkand")), ["us"]);
+    assert_eq!(result_ids(&search_json(&index, &["--lang", "uz-Latn"], "Samarkand")), ["uz"]);
+    assert_eq!(search_json(&index, &["--lang", "ru-RU"], "Samarkand")["results"][0]["lang"], "ru");
+}
+
+#[test]
+fn terminal_escapes_in_titles_are_printed_visibly() {
+    let dir = tempfile::tempdir().unwrap();
+    let title = "Border\u{1b}]0;owned\u{7} talks\u{1b}[2J\r\u{9b}31m done";
+    let line = serde_json::json!({"id":"x","url":"/x","lang":"en","title":title,"date":null,"body":"Border talks."});
+    let input = write_jsonl(dir.path(), "in.jsonl", &[&line.to_string()]);
+    let index = dir.path().join("index");
+    assert!(build(&[&input], &index, &[]).status.success());
+    let output = qidiruv(&["search", "--index", index.to_str().unwrap(), "border"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(!stdout.contains(['\u{1b}', '\u{7}', '\r', '\u{9b}']), "{stdout:?}");
+    assert!(stdout.contains(r"[Border]\u{1b}]0;owned\u{7} talks\u{1b}[2J\r\u{9b}31m done"), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_given_as_input_is_read_as_a_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("export.jsonl");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    // The writer blocks until the build opens the pipe to read it.
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::write(fifo, format!("{GOOD}\n")).unwrap())
+    };
+    let index = dir.path().join("index");
+    let output = build(&[&fifo], &index, &["--strict"]);
+    writer.join().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(result_ids(&search_json(&index, &[], "border")), ["seed"]);
+}

@@ -121,7 +121,11 @@ fn bad_pages_are_errors_naming_the_file_and_nothing_is_written() {
         format!("error: {}:1: unknown lang \"uzb\"", at("en/bad-lang.html")),
         format!("error: {}:1: invalid date \"2020-13-45\": month 13 out of range", at("en/bad-date.html")),
         format!("error: {}:10: invalid UTF-8 at byte offset 22 (0-based) of line 10", at("ru.html")),
-        format!("warning: {}:1: no <article>, <main> or [data-qidiruv-body]; page not indexed", at("en/redirect.html")),
+        format!(
+            "warning: {}:1: no <article>, <main> or [data-qidiruv-body], and no <h1> to guess the region from; \
+             page not indexed",
+            at("en/redirect.html")
+        ),
     ] {
         assert!(log.contains(&expected), "expected {expected:?} in\n{log}");
     }
@@ -257,4 +261,157 @@ fn the_same_site_builds_byte_identical_indexes_whatever_the_file_order() {
     });
     assert_eq!(builds[0], builds[1]);
     assert_eq!(builds[0], builds[2]);
+}
+
+/// A news page as the ministry's site builds it: no `<article>`, `<main>` or
+/// marker, the story in a `div.news-item` between a top bar, a menu,
+/// breadcrumbs, share buttons, related news and a footer.
+const MINISTRY_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="uz">
+<head><meta charset="utf-8"><title>Vazirlik yangiliklari</title></head>
+<body>
+<div class="top-bar"><div class="wrap"><span class="phone">Ishonch telefoni: +998 71 233-28-59</span>
+  <a href="/uz/contacts">Bog'lanish</a> <span class="lang">O'zbekcha | Русский | English</span></div></div>
+<div class="header-logo"><a href="/uz/"><img src="/logo.png" alt="Tashqi ishlar vazirligi"></a></div>
+<div class="main-menu"><ul><li><a href="/uz/ministry">Vazirlik</a></li><li><a href="/uz/press">Matbuot xizmati</a></li>
+  <li><a href="/uz/consular">Konsullik masalalari</a></li></ul></div>
+<div class="container">
+  <div class="breadcrumbs"><a href="/uz/">Bosh sahifa</a> / <a href="/uz/news">Yangiliklar</a></div>
+  <div class="row">
+    <div class="col-md-9">
+      <div class="news-item">
+        <h1>Vazir Samarqandda xorijiy hamkasblari bilan uchrashdi</h1>
+        <div class="news-date"><i class="icon-calendar"></i> 13.02.2020</div>
+        <div class="news-text">
+          <p>Tashqi ishlar vaziri Samarqand shahrida Markaziy Osiyo davlatlari vazirlari bilan muzokaralar o'tkazdi.</p>
+          <p>Tomonlar transport yo'laklari, suv resurslaridan oqilona foydalanish va savdo hajmini oshirish masalalarini muhokama qildi.</p>
+          <p>Uchrashuv yakunida qo'shma bayonot imzolandi.</p>
+        </div>
+        <div class="share-block">Ulashish: <a href="https://t.me/share">Telegram</a> <a href="https://facebook.com/share">Facebook</a></div>
+      </div>
+    </div>
+    <div class="col-md-3">
+      <div class="related-news"><h3>Boshqa yangiliklar</h3>
+        <div class="item"><a href="/uz/news/1">Konsullik qabul jadvali o'zgardi</a><span>12.02.2020</span></div>
+        <div class="item"><a href="/uz/news/2">Elchixonada bayram tadbiri bo'lib o'tdi</a></div></div>
+    </div>
+  </div>
+</div>
+<div class="footer"><p>© 2020 O'zbekiston Respublikasi Tashqi ishlar vazirligi. Toshkent sh., Mustaqillik maydoni 9</p></div>
+</body>
+</html>
+"#;
+
+#[test]
+fn a_page_without_article_markup_is_indexed_by_the_block_holding_its_h1_and_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = write_site(&dir.path().join("public"), &[("uz/news/2020/uchrashuv.html", MINISTRY_PAGE)]);
+    let index = dir.path().join("index");
+    let output = build(&[&public], &index, &[]);
+    let log = stderr(&output);
+    assert!(output.status.success(), "{log}");
+    assert!(log.contains("indexed 1 articles"), "{log}");
+    // The guess is reported, naming the block it chose.
+    assert!(
+        log.contains(&format!(
+            "warning: {}:1: no <article>, <main> or [data-qidiruv-body]; indexed the block guessed to hold the \
+             article: body > div.container > div.row > div.col-md-9 > div.news-item",
+            public.join("uz/news/2020/uchrashuv.html").display()
+        )),
+        "{log}"
+    );
+    let found = search_json(&index, &[], "muzokaralar");
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["results"][0]["title"], "Vazir Samarqandda xorijiy hamkasblari bilan uchrashdi");
+    assert_eq!(search_json(&index, &[], "bayonot")["total"], 1);
+    for chrome in [
+        "998",
+        "Ishonch",
+        "Bog'lanish",
+        "Matbuot",
+        "Konsullik",
+        "Bosh",
+        "Ulashish",
+        "Telegram",
+        "Elchixonada",
+        "Mustaqillik",
+    ] {
+        assert_eq!(search_json(&index, &[], chrome)["total"], 0, "{chrome:?} was indexed");
+    }
+    // --strict keeps guesses out: the page has to say where its article is.
+    assert_eq!(build(&[&public], &dir.path().join("strict"), &["--strict"]).status.code(), Some(1));
+}
+
+#[test]
+fn a_build_that_indexes_no_article_from_pages_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let stub = "<html><head><meta http-equiv=refresh content=\"0; url=/uz/\"></head><body></body></html>";
+    let public = write_site(&dir.path().join("public"), &[("index.html", stub), ("uz/index.html", stub)]);
+    let index = dir.path().join("index");
+    let report = dir.path().join("report.json");
+    let output = build(&[&public], &index, &["--report", report.to_str().unwrap()]);
+    let log = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains(&format!(
+            "qidiruv: no article indexed from 2 page(s) or line(s) of input (2 warning(s)); nothing was written to {}",
+            index.display()
+        )),
+        "{log}"
+    );
+    assert!(!index.exists());
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    assert_eq!(report["status"], "failed");
+    // An empty export is no failure: a new site has no articles yet.
+    let empty = write_jsonl(dir.path(), "empty.jsonl", &[""]);
+    assert!(build(&[&empty], &dir.path().join("empty"), &[]).status.success());
+}
+
+/// Runs a build that must end by itself: a hung build fails the test
+/// instead of hanging it.
+fn build_that_ends(args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qidiruv"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..600 {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    panic!("qidiruv {args:?} did not end: {:?}", child.wait_with_output().unwrap());
+}
+
+#[cfg(unix)]
+#[test]
+fn special_and_hostile_pages_are_refused_by_name_and_the_build_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = site(&dir.path().join("public"));
+    let fifo = public.join("en/x.html");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::os::unix::fs::symlink("/dev/zero", public.join("en/zero.html")).unwrap();
+    let deep = page("en", "Deep", &format!("<article>{}x</article>", "<div>".repeat(100_000)));
+    write_site(&public, &[("en/deep.html", &deep)]);
+    let index = dir.path().join("index");
+    let output = build_that_ends(&["build", public.to_str().unwrap(), "--out", index.to_str().unwrap()]);
+    let log = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{log}");
+    let at = |name: &str| public.join(name).display().to_string();
+    for expected in [
+        format!("error: {}: a named pipe (FIFO), not a regular file; not read", at("en/x.html")),
+        format!("error: {}: a character device, not a regular file; not read", at("en/zero.html")),
+        format!("error: {}:1: elements nested more than 512 deep", at("en/deep.html")),
+    ] {
+        assert!(log.contains(&expected), "expected {expected:?} in\n{log}");
+    }
+    assert!(!index.exists());
+
+    // Named on the command line, a device is refused the same way.
+    let output = build_that_ends(&["build", "/dev/zero", "--out", index.to_str().unwrap()]);
+    assert!(stderr(&output).contains("error: /dev/zero: a character device, not a regular file; not read"));
+    assert_eq!(output.status.code(), Some(1));
 }

@@ -207,15 +207,6 @@ fn an_unwritable_report_fails_the_build_before_the_index_changes() {
 }
 
 #[test]
-fn an_input_with_no_article_fails_the_build() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = write_jsonl(dir.path(), "in.jsonl", &[]);
-    let output = build(&[&input], &dir.path().join("index"), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("no article"), "{}", stderr(&output));
-}
-
-#[test]
 fn a_second_build_on_the_same_directory_waits_for_the_first() {
     let Some(corpus) = shared_corpus("a_second_build_on_the_same_directory_waits_for_the_first") else { return };
     let dir = tempfile::tempdir().unwrap();

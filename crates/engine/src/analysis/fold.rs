@@ -15,9 +15,24 @@ pub fn is_apostrophe(c: char) -> bool {
 }
 
 /// Characters that are invisible inside a word: soft hyphen, zero-width
-/// space and joiners, word joiner, and a stray byte-order mark.
-pub(super) fn is_ignorable(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+/// space and joiners, word joiner, a stray byte-order mark, and the bidi
+/// and other format controls that text copied from a page or typed next to
+/// right-to-left text carries (marks, embeddings, overrides, isolates such
+/// as a trailing U+2069, invisible operators, tag characters).
+pub fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
 }
 
 /// Appends the search key of `word` to `out` (cleared first).
@@ -103,5 +118,6 @@ mod tests {
     fn invisible_characters_vanish() {
         assert_eq!(fold("Tash\u{00AD}kent"), "tashkent");
         assert_eq!(fold("pre\u{200B}sident"), "president");
+        assert_eq!(fold("\u{2067}Tash\u{200F}kent\u{202C}\u{2069}"), "tashkent");
     }
 }

@@ -31,8 +31,10 @@ fn counts(word: &str) -> (usize, usize) {
     word.chars().fold((0, 0), |(l, c), ch| (l + usize::from(is_latin(ch)), c + usize::from(is_cyrillic(ch))))
 }
 
-/// Lower-case look-alikes, (Latin, Cyrillic), used in both directions.
-const LOOKALIKES: [(char, char); 11] = [
+/// Look-alikes, (Latin, Cyrillic), used in both directions. Words are
+/// folded to lower case before repair, so a pair is here when either case
+/// looks alike: `Т` for `T` (a capital typed in the other layout) is `т`.
+const LOOKALIKES: [(char, char); 12] = [
     ('a', 'а'),
     ('c', 'с'),
     ('e', 'е'),
@@ -44,11 +46,18 @@ const LOOKALIKES: [(char, char); 11] = [
     ('m', 'м'),
     ('h', 'һ'),
     ('b', 'в'),
+    ('t', 'т'),
 ];
 
+/// Cyrillic letters that stand for a Latin one in a Latin word, but whose
+/// Latin letter has a likelier Cyrillic reading: `Н` looks like `H`, yet a
+/// Latin h in a Cyrillic word is Uzbek ҳ/һ, not н.
+const LATIN_ONLY: [(char, char); 6] = [('h', 'н'), ('i', 'і'), ('s', 'ѕ'), ('j', 'ј'), ('q', 'ԛ'), ('w', 'ԝ')];
+
 /// Replaces letters of the minority script that look like a letter of the
-/// majority script (`fotо` with a Cyrillic о, `сaййид` with a Latin a,
-/// `тiка` with a Latin i). Words in one script, and ties, are left alone.
+/// majority script, in any position (`fotо` with a Cyrillic о, `Тashkent`
+/// with a Cyrillic Т, `сaййид` with a Latin a, `тiка` with a Latin i).
+/// Words in one script, and ties, are left alone.
 pub fn repair_homoglyphs(word: &str) -> Option<String> {
     let (latin, cyrillic) = counts(word);
     if latin == 0 || cyrillic == 0 || latin == cyrillic {
@@ -57,11 +66,10 @@ pub fn repair_homoglyphs(word: &str) -> Option<String> {
     let to_cyrillic = cyrillic > latin;
     let swap = |c: char| -> char {
         match (to_cyrillic, c) {
-            // A Latin I in a Cyrillic word stands for И; a Cyrillic і in a Latin word for i.
+            // A Latin I in a Cyrillic word stands for И.
             (true, 'i') => 'и',
-            (false, 'і') => 'i',
             (true, _) => LOOKALIKES.iter().find(|p| p.0 == c).map_or(c, |p| p.1),
-            (false, _) => LOOKALIKES.iter().find(|p| p.1 == c).map_or(c, |p| p.0),
+            (false, _) => LOOKALIKES.iter().chain(&LATIN_ONLY).find(|p| p.1 == c).map_or(c, |p| p.0),
         }
     };
     let repaired: String = word.chars().map(swap).collect();
@@ -78,6 +86,63 @@ mod tests {
         assert_eq!(repair_homoglyphs("сaййид").as_deref(), Some("саййид"));
         assert_eq!(repair_homoglyphs("тiка").as_deref(), Some("тика"));
         assert_eq!(repair_homoglyphs("çаrigali").as_deref(), Some("çarigali"));
+    }
+
+    #[test]
+    fn a_capital_typed_in_the_other_script_is_repaired() {
+        for (typed, repaired) in [("тashkent", "tashkent"), ("нokimiyat", "hokimiyat"), ("toshkenт", "toshkent")] {
+            assert_eq!(repair_homoglyphs(typed).as_deref(), Some(repaired), "{typed}");
+        }
+        assert_eq!(repair_homoglyphs("тошкенt").as_deref(), Some("тошкент"));
+    }
+
+    /// (Latin, Cyrillic) letters that look alike in upper or lower case.
+    const SEEN_ALIKE: &[(char, char)] = &[
+        ('A', 'А'),
+        ('B', 'В'),
+        ('C', 'С'),
+        ('E', 'Е'),
+        ('H', 'Н'),
+        ('K', 'К'),
+        ('M', 'М'),
+        ('O', 'О'),
+        ('P', 'Р'),
+        ('T', 'Т'),
+        ('X', 'Х'),
+        ('Y', 'У'),
+        ('a', 'а'),
+        ('c', 'с'),
+        ('e', 'е'),
+        ('o', 'о'),
+        ('p', 'р'),
+        ('x', 'х'),
+        ('y', 'у'),
+        ('i', 'і'),
+        ('s', 'ѕ'),
+        ('j', 'ј'),
+    ];
+
+    proptest::proptest! {
+        /// One look-alike anywhere in a Latin word of three letters or more
+        /// is repaired to the word's key, first letter and capitals included.
+        #[test]
+        fn a_cyrillic_look_alike_in_any_position_of_a_latin_word_is_repaired(
+            word in "[A-Za-z]{3,12}",
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+            pick in proptest::prelude::any::<proptest::sample::Index>(),
+        ) {
+            let chars: Vec<char> = word.chars().collect();
+            let alike: Vec<usize> =
+                (0..chars.len()).filter(|&i| SEEN_ALIKE.iter().any(|p| p.0 == chars[i])).collect();
+            proptest::prop_assume!(!alike.is_empty());
+            let i = alike[at.index(alike.len())];
+            let choices: Vec<char> = SEEN_ALIKE.iter().filter(|p| p.0 == chars[i]).map(|p| p.1).collect();
+            let mut typed = chars.clone();
+            typed[i] = choices[pick.index(choices.len())];
+            let typed: String = typed.into_iter().collect();
+            let key = |w: &str| crate::analysis::tokenize(w).pop().map(|t| t.key);
+            proptest::prop_assert_eq!(key(&typed), key(&word), "{} typed as {}", word, typed);
+        }
     }
 
     #[test]

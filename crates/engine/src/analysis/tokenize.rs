@@ -54,7 +54,8 @@ fn is_word_char(c: char) -> bool {
 }
 
 fn push_token(text: &str, start: usize, end: usize, tokens: &mut Vec<Token>) {
-    let end = start + without_possessive(&text[start..end]).len();
+    // The span is the visible word: an invisible control after it is not part of it.
+    let end = start + without_possessive(text[start..end].trim_end_matches(is_ignorable)).len();
     let mut folded = String::new();
     fold_word(&text[start..end], &mut folded);
     if let Some(repaired) = repair_homoglyphs(&folded) {
@@ -108,6 +109,15 @@ mod tests {
         let tokens = tokenize(text);
         assert_eq!(&text[tokens[0].start..tokens[0].end], "Mirziyoyev");
         assert_eq!(&text[tokens[1].start..tokens[1].end], "Toshkentda");
+    }
+
+    #[test]
+    fn format_controls_neither_split_nor_end_up_in_words() {
+        let text = "\u{2068}Tash\u{200E}kent\u{2069} \u{202B}Ташкент\u{202C}";
+        let tokens = tokenize(text);
+        assert_eq!(tokens.iter().map(|t| t.key.as_str()).collect::<Vec<_>>(), ["tashkent", "tashkent"]);
+        assert_eq!(&text[tokens[0].start..tokens[0].end], "Tash\u{200E}kent");
+        assert_eq!(&text[tokens[1].start..tokens[1].end], "Ташкент");
     }
 
     #[test]
