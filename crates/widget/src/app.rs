@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::events;
 use crate::filters::Filters;
 use crate::i18n::UiLang;
-use crate::search::{prefetch, use_search, Search};
+use crate::search::{self, prefetch, use_search, Search};
 use crate::state::{Action, Phase, State};
 use crate::view::{listbox_id, option_id, safe_href, ResultList, StatusLine};
 
@@ -162,10 +162,11 @@ pub fn search_box(config: &Config) -> Html {
         })
     };
     let retry = {
-        let (run, query, input) = (run.clone(), state.query.clone(), input.clone());
+        let (run, query, input, base) = (run.clone(), state.query.clone(), input.clone(), config.index.clone());
         Callback::from(move |_: MouseEvent| {
             // Back to the box first: the button is about to go, and focus with it.
             focus(&input);
+            search::retry(&base);
             run.emit(query.clone())
         })
     };

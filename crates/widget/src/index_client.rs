@@ -2,11 +2,11 @@
 //! first use, then the parts each query needs, fetched in parallel and kept
 //! for the page's lifetime, shared by every widget using the same index.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
+use futures::future::{self, join_all, FutureExt, LocalBoxFuture, Shared};
 use js_sys::{ArrayBuffer, Promise, Reflect, Symbol, Uint8Array};
 use qidiruv_engine::index::{Manifest, MANIFEST_NAME};
 use qidiruv_engine::{PartRequest, Presented, Query, SearchOptions, Searcher, Step};
@@ -61,34 +61,71 @@ async fn after_next_paint() {
 }
 
 type Fetch<T> = Shared<LocalBoxFuture<'static, Result<T, String>>>;
+type Bytes = Fetch<Rc<Vec<u8>>>;
 
 /// An open index and the parts loaded or loading so far.
 pub struct LoadedIndex {
     base: String,
     searcher: RefCell<Searcher>,
-    /// Parts on their way: a part two keystrokes both need is fetched once.
-    fetching: RefCell<HashMap<PartRequest, Fetch<Rc<Vec<u8>>>>>,
+    /// Parts on their way, or that failed: a part two keystrokes both need is fetched once.
+    fetching: RefCell<HashMap<PartRequest, Bytes>>,
+    ranges: Rc<Cell<Ranges>>,
+    /// Whole files, by name, once the host is known to ignore ranges.
+    files: Rc<RefCell<HashMap<String, Bytes>>>,
+    /// The first range asked of each file while `ranges` is unknown.
+    probes: RefCell<HashMap<String, Bytes>>,
 }
 
 thread_local! {
-    static INDEXES: RefCell<HashMap<String, Fetch<Rc<LoadedIndex>>>> = RefCell::new(HashMap::new());
+    static INDEXES: RefCell<HashMap<String, Opening>> = RefCell::new(HashMap::new());
 }
 
+/// An index being opened, opened, or that failed to open.
+struct Opening {
+    fetch: Fetch<Rc<LoadedIndex>>,
+    /// After a failure: when a search may try again by itself, and the wait after that.
+    retry_at: f64,
+    backoff_ms: f64,
+}
+
+/// The wait before a failed index is fetched again unasked, doubled each
+/// time up to the maximum: typing on must not refetch it every keystroke.
+const FIRST_BACKOFF_MS: f64 = 5_000.0;
+const MAX_BACKOFF_MS: f64 = 300_000.0;
+
 /// The index at `base` (a URL ending in `/`), opening it on first use. A
-/// failed open is forgotten, so the next call tries again.
+/// failed open answers its error again, without fetching, until its back-off
+/// has passed or [`retry`] is called; every part that failed stays failed
+/// until then too (the open index is dropped with it).
 pub async fn index_at(base: &str) -> Result<Rc<LoadedIndex>, String> {
+    let now = js_sys::Date::now();
     let loading = INDEXES.with(|cache| {
-        cache
-            .borrow_mut()
-            .entry(base.to_string())
-            .or_insert_with(|| open(base.to_string()).boxed_local().shared())
-            .clone()
+        let mut cache = cache.borrow_mut();
+        let backoff_ms = match cache.get(base) {
+            Some(open) if !matches!(open.fetch.peek(), Some(Err(_))) || now < open.retry_at => {
+                return open.fetch.clone();
+            }
+            Some(failed) => (failed.backoff_ms * 2.0).min(MAX_BACKOFF_MS),
+            None => FIRST_BACKOFF_MS,
+        };
+        let fetch = open(base.to_string()).boxed_local().shared();
+        cache.insert(base.to_string(), Opening { fetch: fetch.clone(), retry_at: 0.0, backoff_ms });
+        fetch
     });
     let result = loading.await;
     if result.is_err() {
-        INDEXES.with(|cache| cache.borrow_mut().remove(base));
+        INDEXES.with(|cache| {
+            if let Some(open) = cache.borrow_mut().get_mut(base).filter(|o| o.retry_at == 0.0) {
+                open.retry_at = js_sys::Date::now() + open.backoff_ms;
+            }
+        });
     }
     result
+}
+
+/// Forgets the index at `base` and its failures: the visitor asked to try again.
+pub fn retry(base: &str) {
+    INDEXES.with(|cache| cache.borrow_mut().remove(base));
 }
 
 /// The manifest, then the document table: the two fetches a focus prefetches
@@ -97,15 +134,22 @@ async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
     let manifest_url = format!("{base}{MANIFEST_NAME}");
     let (bytes, docs) = match prefetched(&base).await {
         Some(parts) => parts,
-        None => (fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?, None),
+        None => (fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?.bytes, None),
     };
     let manifest = parse_manifest(&bytes).map_err(|e| format!("{manifest_url}: {e}"))?;
     let docs = match docs {
         Some(docs) => docs,
-        None => fetch_bytes(&format!("{base}{}", manifest.parts.docs), Freshness::Immutable, None).await?,
+        None => fetch_bytes(&format!("{base}{}", manifest.parts.docs), Freshness::Immutable, None).await?.bytes,
     };
     let searcher = Searcher::open(manifest, &docs).map_err(|e| format!("{base}: {e}"))?;
-    Ok(Rc::new(LoadedIndex { base, searcher: RefCell::new(searcher), fetching: RefCell::default() }))
+    Ok(Rc::new(LoadedIndex {
+        base,
+        searcher: RefCell::new(searcher),
+        fetching: RefCell::default(),
+        ranges: Rc::new(Cell::new(Ranges::Unknown)),
+        files: Rc::default(),
+        probes: RefCell::default(),
+    }))
 }
 
 /// The manifest and document table `qidiruv.js` fetched for `base`, if it
@@ -190,30 +234,87 @@ impl LoadedIndex {
         }
     }
 
-    /// Fetches the parts in parallel and hands them to the searcher.
+    /// Fetches the parts in parallel and hands them to the searcher. A part
+    /// that failed stays failed (see [`index_at`]): not refetched per keystroke.
     async fn fetch_all(&self, requests: Vec<PartRequest>) -> Result<(), String> {
         let fetches: Vec<_> = requests.iter().map(|request| self.fetch(request)).collect();
         let fetched = join_all(fetches).await;
         let mut result = Ok(());
         for (request, bytes) in requests.iter().zip(fetched) {
-            self.fetching.borrow_mut().remove(request);
             let added = bytes.and_then(|bytes| {
                 self.searcher.borrow_mut().add_part(request, &bytes).map_err(|e| format!("{}: {e}", self.base))
             });
+            let mut fetching = self.fetching.borrow_mut();
+            match &added {
+                Ok(()) => fetching.remove(request),
+                Err(e) => fetching.insert(request.clone(), future::ready(Err(e.clone())).boxed_local().shared()),
+            };
             result = result.and(added);
         }
         result
     }
 
-    fn fetch(&self, request: &PartRequest) -> Fetch<Rc<Vec<u8>>> {
+    fn fetch(&self, request: &PartRequest) -> Bytes {
+        if let Some(fetching) = self.fetching.borrow().get(request) {
+            return fetching.clone();
+        }
         let url = format!("{}{}", self.base, request.name);
-        let range = request.range.clone();
-        self.fetching
-            .borrow_mut()
-            .entry(request.clone())
-            .or_insert_with(|| {
-                async move { fetch_bytes(&url, Freshness::Immutable, range).await.map(Rc::new) }.boxed_local().shared()
-            })
-            .clone()
+        let (name, range) = (request.name.clone(), request.range.clone());
+        let (files, ranges) = (self.files.clone(), self.ranges.clone());
+        // Until a range has been answered, a range of a file already asked for
+        // waits for that answer: a host that ignores Range then sends the file
+        // whole once, not once per range.
+        let probing = range.is_some() && ranges.get() == Ranges::Unknown;
+        let probe = self.probes.borrow().get(&name).cloned().filter(|_| probing);
+        let first = probe.is_none();
+        let fetch = async move {
+            let Some(range) = range else {
+                return Ok(Rc::new(fetch_bytes(&url, Freshness::Immutable, None).await?.bytes));
+            };
+            if let Some(probe) = probe {
+                let _ = probe.await;
+            }
+            let known = files.borrow().get(&name).cloned();
+            let file = match known {
+                Some(file) => file,
+                None if ranges.get() == Ranges::Ignored => {
+                    let file =
+                        async move { fetch_bytes(&url, Freshness::Immutable, None).await.map(|f| Rc::new(f.bytes)) };
+                    files.borrow_mut().entry(name).or_insert(file.boxed_local().shared()).clone()
+                }
+                None => {
+                    let fetched = fetch_bytes(&url, Freshness::Immutable, Some(range.clone())).await?;
+                    if !fetched.whole {
+                        ranges.set(Ranges::Honoured);
+                        return Ok(Rc::new(fetched.bytes));
+                    }
+                    ranges.set(Ranges::Ignored);
+                    let file = future::ready(Ok(Rc::new(fetched.bytes))).boxed_local().shared();
+                    files.borrow_mut().entry(name).or_insert(file).clone()
+                }
+            };
+            let file = file.await?;
+            // Past the end (a file cut short) gives fewer bytes, which add_part refuses.
+            let end = usize::try_from(range.end).unwrap_or(usize::MAX).min(file.len());
+            let start = usize::try_from(range.start).unwrap_or(usize::MAX).min(end);
+            Ok(Rc::new(file[start..end].to_vec()))
+        }
+        .boxed_local()
+        .shared();
+        if probing && first {
+            self.probes.borrow_mut().insert(request.name.clone(), fetch.clone());
+        }
+        self.fetching.borrow_mut().insert(request.clone(), fetch.clone());
+        fetch
     }
+}
+
+/// Whether the host answers `Range` requests with just the bytes asked for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ranges {
+    Unknown,
+    Honoured,
+    /// It sends whole files (as `python3 -m http.server` does): each is
+    /// fetched once and kept, and ranges are cut from it here.
+    Ignored,
 }
