@@ -41,6 +41,8 @@ pub fn search_box(config: &Config) -> Html {
     let Search { state, run, typed, more, refine } = use_search(config);
     let input = use_node_ref();
     let container = use_node_ref();
+    // Where the pointer was last seen over the list.
+    let pointer = use_mut_ref(|| (i32::MIN, i32::MIN));
 
     {
         // Take over what was typed into the placeholder box before loading.
@@ -120,8 +122,15 @@ pub fn search_box(config: &Config) -> Html {
         })
     };
     let onhover = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |index| dispatcher.dispatch(Action::Activate { index, pointed: true }))
+        let (dispatcher, pointer) = (state.dispatcher(), pointer.clone());
+        Callback::from(move |(index, e): (usize, MouseEvent)| {
+            // When the list scrolls under a resting pointer, the browser sends
+            // mouse events where it already was: only a pointer that moved points.
+            let at = (e.screen_x(), e.screen_y());
+            if pointer.replace(at) != at {
+                dispatcher.dispatch(Action::Activate { index, pointed: true });
+            }
+        })
     };
     let onkeydown = {
         let state = state.clone();
