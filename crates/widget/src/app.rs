@@ -136,6 +136,11 @@ pub fn search_box(config: &Config) -> Html {
         let state = state.clone();
         Callback::from(move |e: KeyboardEvent| on_key(&e, &state, &choose))
     };
+    // A click into the box that holds a query shows its list again (after Escape, say).
+    let onclick = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Reopen))
+    };
     let onfocus = {
         let (state, run, base) = (state.clone(), run.clone(), config.index.clone());
         Callback::from(move |_: FocusEvent| {
@@ -200,7 +205,7 @@ pub fn search_box(config: &Config) -> Html {
                 aria-expanded={ expanded.to_string() } aria-controls={ listbox_id(&prefix) }
                 aria-activedescendant={ state.active.map(|i| option_id(&prefix, i, state.variant)) }
                 autocomplete="off" spellcheck="false" enterkeyhint="search"
-                placeholder={ placeholder } { oninput } { onkeydown } { onfocus } />
+                placeholder={ placeholder } { oninput } { onkeydown } { onfocus } { onclick } />
             // tabindex=-1: a scrolling panel is otherwise a Tab stop, and Tab must leave the combobox.
             <div class={ classes!("panel", state.open.then_some("open")) } tabindex="-1" onkeydown={ onpanelkey }>
                 <StatusLine status={ state.status() } { ui } onretry={ retry } />
@@ -259,11 +264,14 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<State>, choose: &Callback<
             state.dispatch(Action::Activate { index, pointed: false });
             true
         }
-        "Enter" => match state.active.filter(|&i| i < state.items.len()) {
+        // With no active option, Enter opens the first result; with none shown it is
+        // left to the loader, which sends the query to the fallback form's search page.
+        "Enter" => match state.active.or(state.open.then_some(0)).filter(|&i| i < state.items.len()) {
             Some(i) => {
                 let item = &state.items[i];
-                let url = state.variant.and_then(|v| item.translations.get(v)).map_or(&item.url, |t| &t.url);
-                if choose.emit((i, state.variant)) {
+                let variant = state.variant.filter(|_| state.active == Some(i));
+                let url = variant.and_then(|v| item.translations.get(v)).map_or(&item.url, |t| &t.url);
+                if choose.emit((i, variant)) {
                     if let (Some(href), Some(window)) = (safe_href(url), web_sys::window()) {
                         let _ = window.location().assign(href);
                     }

@@ -134,6 +134,8 @@ pub enum Action {
         pointed: bool,
     },
     Close,
+    /// Show the list of the query the box holds again.
+    Reopen,
 }
 
 impl State {
@@ -263,6 +265,8 @@ impl Reducible for State {
                 next.keyed = !pointed;
             }
             Action::Activate { .. } => return self,
+            Action::Reopen if !self.open && !self.query.trim().is_empty() => next.open = true,
+            Action::Reopen => return self,
             Action::Close => {
                 next.open = false;
                 next.active = None;
