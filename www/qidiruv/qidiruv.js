@@ -8,13 +8,15 @@
 const here = new URL('./', import.meta.url);
 let widget; // the promise of the initialised wasm module, shared by every instance
 let instances = 0;
-let fresh = 0; // after a trap the module is unusable: the next load instantiates it anew
+let fresh = 0; // modules discarded after a trap
+let trapped = false; // the current module trapped: its later errors are that one's echoes
 const started = new Map(); // element → what to do if its widget stops: those loading or running
 
 function loadWidget() {
   widget ??= import(new URL(`qidiruv_widget.js${fresh ? `?${fresh}` : ''}`, here).href)
     .then(async (module) => {
       await module.default({ module_or_path: new URL('qidiruv_widget_bg.wasm', here) });
+      trapped = false;
       return module;
     })
     .catch((error) => {
@@ -26,16 +28,25 @@ function loadWidget() {
   return widget;
 }
 
+// After a trap the module is unusable: the next load instantiates it anew.
+function discard() {
+  widget = undefined;
+  fresh++;
+  trapped = true;
+}
+
 // A trap in the wasm (a bug) leaves the module unusable and would otherwise
 // leave a dead box and an uncaught error: report it once and offer a retry.
 function onTrap(event) {
   const error = event.error ?? event.reason;
   if (!(error instanceof WebAssembly.RuntimeError) || !String(error.stack).includes(here.href)) return;
   event.preventDefault();
+  if (trapped) return;
   console.error(`qidiruv: the search widget stopped: ${error.message}`);
-  widget = undefined;
-  fresh++;
-  for (const stopped of [...started.values()]) stopped();
+  discard();
+  // Later: removing the dead widget makes it trap again (focusout), and an error
+  // raised while this one is being reported would bypass this listener.
+  setTimeout(() => [...started.values()].forEach((stopped) => stopped()));
 }
 addEventListener('error', onTrap);
 addEventListener('unhandledrejection', onTrap);
@@ -295,24 +306,24 @@ class QidiruvSearch extends HTMLElement {
     started.set(this, () => this.#stopped());
     prefetchIndex(indexUrl(this.getAttribute('index'))).catch(() => {});
     try {
-      const module = await loadWidget();
-      module.mount(this.#mount, {
-        index: indexUrl(this.getAttribute('index')),
-        lang: pageLang(this),
-        placeholder: this.getAttribute('placeholder'),
-        limit: resultCount(this),
-        instance: instances++,
-        // What the box holds and its focus: the widget takes them from the box itself.
-      });
-    } catch (error) {
+      const module = await loadWidget(); // which reports its own failure
+      try {
+        module.mount(this.#mount, {
+          index: indexUrl(this.getAttribute('index')),
+          lang: pageLang(this),
+          placeholder: this.getAttribute('placeholder'),
+          limit: resultCount(this),
+          instance: instances++,
+          // What the box holds and its focus: the widget takes them from the box itself.
+        });
+      } catch (error) {
+        console.error(`qidiruv: the search widget stopped: ${error.message}`);
+        if (error instanceof WebAssembly.RuntimeError) discard();
+        throw error;
+      }
+    } catch {
       started.delete(this);
       this.#broken = true;
-      if (error instanceof WebAssembly.RuntimeError) {
-        // A trap while mounting: loadWidget logged nothing, and the module is unusable.
-        console.error(`qidiruv: the search widget stopped: ${error.message}`);
-        widget = undefined;
-        fresh++;
-      }
       this.#showFailure(this.#mount.contains(this.shadowRoot.activeElement) || input.value !== '');
     }
   }
