@@ -361,6 +361,15 @@ mod tests {
     }
 
     #[test]
+    fn a_click_reopens_the_list_of_the_query_in_the_box() {
+        let state = answered(typed(Rc::default(), 1, "visa"), 1, 3, 3).reduce(Action::Close);
+        let state = state.reduce(Action::Reopen);
+        assert!(state.open);
+        assert_eq!(state.items.len(), 3, "the same results, not searched again");
+        assert!(!typed(Rc::default(), 1, " ").reduce(Action::Reopen).open, "nothing to show for an empty box");
+    }
+
+    #[test]
     fn clearing_the_box_closes_the_list() {
         let state = typed(Rc::default(), 1, "  ");
         assert!(!state.open);
