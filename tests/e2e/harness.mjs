@@ -2,6 +2,7 @@
 // reading the widget's shadow DOM, and the CLI as the reference for results.
 
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -209,9 +210,10 @@ const MIME = {
  * `headers` is an object of extra response headers, or a function of the
  * url path returning one. `intercept(urlPath, req, res)`, when given, may
  * answer a request itself (a misbehaving host) by returning true.
- * `server.requests` lists every path asked for.
+ * `ranges: false` serves whole files whatever the Range header asks, as
+ * `python3 -m http.server` does. `server.requests` lists every path asked for.
  */
-export async function startServer({ root = DIST, mounts = {}, headers = {}, intercept } = {}) {
+export async function startServer({ root = DIST, mounts = {}, headers = {}, intercept, ranges = true } = {}) {
   const requests = [];
   const prefixes = Object.entries(mounts).sort(([a], [b]) => b.length - a.length);
 
@@ -241,7 +243,7 @@ export async function startServer({ root = DIST, mounts = {}, headers = {}, inte
       const whole = await readFile(target);
       const type = MIME[path.extname(target).toLowerCase()] ?? 'application/octet-stream';
       // One byte range, as static hosts serve it (the widget reads store slots so).
-      const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+      const range = ranges && /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
       const [start, end] = range ? [Number(range[1]), Math.min(Number(range[2]) + 1, whole.length)] : [0, whole.length];
       if (range && start >= end) {
         res.writeHead(416, { ...extra, 'Content-Range': `bytes */${whole.length}` }).end();
@@ -252,7 +254,7 @@ export async function startServer({ root = DIST, mounts = {}, headers = {}, inte
       res.writeHead(range ? 206 : 200, {
         ...extra,
         ...partial,
-        'Accept-Ranges': 'bytes',
+        ...(ranges ? { 'Accept-Ranges': 'bytes' } : {}),
         'Content-Type': type,
         'Content-Length': body.length,
         'Cache-Control': 'no-store',
@@ -294,11 +296,11 @@ export function launchBrowser() {
 /**
  * A page in a fresh context that records what happened on it: `log.console`
  * (every console message as { type, text }), `log.pageErrors` (uncaught
- * exceptions) and `log.requests` (every requested URL).
+ * exceptions) and `log.requests` (every requested URL). Other options
+ * (`hasTouch`, `isMobile`) go to the browser context.
  */
-export async function newPage(browser, { viewport = { width: 1280, height: 900 }, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
-  const page = await context.newPage();
+export async function newPage(browser, { viewport = { width: 1280, height: 900 }, colorScheme = 'light', ...context } = {}) {
+  const page = await (await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce', ...context })).newPage();
   const log = { console: [], pageErrors: [], requests: [] };
   page.on('console', (m) => log.console.push({ type: m.type(), text: m.text() }));
   page.on('pageerror', (e) => log.pageErrors.push(e));
@@ -473,6 +475,24 @@ ${extra}
 </body>
 </html>
 `;
+}
+
+/**
+ * Runs axe-core in the page (into open shadow roots) over `context`
+ * (an axe context; default: the whole document); returns its violations, each with the nodes it found.
+ */
+export async function audit(page, context = null) {
+  // Evaluated rather than added as a <script>, which a strict CSP would refuse.
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async (context) => {
+    const { violations } = await window.axe.run(context ?? document, { resultTypes: ['violations'] });
+    return violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
+    }));
+  }, context);
 }
 
 /**

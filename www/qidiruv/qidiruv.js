@@ -8,19 +8,48 @@
 const here = new URL('./', import.meta.url);
 let widget; // the promise of the initialised wasm module, shared by every instance
 let instances = 0;
+let fresh = 0; // modules discarded after a trap
+let trapped = false; // the current module trapped: its later errors are that one's echoes
+const started = new Map(); // element → what to do if its widget stops: those loading or running
 
 function loadWidget() {
-  widget ??= import(new URL('qidiruv_widget.js', here).href)
+  widget ??= import(new URL(`qidiruv_widget.js${fresh ? `?${fresh}` : ''}`, here).href)
     .then(async (module) => {
       await module.default({ module_or_path: new URL('qidiruv_widget_bg.wasm', here) });
+      trapped = false;
       return module;
     })
     .catch((error) => {
       widget = undefined; // the next call tries again
+      // One line per failed load, without the stack: it says nothing to a site's developer.
+      console.error(`qidiruv: the search widget could not be loaded: ${error?.message ?? error}`);
       throw error;
     });
   return widget;
 }
+
+// After a trap the module is unusable: the next load instantiates it anew.
+function discard() {
+  widget = undefined;
+  fresh++;
+  trapped = true;
+}
+
+// A trap in the wasm (a bug) leaves the module unusable and would otherwise
+// leave a dead box and an uncaught error: report it once and offer a retry.
+function onTrap(event) {
+  const error = event.error ?? event.reason;
+  if (!(error instanceof WebAssembly.RuntimeError) || !String(error.stack).includes(here.href)) return;
+  event.preventDefault();
+  if (trapped) return;
+  console.error(`qidiruv: the search widget stopped: ${error.message}`);
+  discard();
+  // Later: removing the dead widget makes it trap again (focusout), and an error
+  // raised while this one is being reported would bypass this listener.
+  setTimeout(() => [...started.values()].forEach((stopped) => stopped()));
+}
+addEventListener('error', onTrap);
+addEventListener('unhandledrejection', onTrap);
 
 const indexUrl = (index) => new URL(index || '/search/', document.baseURI).href;
 
@@ -86,12 +115,33 @@ function resultCount(element) {
 }
 
 // The loader's own words (the widget has the rest): the box's placeholder
-// until the widget loads, and the modal dialog's close button.
-const latn = { placeholder: 'Yangiliklardan qidirish…', close: 'Yopish' };
-const cyrl = { placeholder: 'Янгиликлардан қидириш…', close: 'Ёпиш' };
+// until the widget loads, the modal dialog's close button, and what the box
+// says when the widget itself cannot load.
+const latn = {
+  placeholder: 'Yangiliklardan qidirish…',
+  close: 'Yopish',
+  unavailable: 'Qidiruv ishlamayapti: uni yuklab boʻlmadi.',
+  retry: 'Qayta urinish',
+};
+const cyrl = {
+  placeholder: 'Янгиликлардан қидириш…',
+  close: 'Ёпиш',
+  unavailable: 'Қидирув ишламаяпти: уни юклаб бўлмади.',
+  retry: 'Қайта уриниш',
+};
 const WORDS = {
-  en: { placeholder: 'Search news…', close: 'Close' },
-  ru: { placeholder: 'Поиск по новостям…', close: 'Закрыть' },
+  en: {
+    placeholder: 'Search news…',
+    close: 'Close',
+    unavailable: 'Search is unavailable: it could not be loaded.',
+    retry: 'Try again',
+  },
+  ru: {
+    placeholder: 'Поиск по новостям…',
+    close: 'Закрыть',
+    unavailable: 'Поиск недоступен: не удалось его загрузить.',
+    retry: 'Повторить',
+  },
   uz: latn,
   'uz-latn': latn,
   oz: cyrl,
@@ -116,32 +166,96 @@ class QidiruvSearch extends HTMLElement {
   #opener; // in modal mode: the button, and the dialog it opens
   #dialog;
   #returnTo; // what had focus before the dialog opened
+  #mount; // where the box is, the loader's or the widget's
+  #broken = false; // the widget could not load, or stopped
 
   connectedCallback() {
     if (this.shadowRoot) return;
     const root = this.attachShadow({ mode: 'open' });
     const style = el('link', '', { rel: 'stylesheet', href: new URL('qidiruv.css', here).href });
-    const mount = el('div', 'mount');
-    const box = el('div', 'qidiruv');
+    const mount = (this.#mount = el('div', 'mount'));
     const { placeholder, close } = words(pageLang(this));
-    const input = el('input', 'input', { type: 'search', autocomplete: 'off' });
-    input.placeholder = this.getAttribute('placeholder') || placeholder;
-    input.setAttribute('aria-label', input.placeholder);
-    box.append(input);
-    mount.append(box);
-    root.append(style, this.getAttribute('mode') === 'modal' ? this.#modal(mount, input.placeholder, close) : mount);
-
-    const start = () => {
-      prefetchIndex(indexUrl(this.getAttribute('index'))).catch(() => {});
-      this.#start(mount, input);
-    };
+    const label = this.getAttribute('placeholder') || placeholder;
+    root.append(style, this.getAttribute('mode') === 'modal' ? this.#modal(mount, label, close) : mount);
+    const input = this.#plainBox();
+    root.addEventListener('keydown', (e) => {
+      const box = e.composedPath()[0];
+      if (!box.matches?.('input.input')) return;
+      // Enter that the widget left alone (no result to open), or in the plain box,
+      // sends the query where the no-JavaScript form would: the site's search page.
+      if (e.key === 'Enter' && !e.defaultPrevented && !e.isComposing) this.#submit(box.value);
+      // Keys that edit the box stay in it: a page's key handler sees this element, not
+      // an input, as the target, and might take Space or a letter for itself.
+      else if (/^(.|Backspace|Delete|ArrowLeft|ArrowRight|Home|End)$/u.test(e.key) && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.stopPropagation();
+      }
+    });
     (this.#opener ?? input).addEventListener('pointerenter', () => loadWidget().catch(() => {}), { once: true });
-    input.addEventListener('focus', start, { once: true });
-    input.addEventListener('input', start, { once: true });
     if (urlQuery && this === primary()) {
       input.value = urlQuery;
       this.open(); // focuses the box, which starts the widget, which searches what the box holds
     }
+  }
+
+  /** The loader's plain box, in place of whatever the mount held; starts the widget when used. */
+  #plainBox(value = '') {
+    const box = el('div', 'qidiruv');
+    const input = el('input', 'input', { type: 'search', autocomplete: 'off', value });
+    input.placeholder = this.getAttribute('placeholder') || words(pageLang(this)).placeholder;
+    input.setAttribute('aria-label', input.placeholder);
+    box.append(input);
+    this.#mount.replaceChildren(box);
+    const start = () => {
+      if (this.#broken) this.#showFailure(true);
+      else this.#start(input);
+    };
+    input.addEventListener('focus', start);
+    input.addEventListener('input', start);
+    box.addEventListener('focusout', (e) => box.contains(e.relatedTarget) || this.#showFailure(false));
+    return input;
+  }
+
+  /** Sends `query` to the fallback form's page, if the element holds a form. */
+  #submit(query) {
+    const form = this.querySelector('form');
+    const field = form?.querySelector('[name=q]');
+    if (!field || !query.trim()) return;
+    field.value = query;
+    form.requestSubmit();
+  }
+
+  /** The widget stopped (a trap): back to the plain box, saying so. */
+  #stopped() {
+    const value = this.shadowRoot.querySelector('input.input')?.value ?? '';
+    const focused = !!this.shadowRoot.activeElement;
+    started.delete(this);
+    this.#broken = true;
+    const input = this.#plainBox(value);
+    if (focused) input.focus();
+    this.#showFailure(true);
+  }
+
+  /** Shows (or hides) "search is unavailable" with a retry button under the plain box. */
+  #showFailure(show) {
+    const box = this.#mount.querySelector('.qidiruv');
+    let panel = box?.querySelector('.panel');
+    if (!this.#broken || !box) return;
+    if (!panel) {
+      const { unavailable, retry } = words(pageLang(this));
+      const status = el('div', 'status', { textContent: `${unavailable} ` });
+      status.setAttribute('role', 'status');
+      const button = el('button', 'retry', { type: 'button', textContent: retry });
+      button.addEventListener('click', () => {
+        this.#broken = false;
+        panel.remove();
+        box.querySelector('input').focus(); // which starts the widget again
+      });
+      status.append(button);
+      panel = el('div', 'panel');
+      panel.append(status);
+      box.append(panel);
+    }
+    panel.classList.toggle('open', show);
   }
 
   /** mode="modal": a button that opens a dialog holding the box. */
@@ -200,25 +314,30 @@ class QidiruvSearch extends HTMLElement {
     return search(query, { ...defaults, ...options });
   }
 
-  async #start(mount, input) {
-    if (this.started) return;
-    this.started = true;
+  async #start(input) {
+    if (started.has(this)) return;
+    started.set(this, () => this.#stopped());
+    prefetchIndex(indexUrl(this.getAttribute('index'))).catch(() => {});
     try {
-      const module = await loadWidget();
-      module.mount(mount, {
-        index: indexUrl(this.getAttribute('index')),
-        lang: pageLang(this),
-        placeholder: this.getAttribute('placeholder'),
-        limit: resultCount(this),
-        instance: instances++,
-        // What the box holds and its focus: the widget takes them from the box itself.
-      });
-    } catch (error) {
-      this.started = false;
-      console.error('qidiruv: the search widget could not be loaded:', error);
-      input.setAttribute('aria-invalid', 'true');
-      input.title = 'Search could not be loaded; focus the box to try again.';
-      input.addEventListener('focus', () => this.#start(mount, input), { once: true });
+      const module = await loadWidget(); // which reports its own failure
+      try {
+        module.mount(this.#mount, {
+          index: indexUrl(this.getAttribute('index')),
+          lang: pageLang(this),
+          placeholder: this.getAttribute('placeholder'),
+          limit: resultCount(this),
+          instance: instances++,
+          // What the box holds and its focus: the widget takes them from the box itself.
+        });
+      } catch (error) {
+        console.error(`qidiruv: the search widget stopped: ${error.message}`);
+        if (error instanceof WebAssembly.RuntimeError) discard();
+        throw error;
+      }
+    } catch {
+      started.delete(this);
+      this.#broken = true;
+      this.#showFailure(this.#mount.contains(this.shadowRoot.activeElement) || input.value !== '');
     }
   }
 }

@@ -322,6 +322,22 @@ fn cutting_words_ahead_covers_each_shown_article_once_and_changes_nothing_shown(
 }
 
 #[test]
+fn cutting_words_ahead_ends_for_more_results_than_it_remembers() {
+    let docs = (0..60).map(|n| doc(&format!("d{n}"), Lang::En, &format!("Talks {n}"), "Talks.", None)).collect();
+    let built = build(docs);
+    let searcher = open(&built).unwrap();
+    let options = SearchOptions { limit: 50, ..SearchOptions::default() };
+    let found = found(&searcher, "talks", &options);
+    assert_eq!(found.hits.len(), 50);
+    let cuts = std::iter::from_fn(|| searcher.cut_next_words(&found, options.limit).then_some(())).take(1000).count();
+    assert!(cuts <= 50, "{cuts} cuts for 50 articles: it never ends");
+    match searcher.present(&Query::parse("talks"), &found, options.limit) {
+        Step::Ready(shown) => assert_eq!(shown.items.len(), 50),
+        Step::Need(parts) => panic!("every store chunk is loaded, yet {parts:?} are missing"),
+    }
+}
+
+#[test]
 fn each_article_is_stored_whole_in_a_slot_near_its_size() {
     use qidiruv_engine::index::store::{compress, stored_text};
     // Bodies from a few words to a few thousand, in every language, so

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::events;
 use crate::filters::Filters;
 use crate::i18n::UiLang;
-use crate::search::{prefetch, use_search, Search};
+use crate::search::{self, prefetch, use_search, Search};
 use crate::state::{Action, Phase, State};
 use crate::view::{listbox_id, option_id, safe_href, ResultList, StatusLine};
 
@@ -41,6 +41,8 @@ pub fn search_box(config: &Config) -> Html {
     let Search { state, run, typed, more, refine } = use_search(config);
     let input = use_node_ref();
     let container = use_node_ref();
+    // Where the pointer was last seen over the list.
+    let pointer = use_mut_ref(|| (i32::MIN, i32::MIN));
 
     {
         // Take over what was typed into the placeholder box before loading.
@@ -120,12 +122,24 @@ pub fn search_box(config: &Config) -> Html {
         })
     };
     let onhover = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |index| dispatcher.dispatch(Action::Activate { index, pointed: true }))
+        let (dispatcher, pointer) = (state.dispatcher(), pointer.clone());
+        Callback::from(move |(index, e): (usize, MouseEvent)| {
+            // When the list scrolls under a resting pointer, the browser sends
+            // mouse events where it already was: only a pointer that moved points.
+            let at = (e.screen_x(), e.screen_y());
+            if pointer.replace(at) != at {
+                dispatcher.dispatch(Action::Activate { index, pointed: true });
+            }
+        })
     };
     let onkeydown = {
         let state = state.clone();
         Callback::from(move |e: KeyboardEvent| on_key(&e, &state, &choose))
+    };
+    // A click into the box that holds a query shows its list again (after Escape, say).
+    let onclick = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Reopen))
     };
     let onfocus = {
         let (state, run, base) = (state.clone(), run.clone(), config.index.clone());
@@ -162,10 +176,11 @@ pub fn search_box(config: &Config) -> Html {
         })
     };
     let retry = {
-        let (run, query, input) = (run.clone(), state.query.clone(), input.clone());
+        let (run, query, input, base) = (run.clone(), state.query.clone(), input.clone(), config.index.clone());
         Callback::from(move |_: MouseEvent| {
             // Back to the box first: the button is about to go, and focus with it.
             focus(&input);
+            search::retry(&base);
             run.emit(query.clone())
         })
     };
@@ -190,7 +205,7 @@ pub fn search_box(config: &Config) -> Html {
                 aria-expanded={ expanded.to_string() } aria-controls={ listbox_id(&prefix) }
                 aria-activedescendant={ state.active.map(|i| option_id(&prefix, i, state.variant)) }
                 autocomplete="off" spellcheck="false" enterkeyhint="search"
-                placeholder={ placeholder } { oninput } { onkeydown } { onfocus } />
+                placeholder={ placeholder } { oninput } { onkeydown } { onfocus } { onclick } />
             // tabindex=-1: a scrolling panel is otherwise a Tab stop, and Tab must leave the combobox.
             <div class={ classes!("panel", state.open.then_some("open")) } tabindex="-1" onkeydown={ onpanelkey }>
                 <StatusLine status={ state.status() } { ui } onretry={ retry } />
@@ -249,11 +264,14 @@ fn on_key(e: &KeyboardEvent, state: &UseReducerHandle<State>, choose: &Callback<
             state.dispatch(Action::Activate { index, pointed: false });
             true
         }
-        "Enter" => match state.active.filter(|&i| i < state.items.len()) {
+        // With no active option, Enter opens the first result; with none shown it is
+        // left to the loader, which sends the query to the fallback form's search page.
+        "Enter" => match state.active.or(state.open.then_some(0)).filter(|&i| i < state.items.len()) {
             Some(i) => {
                 let item = &state.items[i];
-                let url = state.variant.and_then(|v| item.translations.get(v)).map_or(&item.url, |t| &t.url);
-                if choose.emit((i, state.variant)) {
+                let variant = state.variant.filter(|_| state.active == Some(i));
+                let url = variant.and_then(|v| item.translations.get(v)).map_or(&item.url, |t| &t.url);
+                if choose.emit((i, variant)) {
                     if let (Some(href), Some(window)) = (safe_href(url), web_sys::window()) {
                         let _ = window.location().assign(href);
                     }

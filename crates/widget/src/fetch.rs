@@ -46,8 +46,16 @@ impl From<FetchError> for String {
     }
 }
 
-/// The bytes at `url` (only `range` of them, when given), or what went wrong.
-pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u64>>) -> Result<Vec<u8>, FetchError> {
+/// What a fetch brought.
+pub struct Fetched {
+    pub bytes: Vec<u8>,
+    /// A range was asked for and the host sent the whole file instead.
+    pub whole: bool,
+}
+
+/// The bytes at `url` (only `range` of them, when given and the host
+/// honours it), or what went wrong.
+pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u64>>) -> Result<Fetched, FetchError> {
     let window = web_sys::window().ok_or("no window")?;
     let init = RequestInit::new();
     match freshness {
@@ -91,15 +99,8 @@ pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u6
         false => format!("{url}: download failed ({})", describe(&e)),
     })?;
     download.cancel(&window);
-    let bytes = js_sys::Uint8Array::new(&buffer);
-    match range {
-        // A server without range support sends the whole file: take the part asked for.
-        Some(range) if response.status() == 200 => {
-            let end = range.end.min(u64::from(bytes.length())) as u32;
-            Ok(bytes.subarray(range.start.min(u64::from(end)) as u32, end).to_vec())
-        }
-        _ => Ok(bytes.to_vec()),
-    }
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    Ok(Fetched { bytes, whole: range.is_some() && response.status() == 200 })
 }
 
 /// How long a host may take to start answering a request.

@@ -7,14 +7,14 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
-use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
+use futures::future::{self, join_all, FutureExt, LocalBoxFuture, Shared};
 use js_sys::{ArrayBuffer, Promise, Reflect, Symbol, Uint8Array};
 use qidiruv_engine::index::{verify_part, Manifest, MANIFEST_NAME};
 use qidiruv_engine::{PartRequest, Presented, Query, SearchOptions, Searcher, Step};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::fetch::{fetch_bytes, FetchError, Freshness};
+use crate::fetch::{fetch_bytes, FetchError, Fetched, Freshness};
 use crate::part_cache::{self, PartCache};
 
 /// Work one task may do before it lets the browser handle input and paint:
@@ -65,13 +65,21 @@ async fn after_next_paint() {
 type Fetch<T, E = String> = Shared<LocalBoxFuture<'static, Result<T, E>>>;
 /// A part on its way, and whether it comes from the [`PartCache`].
 type PartFetch = Fetch<(Rc<Vec<u8>>, bool), FetchError>;
+/// A whole file, fetched once from a host that ignores ranges.
+type File = Fetch<Rc<Vec<u8>>, FetchError>;
 
 /// An open index and the parts loaded or loading so far.
 pub struct LoadedIndex {
     base: String,
     searcher: RefCell<Searcher>,
-    /// Parts on their way: a part two keystrokes both need is fetched once.
+    /// Parts on their way, or that failed: a part two keystrokes both need
+    /// is fetched once, and one that failed is not fetched again per keystroke.
     fetching: RefCell<HashMap<PartRequest, PartFetch>>,
+    ranges: Rc<Cell<Ranges>>,
+    /// Whole files, by name, once the host is known to ignore ranges.
+    files: Rc<RefCell<HashMap<String, File>>>,
+    /// The first range asked of each file while `ranges` is unknown.
+    probes: RefCell<HashMap<String, PartFetch>>,
     /// The host no longer has a part this manifest names: a publish since.
     gone: Cell<bool>,
     /// Verified parts kept across visits, where the page has Cache Storage.
@@ -79,24 +87,55 @@ pub struct LoadedIndex {
 }
 
 thread_local! {
-    static INDEXES: RefCell<HashMap<String, Fetch<Rc<LoadedIndex>>>> = RefCell::new(HashMap::new());
+    static INDEXES: RefCell<HashMap<String, Opening>> = RefCell::new(HashMap::new());
 }
 
+/// An index being opened, opened, or that failed to open.
+struct Opening {
+    fetch: Fetch<Rc<LoadedIndex>>,
+    /// After a failure: when a search may try again by itself, and the wait after that.
+    retry_at: f64,
+    backoff_ms: f64,
+}
+
+/// The wait before a failed index is fetched again unasked, doubled each
+/// time up to the maximum: typing on must not refetch it every keystroke.
+const FIRST_BACKOFF_MS: f64 = 5_000.0;
+const MAX_BACKOFF_MS: f64 = 300_000.0;
+
 /// The index at `base` (a URL ending in `/`), opening it on first use. A
-/// failed open is forgotten, so the next call tries again.
+/// failed open answers its error again, without fetching, until its back-off
+/// has passed or [`retry`] is called; every part that failed stays failed
+/// until then too (the open index is dropped with it).
 pub async fn index_at(base: &str) -> Result<Rc<LoadedIndex>, String> {
+    let now = js_sys::Date::now();
     let loading = INDEXES.with(|cache| {
-        cache
-            .borrow_mut()
-            .entry(base.to_string())
-            .or_insert_with(|| open(base.to_string()).boxed_local().shared())
-            .clone()
+        let mut cache = cache.borrow_mut();
+        let backoff_ms = match cache.get(base) {
+            Some(open) if !matches!(open.fetch.peek(), Some(Err(_))) || now < open.retry_at => {
+                return open.fetch.clone();
+            }
+            Some(failed) => (failed.backoff_ms * 2.0).min(MAX_BACKOFF_MS),
+            None => FIRST_BACKOFF_MS,
+        };
+        let fetch = open(base.to_string()).boxed_local().shared();
+        cache.insert(base.to_string(), Opening { fetch: fetch.clone(), retry_at: 0.0, backoff_ms });
+        fetch
     });
     let result = loading.await;
     if result.is_err() {
-        INDEXES.with(|cache| cache.borrow_mut().remove(base));
+        INDEXES.with(|cache| {
+            if let Some(open) = cache.borrow_mut().get_mut(base).filter(|o| o.retry_at == 0.0) {
+                open.retry_at = js_sys::Date::now() + open.backoff_ms;
+            }
+        });
     }
     result
+}
+
+/// Forgets the index at `base` and its failures: the visitor asked to try again.
+pub fn retry(base: &str) {
+    INDEXES.with(|cache| cache.borrow_mut().remove(base));
 }
 
 /// Searches the index at `base` (see [`LoadedIndex::search_while`]). When
@@ -123,7 +162,7 @@ pub async fn search_at(
 fn forget(base: &str, index: &Rc<LoadedIndex>) {
     INDEXES.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let cached = cache.get(base).and_then(|open| open.peek().cloned());
+        let cached = cache.get(base).and_then(|open| open.fetch.peek().cloned());
         if cached.is_some_and(|open| open.is_ok_and(|open| Rc::ptr_eq(&open, index))) {
             cache.remove(base);
         }
@@ -138,7 +177,7 @@ async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
     let manifest_url = format!("{base}{MANIFEST_NAME}");
     let (bytes, mut docs) = match prefetched(&base).await {
         Some(parts) => parts,
-        None => (fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?, Vec::new()),
+        None => (fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?.bytes, Vec::new()),
     };
     let manifest = parse_manifest(&bytes).map_err(|e| format!("{manifest_url}: {e}"))?;
     docs.resize(manifest.segments.len(), None);
@@ -174,6 +213,9 @@ async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
         base,
         searcher: RefCell::new(searcher),
         fetching: RefCell::default(),
+        ranges: Rc::new(Cell::new(Ranges::Unknown)),
+        files: Rc::default(),
+        probes: RefCell::default(),
         gone: Cell::new(false),
         cache,
     }))
@@ -183,11 +225,11 @@ async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
 /// part fails its hash: a damaged copy in the HTTP cache or a CDN, under
 /// `immutable`, would otherwise stay damaged for good.
 async fn fetch_verified(url: &str, name: &str, range: Option<Range<u64>>) -> Result<Vec<u8>, FetchError> {
-    let bytes = fetch_bytes(url, Freshness::Immutable, range.clone()).await?;
+    let bytes = fetch_bytes(url, Freshness::Immutable, range.clone()).await?.bytes;
     if range.is_some() || verify_part(name, &bytes).is_ok() {
         return Ok(bytes);
     }
-    fetch_bytes(url, Freshness::Reload, range).await
+    Ok(fetch_bytes(url, Freshness::Reload, range).await?.bytes)
 }
 
 /// The manifest and document tables `qidiruv.js` fetched for `base`, if it
@@ -273,35 +315,52 @@ impl LoadedIndex {
 
     /// Fetches the parts in parallel and hands them to the searcher. A
     /// part the searcher refuses is fetched once more past every cache
-    /// before the search fails: nothing unverified is kept.
+    /// before the search fails: nothing unverified is kept. A part that
+    /// failed stays failed (see [`index_at`]): not refetched per keystroke.
     async fn fetch_all(&self, requests: Vec<PartRequest>) -> Result<(), String> {
         let fetches: Vec<_> = requests.iter().map(|request| self.fetch(request)).collect();
         let fetched = join_all(fetches).await;
         let mut result = Ok(());
         for (request, bytes) in requests.iter().zip(fetched) {
-            self.fetching.borrow_mut().remove(request);
             let added = match bytes {
                 Err(error) => {
                     self.gone.set(self.gone.get() || error.gone);
-                    Err(error.message)
+                    Err(error)
                 }
                 Ok((bytes, cached)) => match self.add(request, &bytes) {
                     Err(_) => {
                         let again = fetch_bytes(&self.url(request), Freshness::Reload, request.range.clone()).await;
-                        again
-                            .map_err(String::from)
-                            .and_then(|bytes| self.add(request, &bytes).map(|()| self.keep(request, &bytes)))
+                        again.and_then(|again| {
+                            let bytes = self.cut(request, again)?;
+                            self.add(request, &bytes)?;
+                            self.keep(request, &bytes);
+                            Ok(())
+                        })
                     }
                     Ok(()) if !cached => {
                         self.keep(request, &bytes);
                         Ok(())
                     }
-                    added => added,
+                    added => added.map_err(FetchError::from),
                 },
             };
-            result = result.and(added);
+            let mut fetching = self.fetching.borrow_mut();
+            match &added {
+                Ok(()) => fetching.remove(request),
+                Err(e) => fetching.insert(request.clone(), future::ready(Err(e.clone())).boxed_local().shared()),
+            };
+            result = result.and(added.map_err(String::from));
         }
         result
+    }
+
+    /// The bytes `request` asked for, from what a fetch of it brought (the
+    /// whole file, from a host that ignores ranges).
+    fn cut(&self, request: &PartRequest, fetched: Fetched) -> Result<Vec<u8>, FetchError> {
+        match (&request.range, fetched.whole) {
+            (Some(range), true) => Ok(slice(&fetched.bytes, range)),
+            _ => Ok(fetched.bytes),
+        }
     }
 
     fn add(&self, request: &PartRequest, bytes: &[u8]) -> Result<(), String> {
@@ -321,24 +380,75 @@ impl LoadedIndex {
 
     /// A part from the [`PartCache`], else from the host.
     fn fetch(&self, request: &PartRequest) -> PartFetch {
+        if let Some(fetching) = self.fetching.borrow().get(request) {
+            return fetching.clone();
+        }
         let url = self.url(request);
-        let range = request.range.clone();
-        let cache = self.cache.clone();
-        self.fetching
-            .borrow_mut()
-            .entry(request.clone())
-            .or_insert_with(|| {
-                async move {
-                    if let Some(cache) = cache {
-                        if let Some(bytes) = cache.get(&part_cache::key(&url, &range)).await {
-                            return Ok((Rc::new(bytes), true));
-                        }
-                    }
-                    fetch_bytes(&url, Freshness::Immutable, range).await.map(|bytes| (Rc::new(bytes), false))
+        let (name, range) = (request.name.clone(), request.range.clone());
+        let (files, ranges, cache) = (self.files.clone(), self.ranges.clone(), self.cache.clone());
+        // Until a range has been answered, a range of a file already asked for
+        // waits for that answer: a host that ignores Range then sends the file
+        // whole once, not once per range.
+        let probing = range.is_some() && ranges.get() == Ranges::Unknown;
+        let probe = self.probes.borrow().get(&name).cloned().filter(|_| probing);
+        let first = probe.is_none();
+        let fetch = async move {
+            if let Some(cache) = &cache {
+                if let Some(bytes) = cache.get(&part_cache::key(&url, &range)).await {
+                    return Ok((Rc::new(bytes), true));
                 }
-                .boxed_local()
-                .shared()
-            })
-            .clone()
+            }
+            let Some(range) = range else {
+                return Ok((Rc::new(fetch_bytes(&url, Freshness::Immutable, None).await?.bytes), false));
+            };
+            if let Some(probe) = probe {
+                let _ = probe.await;
+            }
+            let known = files.borrow().get(&name).cloned();
+            let file = match known {
+                Some(file) => file,
+                None if ranges.get() == Ranges::Ignored => {
+                    let file =
+                        async move { fetch_bytes(&url, Freshness::Immutable, None).await.map(|f| Rc::new(f.bytes)) };
+                    files.borrow_mut().entry(name).or_insert(file.boxed_local().shared()).clone()
+                }
+                None => {
+                    let fetched = fetch_bytes(&url, Freshness::Immutable, Some(range.clone())).await?;
+                    if !fetched.whole {
+                        ranges.set(Ranges::Honoured);
+                        return Ok((Rc::new(fetched.bytes), false));
+                    }
+                    ranges.set(Ranges::Ignored);
+                    let file = future::ready(Ok(Rc::new(fetched.bytes))).boxed_local().shared();
+                    files.borrow_mut().entry(name).or_insert(file).clone()
+                }
+            };
+            Ok((Rc::new(slice(&file.await?, &range)), false))
+        }
+        .boxed_local()
+        .shared();
+        if probing && first {
+            self.probes.borrow_mut().insert(request.name.clone(), fetch.clone());
+        }
+        self.fetching.borrow_mut().insert(request.clone(), fetch.clone());
+        fetch
     }
+}
+
+/// `range` of a whole file; past its end (a file cut short) gives fewer
+/// bytes, which the searcher refuses.
+fn slice(file: &[u8], range: &Range<u64>) -> Vec<u8> {
+    let end = usize::try_from(range.end).unwrap_or(usize::MAX).min(file.len());
+    let start = usize::try_from(range.start).unwrap_or(usize::MAX).min(end);
+    file[start..end].to_vec()
+}
+
+/// Whether the host answers `Range` requests with just the bytes asked for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ranges {
+    Unknown,
+    Honoured,
+    /// It sends whole files (as `python3 -m http.server` does): each is
+    /// fetched once and kept, and ranges are cut from it here.
+    Ignored,
 }

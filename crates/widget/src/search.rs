@@ -3,6 +3,7 @@
 //! after a keystroke that lets the live region speak.
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -119,14 +120,32 @@ fn spawn_search(
             Ok(None) => return,
             Ok(Some(answer)) => Action::Answered { seq, answer },
             Err(message) => {
-                // One console line per failure the visitor sees, not per stale keystroke.
                 if latest.borrow().seq == seq {
-                    web_sys::console::error_1(&format!("qidiruv: {message}").into());
+                    report(&message);
                 }
                 Action::Failed { seq, message }
             }
         });
     });
+}
+
+thread_local! {
+    /// Failures already on the console since the last retry.
+    static REPORTED: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
+
+/// One console line per failure the visitor sees: the keystrokes after it
+/// meet the same remembered failure, which is no news.
+fn report(message: &str) {
+    if REPORTED.with(|r| r.borrow_mut().insert(message.to_string())) {
+        web_sys::console::error_1(&format!("qidiruv: {message}").into());
+    }
+}
+
+/// The visitor asked to try again: forget the index at `base` and what failed.
+pub fn retry(base: &str) {
+    crate::index_client::retry(base);
+    REPORTED.with(|r| r.borrow_mut().clear());
 }
 
 /// Starts loading the index without waiting for it: the visitor is about

@@ -134,6 +134,8 @@ pub enum Action {
         pointed: bool,
     },
     Close,
+    /// Show the list of the query the box holds again.
+    Reopen,
 }
 
 impl State {
@@ -263,6 +265,8 @@ impl Reducible for State {
                 next.keyed = !pointed;
             }
             Action::Activate { .. } => return self,
+            Action::Reopen if !self.open && !self.query.trim().is_empty() => next.open = true,
+            Action::Reopen => return self,
             Action::Close => {
                 next.open = false;
                 next.active = None;
@@ -354,6 +358,15 @@ mod tests {
         assert_eq!((state.active, state.keyed), (Some(2), false));
         let state = state.reduce(Action::Step(1));
         assert_eq!((state.active, state.keyed), (Some(0), true));
+    }
+
+    #[test]
+    fn a_click_reopens_the_list_of_the_query_in_the_box() {
+        let state = answered(typed(Rc::default(), 1, "visa"), 1, 3, 3).reduce(Action::Close);
+        let state = state.reduce(Action::Reopen);
+        assert!(state.open);
+        assert_eq!(state.items.len(), 3, "the same results, not searched again");
+        assert!(!typed(Rc::default(), 1, " ").reduce(Action::Reopen).open, "nothing to show for an empty box");
     }
 
     #[test]

@@ -57,8 +57,8 @@ pub struct ListProps {
     /// The active result's translation link that is active instead of it.
     pub variant: Option<usize>,
     pub ui: UiLang,
-    /// The pointer is over option `index`.
-    pub onhover: Callback<usize>,
+    /// The pointer moved over option `index`.
+    pub onhover: Callback<(usize, MouseEvent)>,
     /// Option `index` (or its translation link) was clicked.
     pub onchoose: Callback<(usize, Option<usize>, MouseEvent)>,
 }
@@ -72,7 +72,7 @@ pub fn result_list(props: &ListProps) -> Html {
         html! {
             <ResultOption key={ item.id.clone() } item={ item.clone() } id={ option_id(&props.prefix, i, None) }
                 active={ props.active == Some(i) } variant={ props.variant.filter(|_| props.active == Some(i)) } { ui }
-                onhover={ props.onhover.reform(move |_| i) }
+                onhover={ props.onhover.reform(move |e| (i, e)) }
                 onchoose={ props.onchoose.reform(move |(v, e)| (i, v, e)) } />
         }
     };
@@ -106,7 +106,7 @@ pub struct OptionProps {
     pub active: bool,
     pub variant: Option<usize>,
     pub ui: UiLang,
-    pub onhover: Callback<()>,
+    pub onhover: Callback<MouseEvent>,
     /// The result, or its translation link, was clicked.
     pub onchoose: Callback<(Option<usize>, MouseEvent)>,
 }
@@ -125,7 +125,7 @@ pub fn result_option(props: &OptionProps) -> Html {
     let date = item.date.as_deref().map(|d| {
         html! { <><time datetime={ d.to_string() }>{ props.ui.format_date(d) }</time>{ " · " }</> }
     });
-    let onmouseenter = props.onhover.reform(|_: MouseEvent| ());
+    let onmousemove = props.onhover.clone();
     let onclick = props.onchoose.reform(|e| (None, e));
     let class = classes!("result", (props.active && props.variant.is_none()).then_some("active"));
     let selected = (props.active && props.variant.is_none()).to_string();
@@ -139,11 +139,11 @@ pub fn result_option(props: &OptionProps) -> Html {
     let result = match safe_href(&item.url) {
         Some(href) => html! {
             <a role="option" id={ props.id.clone() } class={ class } href={ href.to_string() }
-               aria-selected={ selected } tabindex="-1" { onmouseenter } { onclick }>{ body }</a>
+               aria-selected={ selected } tabindex="-1" { onmousemove } { onclick }>{ body }</a>
         },
         None => html! {
             <div role="option" id={ props.id.clone() } class={ class }
-                 aria-selected={ selected } { onmouseenter } { onclick }>{ body }</div>
+                 aria-selected={ selected } { onmousemove } { onclick }>{ body }</div>
         },
     };
     html! {

@@ -289,7 +289,9 @@ impl Searcher {
     /// must keep each task short cuts them one by one before [`Self::present`].
     pub fn cut_next_words(&self, found: &SearchResults, limit: usize) -> bool {
         let loaded = found.hits.iter().filter_map(|hit| Some((hit.doc, self.store.get(&hit.doc)?)));
-        match loaded.take(limit).find(|(doc, _)| !self.words.contains(doc)) {
+        // No further than the words remembered: past them, each cut would
+        // evict an earlier one, which the next call cuts again, forever.
+        match loaded.take(limit.min(ARTICLES_REMEMBERED)).find(|(doc, _)| !self.words.contains(doc)) {
             Some((doc, stored)) => {
                 self.words_of(doc, stored);
                 true
