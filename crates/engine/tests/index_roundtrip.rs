@@ -245,6 +245,46 @@ proptest! {
     }
 }
 
+proptest! {
+    /// Any part replaced by damaged bytes renamed to their own hash (a
+    /// forged part, or what a fuzzer makes) gets past the part hash into its
+    /// decoder: opening and searching give errors or results, never a panic.
+    #[test]
+    fn forged_parts_are_errors_not_panics(
+        part in any::<prop::sample::Index>(),
+        at in any::<prop::sample::Index>(),
+        flip in 1u8..=255,
+        cut in any::<bool>(),
+    ) {
+        let mut built = sample();
+        let part = part.index(built.parts.len());
+        let (old, mut bytes) = built.parts[part].clone();
+        let at = at.index(bytes.len());
+        if cut { bytes.truncate(at) } else { bytes[at] ^= flip }
+        let stem = old.split('.').next().unwrap();
+        let name = part_name(stem, "bin", &bytes);
+        let segment = &mut built.manifest.segments[0];
+        let parts = &mut segment.parts;
+        let names = std::iter::once(&mut parts.docs)
+            .chain(parts.dictionary.iter_mut().chain(&mut parts.heads).map(|(_, n)| n))
+            .chain(parts.store.iter_mut().flat_map(|class| class.files.iter_mut()))
+            .chain(std::iter::once(&mut segment.catalog));
+        for slot in names.filter(|slot| **slot == old) {
+            *slot = name.clone();
+        }
+        for (slot, len) in parts.postings.iter_mut().filter(|(slot, _)| *slot == old) {
+            (*slot, *len) = (name.clone(), bytes.len() as u64);
+        }
+        built.parts[part] = (name, bytes);
+        if let Ok(mut searcher) = open(&built) {
+            let unavailable = |_: &_| Err(IndexError::Inconsistent { detail: "not there".into() });
+            for query in ["tash", "border sec", "\"talks\" -visit", "o"] {
+                let _ = searcher.run(&Query::parse(query), &SearchOptions::default(), unavailable);
+            }
+        }
+    }
+}
+
 /// Found by `cargo fuzz run index_reader`: a dictionary whose bytes hash to
 /// its name but whose node addresses point outside it made fst panic.
 #[test]

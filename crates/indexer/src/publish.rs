@@ -158,14 +158,9 @@ pub fn plan(previous: &Previous, seen: &[Seen]) -> Plan {
             }
         }
     }
-    let links = seen
-        .iter()
-        .filter(|s| s.unchanged && !reindex.contains(&s.id))
-        .map(|s| (s.group.clone(), s.lang.clone(), s.url.clone()))
-        .collect();
     let seq = segments.iter().map(|s| s.seq + 1).max().unwrap_or(0);
     let seq = if kept.is_empty() { 0 } else { seq };
-    Plan { kept, reindex, prior: Prior { seq, lengths, links }, removed }
+    Plan { kept, reindex, prior: Prior { seq, lengths }, removed }
 }
 
 /// A segment's size tier: its live documents' order of magnitude.

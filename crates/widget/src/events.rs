@@ -41,7 +41,7 @@ pub fn query_shown(from: &Node, query: &str, total: usize) {
 pub fn selected(from: &Node, item: &ResultItem, translation: Option<&Translation>, query: &str, index: usize) -> bool {
     let detail = SelectDetail {
         id: &item.id,
-        url: crate::view::safe_href(translation.map_or(&item.url, |t| &t.url)),
+        url: select_url(item, translation),
         title: &item.title.text,
         lang: translation.map_or(&item.lang, |t| &t.lang),
         date: item.date.as_deref(),
@@ -49,6 +49,13 @@ pub fn selected(from: &Node, item: &ResultItem, translation: Option<&Translation
         position: index + 1,
     };
     fire(from, "qidiruv-select", &detail, true)
+}
+
+/// The url `qidiruv-select` reports for `item` (or its `translation`):
+/// only one that passes the links' check, so a listener that navigates to
+/// it never runs a forged index's `javascript:` url.
+fn select_url<'a>(item: &'a ResultItem, translation: Option<&'a Translation>) -> Option<&'a str> {
+    crate::view::safe_href(translation.map_or(&item.url, |t| &t.url))
 }
 
 /// Dispatches a custom event at the element whose shadow root holds
@@ -67,4 +74,29 @@ fn fire(from: &Node, name: &str, detail: &impl Serialize, cancelable: bool) -> b
         Err(_) => from.clone().into(),
     };
     host.dispatch_event(&event).unwrap_or(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn select_reports_only_urls_the_widget_would_link_to() {
+        let item = |url: &str| ResultItem {
+            id: "a".into(),
+            url: url.to_string(),
+            lang: "en".into(),
+            date: None,
+            score: 1.0,
+            related: false,
+            title: Default::default(),
+            excerpt: Default::default(),
+            translations: Vec::new(),
+        };
+        let translation = |url: &str| Translation { lang: "ru".into(), url: url.to_string() };
+        assert_eq!(select_url(&item("/en/news/1/"), None), Some("/en/news/1/"));
+        assert_eq!(select_url(&item("javascript:alert(1)"), None), None);
+        assert_eq!(select_url(&item("/en/"), Some(&translation("javascript:x"))), None);
+        assert_eq!(select_url(&item("javascript:x"), Some(&translation("/ru/news/1/"))), Some("/ru/news/1/"));
+    }
 }

@@ -80,17 +80,16 @@ impl Document {
     }
 }
 
-/// What a new segment takes from the segments it joins: its number, their
-/// length sums (so its length normalisation is the index's, not its own
-/// few documents'), and their live documents' translation groups (so its
-/// articles link the stories' other languages).
+/// What a new segment takes from the segments it joins: its number, and
+/// their length sums, so its length normalisation is the index's, not its
+/// own few documents'. A publish puts every live document of a story (a
+/// translation group) that changed in the new segment, so a story never
+/// spans segments and the new segment links its translations by itself.
 #[derive(Clone, Debug, Default)]
 pub struct Prior {
     pub seq: u32,
     /// Per language tag: documents, title words, body words.
     pub lengths: BTreeMap<String, [u64; 3]>,
-    /// `(group, language tag, url)` of every live document in other segments.
-    pub links: Vec<(String, String, String)>,
 }
 
 /// Accumulates documents; [`IndexBuilder::finish`] writes the parts.
@@ -314,7 +313,7 @@ impl IndexBuilder {
         let seq = self.prior.seq;
         let named = |stem: &str, bytes: &[u8]| part_name(&format!("s{seq}-{stem}"), "bin", bytes);
         let tags: Vec<&str> = self.stats.iter().map(|stat| stat.3.tag()).collect();
-        link_translations(&mut self.stored, &self.links, &tags, &self.prior.links)?;
+        link_translations(&mut self.stored, &self.links, &tags)?;
         // Each document's slot size; the store's classes are the sizes in use.
         let slot_sizes: Vec<usize> =
             (0..self.stats.len()).map(|doc| slot_bytes_for(self.stored.size(doc) + SLOT_HEADER_BYTES)).collect();
@@ -335,6 +334,7 @@ impl IndexBuilder {
         }
         let stats: Vec<_> = order.iter().map(|&doc| self.stats[doc].clone()).collect();
         let mut table = doc_table(&stats);
+        table.groups = stories(&order, &self.links);
         for (id, &doc) in (0..).zip(&order) {
             if table.slot_runs.last().is_none_or(|&(_, class)| class != class_of(doc)) {
                 table.slot_runs.push((id, class_of(doc)));
@@ -412,6 +412,20 @@ impl Manifest {
             languages,
             segments,
         }
+    }
+}
+
+/// Per document in index order (`order`: input numbers), the first
+/// document of its story (`links`: each input document's group and url);
+/// empty when every story has one document.
+fn stories(order: &[usize], links: &[(String, String)]) -> Vec<DocId> {
+    let mut first: HashMap<&str, DocId> = HashMap::new();
+    let groups: Vec<DocId> =
+        (0..).zip(order).map(|(id, &doc)| *first.entry(links[doc].0.as_str()).or_insert(id)).collect();
+    if first.len() == groups.len() {
+        Vec::new()
+    } else {
+        groups
     }
 }
 
@@ -676,23 +690,12 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
 }
 
 /// Gives every document the languages and urls of the others in its
-/// group, here or in other segments (`prior`: group, language, url),
-/// recompressing the records of those that have any.
+/// group, recompressing the records of those that have any.
 /// `links`: each document's group and url; `tags`: its language.
-fn link_translations(
-    stored: &mut Spool,
-    links: &[(String, String)],
-    tags: &[&str],
-    prior: &[(String, String, String)],
-) -> io::Result<()> {
+fn link_translations(stored: &mut Spool, links: &[(String, String)], tags: &[&str]) -> io::Result<()> {
     let mut members: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
     for (doc, (group, url)) in links.iter().enumerate() {
         members.entry(group).or_default().push((tags[doc], url));
-    }
-    for (group, tag, url) in prior {
-        if let Some(members) = members.get_mut(group.as_str()) {
-            members.push((tag, url));
-        }
     }
     let mut linked: Vec<(usize, Vec<Translation>)> = Vec::new();
     for (doc, (group, _)) in links.iter().enumerate() {
@@ -736,5 +739,5 @@ fn doc_table(stats: &[(u32, u32, Option<i32>, Lang)]) -> DocTable {
             lang: langs.iter().position(|l| l == lang.tag()).unwrap_or(0) as u16,
         })
         .collect();
-    DocTable { langs, docs, slot_runs: Vec::new() }
+    DocTable { langs, docs, slot_runs: Vec::new(), groups: Vec::new() }
 }

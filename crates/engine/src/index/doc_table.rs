@@ -33,6 +33,11 @@ pub struct DocTable {
     /// index into the manifest's store classes): each run's first document
     /// and class, ascending. A run lasts until the next one starts.
     pub slot_runs: Vec<(DocId, u16)>,
+    /// Per document: the first document of its story (its translation
+    /// group), itself when it has no translation here. A publish keeps a
+    /// story's live documents in one segment (see the builder's `Prior`).
+    /// Empty when no document has a translation.
+    pub groups: Vec<DocId>,
 }
 
 /// The table as stored.
@@ -48,6 +53,9 @@ struct DocTablePart {
     /// [`DocTable::slot_runs`]: their first documents as gaps, and their classes.
     run_starts: Vec<DocId>,
     run_classes: Vec<u16>,
+    /// [`DocTable::groups`], each as its distance back to the story's
+    /// first document (mostly 0).
+    group_back: Vec<DocId>,
 }
 
 /// Ascending ids as differences from the previous one (the first from 0).
@@ -94,6 +102,7 @@ impl From<DocTable> for DocTablePart {
             undated: gaps((0..).zip(&table.docs).filter(|(_, d)| d.day.is_none()).map(|(id, _)| id)),
             run_starts: gaps(table.slot_runs.iter().map(|&(first, _)| first)),
             run_classes: table.slot_runs.iter().map(|&(_, class)| class).collect(),
+            group_back: (0..).zip(&table.groups).map(|(id, &first): (DocId, _)| id.wrapping_sub(first)).collect(),
         }
     }
 }
@@ -115,7 +124,9 @@ impl From<DocTablePart> for DocTable {
         let starts = ids(&part.run_starts);
         let slot_runs =
             (0..starts.len().min(part.run_classes.len())).map(|i| (starts[i], part.run_classes[i])).collect();
-        DocTable { langs: part.langs, docs, slot_runs }
+        // A corrupt distance gives a story that starts after its document, which the reader rejects.
+        let groups = (0..).zip(&part.group_back).map(|(id, &back): (DocId, _)| id.wrapping_sub(back)).collect();
+        DocTable { langs: part.langs, docs, slot_runs, groups }
     }
 }
 
@@ -185,6 +196,18 @@ impl DocTable {
         None
     }
 
+    /// Whether every document's story starts at or before it, at a
+    /// document that starts its own story.
+    pub fn groups_fit(&self) -> bool {
+        (self.groups.is_empty() || self.groups.len() == self.docs.len())
+            && (0..).zip(&self.groups).all(|(id, &first): (DocId, _)| first <= id && self.groups[first as usize] == first)
+    }
+
+    /// The first document of `doc`'s story.
+    pub fn story(&self, doc: DocId) -> DocId {
+        self.groups.get(doc as usize).copied().unwrap_or(doc)
+    }
+
     /// The index of a language tag in [`DocTable::langs`].
     pub fn lang_index(&self, tag: &str) -> Option<u16> {
         self.langs.iter().position(|l| l == tag).map(|i| i as u16)
@@ -212,7 +235,10 @@ mod tests {
                 langs: vec!["en".into(), "ru".into(), "uz-Cyrl".into(), "uz-Latn".into()],
                 docs: docs.iter().map(|&(day, lang, _)| DocInfo { day, lang }).collect(),
                 slot_runs,
+                // Stories of up to three documents in a row.
+                groups: (0..docs.len() as DocId).map(|id| id - id % 3).collect(),
             };
+            prop_assert!(table.groups_fit());
             prop_assert!(table.slot_runs_fit(3));
             let bytes = postcard::to_allocvec(&table).unwrap();
             prop_assert_eq!(postcard::from_bytes::<DocTable>(&bytes).unwrap(), table.clone());
@@ -232,9 +258,20 @@ mod tests {
     }
 
     #[test]
+    fn a_story_starts_at_a_document_that_starts_its_own() {
+        let docs = vec![DocInfo { day: None, lang: 0 }; 4];
+        let table = |groups| DocTable { langs: vec!["en".into()], docs: docs.clone(), slot_runs: Vec::new(), groups };
+        assert!(table(vec![0, 0, 2, 2]).groups_fit());
+        assert!(table(Vec::new()).groups_fit(), "no translations");
+        assert!(!table(vec![0, 0, 3, 3]).groups_fit(), "a story that starts after its document");
+        assert!(!table(vec![0, 0, 1, 3]).groups_fit(), "a story starting at a document of another");
+        assert!(!table(vec![0, 0]).groups_fit(), "a column of the wrong length");
+    }
+
+    #[test]
     fn slot_runs_must_cover_the_documents_in_order() {
         let docs = vec![DocInfo { day: None, lang: 0 }; 4];
-        let table = |slot_runs| DocTable { langs: vec!["en".into()], docs: docs.clone(), slot_runs };
+        let table = |slot_runs| DocTable { langs: vec!["en".into()], docs: docs.clone(), slot_runs, groups: Vec::new() };
         assert!(table(vec![(0, 0), (2, 1)]).slot_runs_fit(2));
         assert!(!table(vec![(0, 0), (2, 2)]).slot_runs_fit(2), "a class the manifest lacks");
         assert!(!table(vec![(1, 0)]).slot_runs_fit(2), "the first document in no run");

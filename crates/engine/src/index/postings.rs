@@ -187,6 +187,26 @@ mod tests {
             let _ = decode_list(&bytes, 0, 100);
         }
 
+        /// Damage behind a valid checksum reaches the inflater and the list
+        /// decoder: an error or a list within bounds, never a panic.
+        #[test]
+        fn forged_lists_are_errors_not_panics(
+            codec in 0u8..3,
+            body in proptest::collection::vec(any::<u8>(), 0..200),
+            plain in proptest::collection::vec(any::<u8>(), 0..200),
+        ) {
+            // Deflate of damaged records too, so the decoder behind the inflater is reached.
+            let body = if codec == 1 && body.len() % 2 == 0 { miniz_oxide::deflate::compress_to_vec(&plain, 6) } else { body };
+            let mut stored = vec![codec];
+            stored.extend(body);
+            let mut bytes = checksum(&stored).to_le_bytes().to_vec();
+            bytes.extend(stored);
+            prop_assert!(is_intact(&bytes));
+            if let Ok(list) = decode_list(&bytes, 0, 100) {
+                prop_assert!(list.iter().all(|p| p.doc < 100));
+            }
+        }
+
         #[test]
         fn impacts_keep_order_and_the_title_flag(a in 0.0f32..2.2, b in 0.0f32..2.2, title: bool) {
             let (ia, ib) = (Impact::new(a, title), Impact::new(b, !title));

@@ -600,7 +600,14 @@ fn joined_table(segments: &[SegmentReader]) -> DocTable {
             segment.table.langs.iter().map(|tag| langs.iter().position(|l| l == tag).unwrap_or(0) as u16).collect();
         docs.extend(segment.table.docs.iter().map(|d| DocInfo { lang: lang_of[usize::from(d.lang)], ..*d }));
     }
-    DocTable { langs, docs, slot_runs: Vec::new() }
+    let mut groups = Vec::new();
+    if segments.iter().any(|s| !s.table.groups.is_empty()) {
+        for segment in segments {
+            let local = &segment.table;
+            groups.extend((0..local.docs.len() as DocId).map(|doc| segment.base + local.story(doc)));
+        }
+    }
+    DocTable { langs, docs, slot_runs: Vec::new(), groups }
 }
 
 /// The documents a query's options admit, and the language it prefers.

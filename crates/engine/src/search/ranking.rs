@@ -124,6 +124,7 @@ mod tests {
             langs: vec!["en".into()],
             docs: vec![doc(Some(1000)), doc(Some(635)), doc(None)],
             slot_runs: Vec::new(),
+            groups: Vec::new(),
         }
     }
 

@@ -50,7 +50,7 @@ impl SegmentReader {
                 && table.class_docs(class) <= c.files.len() as u64 * u64::from(c.file_docs)
         };
         let store_ok = table.slot_runs_fit(parts.store.len()) && parts.store.iter().enumerate().all(class_fits);
-        let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len());
+        let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len()) && table.groups_fit();
         let ranges_ok = parts.dictionary.first().is_some_and(|(first, _)| first.is_empty())
             && parts.dictionary.windows(2).all(|w| w[0].0 < w[1].0)
             && parts.heads.windows(2).all(|w| w[0].0 < w[1].0);
