@@ -46,6 +46,8 @@ pub struct Expansion {
     /// A typo guess for a word that also matched directly: worth scoring
     /// only when its postings list lies next to lists fetched anyway.
     pub optional: bool,
+    /// A typo guess, not the word as typed, its stem or a completion.
+    pub typo: bool,
 }
 
 /// Everything one query word matched.
@@ -227,6 +229,7 @@ fn matched(
                     term,
                     quality: quality * scale,
                     optional: false,
+                    typo: false,
                 });
             }
         }
@@ -246,7 +249,7 @@ fn matched(
         // inflections come through its stem) needs its completions only
         // where their postings come for free.
         let optional = plentiful(&found);
-        let completions = most_frequent(completions, MAX_PREFIX_EXPANSIONS, PREFIX * scale);
+        let completions = most_frequent(completions, MAX_PREFIX_EXPANSIONS, PREFIX * scale, false);
         found.extend(completions.map(|e| Expansion { optional, ..e }));
     }
     found
@@ -276,7 +279,7 @@ fn fuzzy(dictionary: &Dictionary, word: &QueryWord, shards: &[usize], known: &[E
         } else {
             candidates(dictionary, typos.intersection(words_only), shards, usize::MAX, &mut seen)
         };
-        found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance)));
+        found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance), true));
     }
     for stem in &word.stems {
         for distance in 1..=typo_budget(letters_of(stem).len()) {
@@ -284,7 +287,7 @@ fn fuzzy(dictionary: &Dictionary, word: &QueryWord, shards: &[usize], known: &[E
             let typos = LetterLevenshtein::new(&stem_key(stem.clone()), distance, FIRM_LETTERS + 1);
             let stems_only = Str::new(&mark).starts_with().intersection(typos);
             let candidates = candidates(dictionary, stems_only, shards, usize::MAX, &mut seen);
-            found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance)));
+            found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance), true));
         }
     }
     found
@@ -326,9 +329,14 @@ fn candidates<A: Automaton>(
         .collect()
 }
 
-/// The `limit` most frequent candidates as expansions of `quality`; ties in
-/// key order.
-fn most_frequent(mut candidates: Vec<Candidate>, limit: usize, quality: f32) -> impl Iterator<Item = Expansion> {
+/// The `limit` most frequent candidates as expansions of `quality` (typo
+/// guesses when `typo`); ties in key order.
+fn most_frequent(
+    mut candidates: Vec<Candidate>,
+    limit: usize,
+    quality: f32,
+    typo: bool,
+) -> impl Iterator<Item = Expansion> {
     candidates.sort_by(|a, b| b.term.df_class.cmp(&a.term.df_class).then_with(|| a.key.cmp(&b.key)));
     candidates.into_iter().take(limit).map(move |c| Expansion {
         key: c.key,
@@ -336,6 +344,7 @@ fn most_frequent(mut candidates: Vec<Candidate>, limit: usize, quality: f32) -> 
         term: c.term,
         quality,
         optional: false,
+        typo,
     })
 }
 
