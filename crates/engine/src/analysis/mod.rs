@@ -21,6 +21,7 @@ pub use layout::switch_layout;
 pub use letters::{letters_of, Letter, LetterReader};
 pub use script::{repair_homoglyphs, script_of, Script};
 pub use tokenize::{tokenize, Token};
+pub use translit::to_latin_spelling;
 
 use crate::Lang;
 

@@ -60,6 +60,39 @@ pub struct WordMatch {
     pub layout: Option<QueryWord>,
 }
 
+/// What a word that matched only through a correction was corrected to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Correction {
+    /// Read in the other keyboard layout: the word as switched.
+    Layout(String),
+    /// A typo: the key of its closest guess, the most frequent of those; a
+    /// stem key when `stem`.
+    Typo { key: String, stem: bool },
+}
+
+impl WordMatch {
+    /// What the word was corrected to, if it matched only through a
+    /// correction. It depends on the dictionary alone, not on which results
+    /// are shown, so every caller spells the same correction.
+    pub fn correction(&self) -> Option<Correction> {
+        if !self.corrected {
+            return None;
+        }
+        if let Some(switched) = &self.layout {
+            return Some(Correction::Layout(switched.text.clone()));
+        }
+        let closest = |a: &&Expansion, b: &&Expansion| {
+            a.quality
+                .total_cmp(&b.quality)
+                .then(b.is_stem.cmp(&a.is_stem))
+                .then(a.term.df_class.cmp(&b.term.df_class))
+                .then(b.key.cmp(&a.key))
+        };
+        let best = self.expansions.iter().max_by(closest)?;
+        Some(Correction::Typo { key: best.key.clone(), stem: best.is_stem })
+    }
+}
+
 /// How many typos a word of `letters` letters (in its own script) may carry.
 pub fn typo_budget(letters: usize) -> u8 {
     match letters {

@@ -21,7 +21,7 @@ use crate::query::{Query, QueryWord};
 use crate::result::{self, present, DocWords, Presented};
 use crate::Date;
 pub(crate) use expand::MAX_PREFIX_EXPANSIONS;
-pub use expand::{typo_budget, Expansion, WordMatch};
+pub use expand::{typo_budget, Correction, Expansion, WordMatch};
 use expand::{DictPart, Expanded};
 pub use matcher::{Matcher, WordMatcher};
 use ranking::Ranker;
@@ -95,10 +95,9 @@ pub struct SearchResults {
     pub phrase_check: bool,
     /// What each query word matched, for highlighting and phrase checks.
     pub matcher: Matcher,
-    /// Per query word: matched only through a typo or layout correction.
-    pub corrected: Vec<bool>,
-    /// Per query word: the keyboard-layout switched form, when that matched.
-    pub layout: Vec<Option<String>>,
+    /// Per query word: what it was corrected to, when it matched only
+    /// through a typo or keyboard-layout correction.
+    pub corrected: Vec<Option<Correction>>,
     /// Matches per language and year, before the language and date filters.
     pub facets: Facets,
 }
@@ -484,8 +483,7 @@ impl Searcher {
             }
             direct_words |= u32::from(scored.direct) << i;
             results.matcher.words.push(word_matcher(word, matched));
-            results.corrected.push(matched.corrected);
-            results.layout.push(matched.layout.as_ref().map(|w| w.text.clone()));
+            results.corrected.push(matched.correction());
         }
         let excluded = self.excluded_docs(excluded)?;
 
