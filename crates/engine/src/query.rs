@@ -4,7 +4,9 @@
 //! * `"exact phrase"` (also «…» and “…”) keeps its words in order, side by side.
 //! * `-word` removes the articles that contain the word.
 
-use crate::analysis::{stems_of, tokenize, Script, Token};
+use std::ops::Range;
+
+use crate::analysis::{fold_word, is_layout_key, key_of, stems_of, tokenize, Script, Token};
 
 /// Input beyond this many bytes is ignored: a pasted page must not stall a keystroke.
 pub const MAX_QUERY_BYTES: usize = 1024;
@@ -36,6 +38,32 @@ pub struct Query {
     pub phrases: Vec<Vec<usize>>,
     /// Words whose articles are removed.
     pub excluded: Vec<QueryWord>,
+    /// Runs of keys that may have been typed in the wrong layout, which the
+    /// plain reading splits into words or cuts short.
+    pub runs: Vec<LayoutRun>,
+}
+
+/// Keys typed without a space, holding a punctuation key that stands for a
+/// Russian letter on ЙЦУКЕН (`Ep,trbcnfy` is Узбекистан: `,` is б). The
+/// plain reading (`ep`, `trbcnfy`) stays the query; the search reads the
+/// run as one word in the other layout instead only when some of its plain
+/// words find nothing as typed and the switched word does. So `visa,Toshkent`
+/// and `Sh.Mirziyoyev` keep their punctuation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayoutRun {
+    /// The query words the plain reading makes of the run.
+    pub words: Range<usize>,
+    /// The run as one word; only its other-layout reading is searched.
+    pub word: QueryWord,
+}
+
+/// Where a word of a query read with some runs as one word comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// That word of the plain reading.
+    Word(usize),
+    /// That run, as one word.
+    Run(usize),
 }
 
 impl QueryWord {
@@ -68,6 +96,8 @@ impl Query {
         let last = tokens.len().saturating_sub(1);
         let mut query = Query::default();
         let mut phrase_of_range: Vec<Option<usize>> = vec![None; quoted.len()];
+        // Where each required word starts in the input.
+        let mut starts = Vec::new();
         for (i, token) in tokens.into_iter().enumerate() {
             let in_quote = quoted.iter().position(|r| r.contains(&token.start));
             let excluded = in_quote.is_none() && is_excluded(input, token.start);
@@ -85,6 +115,7 @@ impl Query {
                 break;
             }
             let index = query.words.len();
+            starts.push(token.start);
             query.words.push(QueryWord::from_token(input, token, prefix));
             if let Some(q) = in_quote {
                 match phrase_of_range[q] {
@@ -98,7 +129,34 @@ impl Query {
         }
         query.phrases.retain(|p| p.len() > 1);
         query.excluded.truncate(MAX_QUERY_WORDS);
+        query.runs = layout_runs(input, &quoted, &starts);
         query
+    }
+
+    /// The query with the runs `read` (indices into `runs`, ascending) each
+    /// read as one word, and where each of its words comes from.
+    pub fn with_runs_read(&self, read: &[usize]) -> (Query, Vec<Source>) {
+        let mut sources = Vec::with_capacity(self.words.len());
+        let mut next = 0;
+        for &r in read {
+            let run = &self.runs[r];
+            sources.extend((next..run.words.start).map(Source::Word));
+            sources.push(Source::Run(r));
+            next = run.words.end;
+        }
+        sources.extend((next..self.words.len()).map(Source::Word));
+        let words = sources
+            .iter()
+            .map(|&source| match source {
+                Source::Word(i) => self.words[i].clone(),
+                Source::Run(r) => self.runs[r].word.clone(),
+            })
+            .collect();
+        // Runs are never quoted, so a phrase's words all stay and only move.
+        let moved = |i: usize| sources.iter().position(|&s| s == Source::Word(i));
+        let phrases = self.phrases.iter().map(|p| p.iter().filter_map(|&i| moved(i)).collect()).collect();
+        let read_query = Query { words, phrases, excluded: self.excluded.clone(), runs: Vec::new() };
+        (read_query, sources)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -126,6 +184,36 @@ fn quoted_ranges(input: &str) -> Vec<std::ops::Range<usize>> {
 
 fn closes(opener: char, c: char) -> bool {
     matches!((opener, c), ('"', '"') | ('«', '»') | ('“', '”') | ('„', '“') | ('„', '”'))
+}
+
+/// The runs of `input` that may be keys typed in the wrong layout: text
+/// between spaces, outside quotes and not excluded, made only of Latin-layout
+/// keys, that the tokenizer does not read as one word (a punctuation key
+/// splits it or stands at an edge). `starts` are where the query's words start.
+fn layout_runs(input: &str, quoted: &[Range<usize>], starts: &[usize]) -> Vec<LayoutRun> {
+    let mut runs = Vec::new();
+    let mut at = 0;
+    for chunk in input.split(char::is_whitespace) {
+        let span = at..at + chunk.len();
+        at = span.end + input[span.end..].chars().next().map_or(0, char::len_utf8);
+        let outside = !quoted.iter().any(|q| q.start <= span.end && span.start <= q.end);
+        let keys = chunk.chars().all(is_layout_key) && chunk.chars().any(|c| c.is_ascii_alphabetic());
+        let whole = tokenize(chunk).first().is_some_and(|t| t.start == 0 && t.end == chunk.len());
+        if !outside || !keys || whole || chunk.chars().count() < 2 {
+            continue;
+        }
+        let first = starts.partition_point(|&s| s < span.start);
+        let end = starts.partition_point(|&s| s < span.end);
+        if first == end {
+            continue;
+        }
+        let mut folded = String::new();
+        fold_word(chunk, &mut folded);
+        let key = key_of(&folded);
+        let word = QueryWord::new(chunk, folded, key, span.end == input.len());
+        runs.push(LayoutRun { words: first..end, word });
+    }
+    runs
 }
 
 /// A word right after a `-` that starts a term (`-visa`, not `Toshkent-Samarqand`).

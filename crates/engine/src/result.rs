@@ -84,6 +84,7 @@ pub fn present<'a>(
     limit: usize,
     stored: impl Fn(DocId) -> Option<(&'a StoredDoc, Arc<DocWords>)>,
 ) -> Presented {
+    let query = found.reading.as_ref().unwrap_or(query);
     let mut items = Vec::new();
     let (mut matched, mut related) = (0, 0);
     for hit in &found.hits {

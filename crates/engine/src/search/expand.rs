@@ -152,20 +152,37 @@ pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
     if let Some(missing) = missing(dictionary, layout_shards.chain(shards.iter().copied())) {
         return Expanded::Need(missing);
     }
-    if let Some(switched) = switched {
-        let mut expansions = direct(dictionary, &switched, LAYOUT);
-        if !expansions.is_empty() {
-            // The switched word may carry a typo of its own (`kfdhjd` is
-            // Лавров; an article that cut it to Лавро is a typo away).
-            let own = sorted(direct_shards(dictionary, &switched));
-            let typos = fuzzy(dictionary, &switched, &own, &expansions);
-            expansions.extend(typos);
-            return Expanded::Match(WordMatch { expansions, corrected: true, layout: Some(switched) });
-        }
+    if let Some(matched) = switched.and_then(|switched| switched_match(dictionary, switched)) {
+        return Expanded::Match(matched);
     }
     let expansions = fuzzy(dictionary, word, &shards, &[]);
     let corrected = !expansions.is_empty();
     Expanded::Match(WordMatch { expansions, corrected, layout: None })
+}
+
+/// A run of keys read only in the other keyboard layout (see
+/// [`crate::query::LayoutRun`]): its expansions there, or none.
+pub fn expand_layout(dictionary: &Dictionary, run: &QueryWord) -> Expanded {
+    let Some(switched) = switched_layout(run) else { return Expanded::Match(WordMatch::default()) };
+    if let Some(missing) = missing(dictionary, direct_shards(dictionary, &switched).into_iter()) {
+        return Expanded::Need(missing);
+    }
+    Expanded::Match(switched_match(dictionary, switched).unwrap_or_default())
+}
+
+/// What the word `switched` from the other layout matches, if anything;
+/// its shards are loaded.
+fn switched_match(dictionary: &Dictionary, switched: QueryWord) -> Option<WordMatch> {
+    let mut expansions = direct(dictionary, &switched, LAYOUT);
+    if expansions.is_empty() {
+        return None;
+    }
+    // The switched word may carry a typo of its own (`kfdhjd` is
+    // Лавров; an article that cut it to Лавро is a typo away).
+    let own = sorted(direct_shards(dictionary, &switched));
+    let typos = fuzzy(dictionary, &switched, &own, &expansions);
+    expansions.extend(typos);
+    Some(WordMatch { expansions, corrected: true, layout: Some(switched) })
 }
 
 /// The head that expands `word` just as its shards would: a prefix with a
@@ -382,8 +399,10 @@ fn most_frequent(
 }
 
 /// The word read in the other keyboard layout, analysed like typed input.
+/// The keys are read as typed: folding drops the backquote and apostrophe
+/// keys, which are ё and э.
 fn switched_layout(word: &QueryWord) -> Option<QueryWord> {
-    let switched = switch_layout(&word.folded)?;
+    let switched = switch_layout(&word.text)?;
     let mut folded = String::new();
     fold_word(&switched, &mut folded);
     let key = key_of(&folded);

@@ -17,7 +17,7 @@ use crate::index::dictionary::Dictionary;
 use crate::index::postings::{decode_list, Posting};
 use crate::index::store::decode_slot;
 use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoreClass, StoredDoc};
-use crate::query::{Query, QueryWord};
+use crate::query::{Query, QueryWord, Source};
 use crate::result::{self, present, DocWords, Presented};
 use crate::Date;
 pub(crate) use expand::MAX_PREFIX_EXPANSIONS;
@@ -100,6 +100,9 @@ pub struct SearchResults {
     pub corrected: Vec<Option<Correction>>,
     /// Matches per language and year, before the language and date filters.
     pub facets: Facets,
+    /// The query as searched, when some of its [`LayoutRun`](crate::query::LayoutRun)s
+    /// were read as one word: what the words above and [`present`] refer to.
+    pub reading: Option<Query>,
 }
 
 /// How many matches each language and each year holds, for filter menus.
@@ -327,6 +330,7 @@ impl Searcher {
     /// `limit` of them to show are loaded. For a phrase query that means
     /// fetching candidates until `limit` of them hold the phrase.
     pub fn present(&self, query: &Query, found: &SearchResults, limit: usize) -> Step<Presented> {
+        let query = found.reading.as_ref().unwrap_or(query);
         let mut shown = 0;
         let mut missing = Vec::new();
         for hit in &found.hits {
@@ -392,15 +396,28 @@ impl Searcher {
     pub fn search(&self, query: &Query, options: &SearchOptions) -> Result<Step<SearchResults>, IndexError> {
         let mut matches = Vec::with_capacity(query.words.len() + query.excluded.len());
         let mut missing = Vec::new();
-        for word in query.words.iter().chain(&query.excluded) {
-            let expanded = self.expansions.get_or_insert(word, || match expand::expand(&self.dictionary, word) {
+        let expanded = |word: &QueryWord, how: fn(&Dictionary, &QueryWord) -> Expanded, missing: &mut Vec<DictPart>| {
+            self.expansions.get_or_insert(word, || match how(&self.dictionary, word) {
                 Expanded::Match(matched) => Some(matched),
                 Expanded::Need(parts) => {
                     missing.extend(parts);
                     None
                 }
-            });
-            matches.extend(expanded);
+            })
+        };
+        for word in query.words.iter().chain(&query.excluded) {
+            matches.extend(expanded(word, expand::expand, &mut missing));
+        }
+        // A run of keys (`Ep,trbcnfy`) is read as one word in the other
+        // layout where one of its plain words finds nothing as typed.
+        let mut runs = Vec::new();
+        let plain_ready = missing.is_empty();
+        for (r, run) in query.runs.iter().enumerate().filter(|_| plain_ready) {
+            if matches[run.words.clone()].iter().all(|m| !m.corrected && !m.expansions.is_empty()) {
+                continue;
+            }
+            let matched = expanded(&run.word, expand::expand_layout, &mut missing);
+            runs.extend(matched.filter(|m| !m.expansions.is_empty()).map(|m| (r, m)));
         }
         if !missing.is_empty() {
             missing.sort_unstable();
@@ -412,12 +429,26 @@ impl Searcher {
             });
             return Ok(Step::Need(names.collect()));
         }
+        let reading = (!runs.is_empty()).then(|| {
+            let (reading, sources) = query.with_runs_read(&runs.iter().map(|(r, _)| *r).collect::<Vec<_>>());
+            let excluded = matches.split_off(query.words.len());
+            let run_match = |r: usize| runs.iter().find(|(at, _)| *at == r).map(|(_, m)| m.clone());
+            let read = sources.iter().filter_map(|&source| match source {
+                Source::Word(i) => matches.get(i).cloned(),
+                Source::Run(r) => run_match(r),
+            });
+            matches = read.chain(excluded).collect();
+            reading
+        });
+        let query = reading.as_ref().unwrap_or(query);
         let missing = self.lists_to_load(&mut matches);
         if !missing.is_empty() {
             return Ok(Step::Need(missing));
         }
         let excluded = matches.split_off(query.words.len());
-        self.rank(query, options, &matches, &excluded).map(Step::Ready)
+        let mut results = self.rank(query, options, &matches, &excluded)?;
+        results.reading = reading;
+        Ok(Step::Ready(results))
     }
 
     /// Range requests for the postings lists the expansions need and that
