@@ -279,6 +279,19 @@ mod tests {
     }
 
     #[test]
+    fn keys_the_tokenizer_splits_or_cuts_are_layout_runs() {
+        let runs =
+            |input: &str| Query::parse(input).runs.into_iter().map(|r| (r.words, r.word.text)).collect::<Vec<_>>();
+        assert_eq!(runs("Ep,trbcnfy"), [(0..2, "Ep,trbcnfy".to_string())]);
+        assert_eq!(runs("visa [jhjij"), [(1..2, "[jhjij".to_string())]);
+        assert!(Query::parse("[jhjij").runs[0].word.prefix && !Query::parse("[jhjij ").runs[0].word.prefix);
+        // One word as typed: the switch reads its keys, no run is needed.
+        assert!(runs("Vbhpb`td o'zbekiston").is_empty());
+        // Not keys of the Latin layout, quoted, or excluded.
+        assert!(runs("Toshkent—Samarqand 2024,5 \"a,b\" -c,d Ташкент,").is_empty());
+    }
+
+    #[test]
     fn punctuation_only_is_empty() {
         assert!(Query::parse(" ,.!? ❤️ \"\" - ").is_empty());
     }

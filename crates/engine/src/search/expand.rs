@@ -7,7 +7,7 @@ use fst::automaton::{Automaton, Str};
 use crate::analysis::{fold_word, key_of, letters_of, switch_layout};
 use crate::index::dictionary::{df_class, Dictionary, Term};
 use crate::index::{stem_key, STEM_MARK};
-use crate::query::QueryWord;
+use crate::query::{Query, QueryWord, Source};
 
 mod typo;
 
@@ -168,6 +168,19 @@ pub fn expand_layout(dictionary: &Dictionary, run: &QueryWord) -> Expanded {
         return Expanded::Need(missing);
     }
     Expanded::Match(switched_match(dictionary, switched).unwrap_or_default())
+}
+
+/// `query` with the runs that matched in the other layout (`runs`: index
+/// into `query.runs`, and what it matched) each read as one word, and
+/// `matches` (the plain words', then the excluded words') lined up with it.
+pub fn read_runs(query: &Query, mut matches: Vec<WordMatch>, runs: &[(usize, WordMatch)]) -> (Query, Vec<WordMatch>) {
+    let (reading, sources) = query.with_runs_read(&runs.iter().map(|(r, _)| *r).collect::<Vec<_>>());
+    let excluded = matches.split_off(query.words.len());
+    let read = sources.iter().filter_map(|&source| match source {
+        Source::Word(i) => matches.get(i).cloned(),
+        Source::Run(r) => runs.iter().find(|(at, _)| *at == r).map(|(_, m)| m.clone()),
+    });
+    (reading, read.chain(excluded).collect())
 }
 
 /// What the word `switched` from the other layout matches, if anything;

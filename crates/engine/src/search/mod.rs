@@ -17,7 +17,7 @@ use crate::index::dictionary::Dictionary;
 use crate::index::postings::{decode_list, Posting};
 use crate::index::store::decode_slot;
 use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoreClass, StoredDoc};
-use crate::query::{Query, QueryWord, Source};
+use crate::query::{Query, QueryWord};
 use crate::result::{self, present, DocWords, Presented};
 use crate::Date;
 pub(crate) use expand::MAX_PREFIX_EXPANSIONS;
@@ -430,14 +430,8 @@ impl Searcher {
             return Ok(Step::Need(names.collect()));
         }
         let reading = (!runs.is_empty()).then(|| {
-            let (reading, sources) = query.with_runs_read(&runs.iter().map(|(r, _)| *r).collect::<Vec<_>>());
-            let excluded = matches.split_off(query.words.len());
-            let run_match = |r: usize| runs.iter().find(|(at, _)| *at == r).map(|(_, m)| m.clone());
-            let read = sources.iter().filter_map(|&source| match source {
-                Source::Word(i) => matches.get(i).cloned(),
-                Source::Run(r) => run_match(r),
-            });
-            matches = read.chain(excluded).collect();
+            let (reading, read) = expand::read_runs(query, std::mem::take(&mut matches), &runs);
+            matches = read;
             reading
         });
         let query = reading.as_ref().unwrap_or(query);
