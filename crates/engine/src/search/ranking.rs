@@ -59,20 +59,24 @@ impl LanguagePreference {
     /// * `script`: the script every lettered query word is written in, if they agree;
     /// * `found_in[l]`: every query word is found in some article of language `l`.
     ///
-    /// The page's language is preferred when the query is in its script and
-    /// has all its words; otherwise the languages written in the query's
-    /// script that have all the words; otherwise none.
+    /// The first of these that has all the query's words in the query's
+    /// script is preferred: the page's language; the page's language in
+    /// another script (Uzbek Latin for a Latin query on the Uzbek Cyrillic
+    /// page); every language. None, if no language has them all.
     pub fn new(page: Option<u16>, langs: &[String], script: Option<Script>, found_in: &[bool]) -> LanguagePreference {
         let Some(page) = page.map(usize::from).filter(|&p| p < langs.len()) else {
             return LanguagePreference::default();
         };
         let in_script = |l: usize| script.is_none() || written_in(&langs[l]) == script;
         let found = |l: usize| found_in.get(l).copied().unwrap_or(false);
-        let preferred: Vec<bool> = if in_script(page) && found(page) {
-            (0..langs.len()).map(|l| l == page).collect()
-        } else {
-            (0..langs.len()).map(|l| in_script(l) && found(l)).collect()
-        };
+        let language = |tag: &str| tag.split('-').next().unwrap_or_default().to_ascii_lowercase();
+        let same_language = |l: usize| language(&langs[l]) == language(&langs[page]);
+        let circles: [&dyn Fn(usize) -> bool; 3] = [&|l| l == page, &same_language, &|_| true];
+        let preferred = circles
+            .iter()
+            .map(|circle| (0..langs.len()).map(|l| circle(l) && in_script(l) && found(l)).collect::<Vec<bool>>())
+            .find(|preferred| preferred.contains(&true))
+            .unwrap_or_default();
         LanguagePreference { preferred }
     }
 
@@ -217,7 +221,10 @@ mod tests {
     fn the_query_script_overrides_the_page() {
         assert_eq!(preferred(0, Some(Script::Cyrillic), [true; 4]), ["ru", "uz-Cyrl"]);
         assert_eq!(preferred(1, Some(Script::Latin), [true; 4]), ["en", "uz-Latn"]);
-        assert_eq!(preferred(3, Some(Script::Cyrillic), [true, false, true, true]), ["uz-Cyrl"]);
+        // The page's own language in the query's script, where it has one.
+        assert_eq!(preferred(3, Some(Script::Cyrillic), [true; 4]), ["uz-Cyrl"]);
+        assert_eq!(preferred(2, Some(Script::Latin), [true; 4]), ["uz-Latn"]);
+        assert_eq!(preferred(2, Some(Script::Latin), [true, true, true, false]), ["en"]);
     }
 
     #[test]
