@@ -9,7 +9,9 @@
 //! phrases of at most [`MAX_QUERY_WORDS`] words each. What lies beyond is
 //! ignored, so a pasted page or 300 quoted phrases cost what a dozen words do.
 
-use crate::analysis::{is_ignorable, stems_of, tokenize, Script, Token};
+use std::ops::Range;
+
+use crate::analysis::{fold_word, is_ignorable, is_layout_key, key_of, stems_of, tokenize, Script, Token};
 
 /// Input beyond this many bytes is ignored: a pasted page must not stall a keystroke.
 pub const MAX_QUERY_BYTES: usize = 1024;
@@ -46,6 +48,32 @@ pub struct Query {
     pub phrases: Vec<Vec<usize>>,
     /// Words whose articles are removed.
     pub excluded: Vec<QueryWord>,
+    /// Runs of keys that may have been typed in the wrong layout, which the
+    /// plain reading splits into words or cuts short.
+    pub runs: Vec<LayoutRun>,
+}
+
+/// Keys typed without a space, holding a punctuation key that stands for a
+/// Russian letter on ЙЦУКЕН (`Ep,trbcnfy` is Узбекистан: `,` is б). The
+/// plain reading (`ep`, `trbcnfy`) stays the query; the search reads the
+/// run as one word in the other layout instead only when some of its plain
+/// words find nothing as typed and the switched word does. So `visa,Toshkent`
+/// and `Sh.Mirziyoyev` keep their punctuation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayoutRun {
+    /// The query words the plain reading makes of the run.
+    pub words: Range<usize>,
+    /// The run as one word; only its other-layout reading is searched.
+    pub word: QueryWord,
+}
+
+/// Where a word of a query read with some runs as one word comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// That word of the plain reading.
+    Word(usize),
+    /// That run, as one word.
+    Run(usize),
 }
 
 impl QueryWord {
@@ -81,6 +109,8 @@ impl Query {
         let last = tokens.len().saturating_sub(1);
         let mut query = Query::default();
         let mut phrase_of_range: Vec<Option<Vec<usize>>> = vec![None; quoted.len()];
+        // Where each required word starts in the input.
+        let mut starts = Vec::new();
         for (i, token) in tokens.into_iter().enumerate() {
             let in_quote = quoted.iter().position(|r| r.contains(&token.start));
             let excluded = in_quote.is_none() && is_excluded(input, token.start);
@@ -97,6 +127,7 @@ impl Query {
                 Some(index) => index,
                 None if query.words.len() == MAX_QUERY_WORDS => break,
                 None => {
+                    starts.push(token.start);
                     query.words.push(QueryWord::from_token(input, token, prefix));
                     query.words.len() - 1
                 }
@@ -113,7 +144,34 @@ impl Query {
                 query.phrases.push(phrase);
             }
         }
+        query.runs = layout_runs(input, &quoted, &starts);
         query
+    }
+
+    /// The query with the runs `read` (indices into `runs`, ascending) each
+    /// read as one word, and where each of its words comes from.
+    pub fn with_runs_read(&self, read: &[usize]) -> (Query, Vec<Source>) {
+        let mut sources = Vec::with_capacity(self.words.len());
+        let mut next = 0;
+        for &r in read {
+            let run = &self.runs[r];
+            sources.extend((next..run.words.start).map(Source::Word));
+            sources.push(Source::Run(r));
+            next = run.words.end;
+        }
+        sources.extend((next..self.words.len()).map(Source::Word));
+        let words = sources
+            .iter()
+            .map(|&source| match source {
+                Source::Word(i) => self.words[i].clone(),
+                Source::Run(r) => self.runs[r].word.clone(),
+            })
+            .collect();
+        // Runs are never quoted, so a phrase's words all stay and only move.
+        let moved = |i: usize| sources.iter().position(|&s| s == Source::Word(i));
+        let phrases = self.phrases.iter().map(|p| p.iter().filter_map(|&i| moved(i)).collect()).collect();
+        let read_query = Query { words, phrases, excluded: self.excluded.clone(), runs: Vec::new() };
+        (read_query, sources)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -141,6 +199,36 @@ fn quoted_ranges(input: &str) -> Vec<std::ops::Range<usize>> {
 
 fn closes(opener: char, c: char) -> bool {
     matches!((opener, c), ('"', '"') | ('«', '»') | ('“', '”') | ('„', '“') | ('„', '”'))
+}
+
+/// The runs of `input` that may be keys typed in the wrong layout: text
+/// between spaces, outside quotes and not excluded, made only of Latin-layout
+/// keys, that the tokenizer does not read as one word (a punctuation key
+/// splits it or stands at an edge). `starts` are where the query's words start.
+fn layout_runs(input: &str, quoted: &[Range<usize>], starts: &[usize]) -> Vec<LayoutRun> {
+    let mut runs = Vec::new();
+    let mut at = 0;
+    for chunk in input.split(char::is_whitespace) {
+        let span = at..at + chunk.len();
+        at = span.end + input[span.end..].chars().next().map_or(0, char::len_utf8);
+        let outside = !quoted.iter().any(|q| q.start <= span.end && span.start <= q.end);
+        let keys = chunk.chars().all(is_layout_key) && chunk.chars().any(|c| c.is_ascii_alphabetic());
+        let whole = tokenize(chunk).first().is_some_and(|t| t.start == 0 && t.end == chunk.len());
+        if !outside || !keys || whole || chunk.chars().count() < 2 {
+            continue;
+        }
+        let first = starts.partition_point(|&s| s < span.start);
+        let end = starts.partition_point(|&s| s < span.end);
+        if first == end {
+            continue;
+        }
+        let mut folded = String::new();
+        fold_word(chunk, &mut folded);
+        let key = key_of(&folded);
+        let word = QueryWord::new(chunk, folded, key, span.end == input.len());
+        runs.push(LayoutRun { words: first..end, word });
+    }
+    runs
 }
 
 /// A word right after a `-` that starts a term (`-visa`, not `Toshkent-Samarqand`).
@@ -234,6 +322,19 @@ mod tests {
         assert_eq!(Query::parse(&many).words.len(), MAX_QUERY_WORDS);
         let q = Query::parse(&"ж".repeat(10_000));
         assert_eq!(q.words.len(), 1);
+    }
+
+    #[test]
+    fn keys_the_tokenizer_splits_or_cuts_are_layout_runs() {
+        let runs =
+            |input: &str| Query::parse(input).runs.into_iter().map(|r| (r.words, r.word.text)).collect::<Vec<_>>();
+        assert_eq!(runs("Ep,trbcnfy"), [(0..2, "Ep,trbcnfy".to_string())]);
+        assert_eq!(runs("visa [jhjij"), [(1..2, "[jhjij".to_string())]);
+        assert!(Query::parse("[jhjij").runs[0].word.prefix && !Query::parse("[jhjij ").runs[0].word.prefix);
+        // One word as typed: the switch reads its keys, no run is needed.
+        assert!(runs("Vbhpb`td o'zbekiston").is_empty());
+        // Not keys of the Latin layout, quoted, or excluded.
+        assert!(runs("Toshkent—Samarqand 2024,5 \"a,b\" -c,d Ташкент,").is_empty());
     }
 
     #[test]

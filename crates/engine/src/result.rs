@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use crate::analysis::{tokenize, Token};
+use crate::analysis::{fold_word, key_of, script_of, to_latin_spelling, tokenize, Script, Token};
 use crate::excerpt::{excerpt, highlight, Excerpt};
 use crate::index::{DocId, StoredDoc, Translation};
 use crate::query::Query;
-use crate::search::{Facets, Hit, Matcher, SearchResults};
+use crate::search::{Correction, Facets, Hit, Matcher, SearchResults};
 use crate::Lang;
 
 /// What the CLI prints and the widget renders for one hit.
@@ -84,6 +84,7 @@ pub fn present<'a>(
     limit: usize,
     stored: impl Fn(DocId) -> Option<(&'a StoredDoc, Arc<DocWords>)>,
 ) -> Presented {
+    let query = found.reading.as_ref().unwrap_or(query);
     let mut items = Vec::new();
     let (mut matched, mut related) = (0, 0);
     for hit in &found.hits {
@@ -116,43 +117,99 @@ pub(crate) fn has_phrases(query: &Query, matcher: &Matcher, doc: &DocWords) -> b
     })
 }
 
-/// The query with each corrected word replaced by what it matched: the
-/// layout-switched word, or the spelling found in the top results.
+/// The query with each corrected word replaced by what it matched, in the
+/// script the visitor typed it in: the layout-switched word, or how the
+/// shown results spell the key the typo was corrected to.
 fn correction(query: &Query, found: &SearchResults, items: &[ResultItem]) -> Option<String> {
-    if !found.corrected.iter().any(|&c| c) {
+    if found.corrected.iter().all(Option::is_none) {
         return None;
     }
     let words: Vec<String> = query
         .words
         .iter()
         .enumerate()
-        .map(|(i, word)| {
-            if !found.corrected.get(i).copied().unwrap_or(false) {
-                return word.text.clone();
+        .map(|(i, word)| match found.corrected.get(i) {
+            Some(Some(Correction::Layout(switched))) => switched.clone(),
+            Some(Some(Correction::Typo { key, stem: false })) => {
+                // The word itself, or the start of an inflected form of it
+                // (Мирзиёеву gives Мирзиёев): the same key, uninflected.
+                let spelt = spelling(items, word.script, |text, token, _| {
+                    (token.key.starts_with(key.as_str())).then(|| leading(text, key)).flatten()
+                });
+                // Keys are Latin: shown as they are only to a Latin-script visitor.
+                spelt.unwrap_or_else(|| {
+                    if word.script == Script::Cyrillic {
+                        word.text.to_lowercase()
+                    } else {
+                        key.clone()
+                    }
+                })
             }
-            if let Some(Some(switched)) = found.layout.get(i) {
-                return switched.clone();
+            Some(Some(Correction::Typo { stem: true, .. })) => {
+                let answers = |text: &str, token: &Token, lang: Option<&Lang>| {
+                    (found.matcher.word_of(token, lang) == Some(i)).then(|| text.to_lowercase())
+                };
+                spelling(items, word.script, answers).unwrap_or_else(|| word.text.to_lowercase())
             }
-            spelling_in(items, &found.matcher, i).unwrap_or_else(|| word.text.clone())
+            None | Some(None) => word.text.clone(),
         })
         .collect();
     Some(words.join(" "))
 }
 
-/// How the top results write the word that answers query word `index`:
-/// the shortest such word, so a completion does not stand in for the word.
-fn spelling_in(items: &[ResultItem], matcher: &Matcher, index: usize) -> Option<String> {
-    items
-        .iter()
-        .flat_map(|item| {
-            let lang = Lang::parse(&item.lang).ok();
-            [&item.title.text, &item.excerpt.text].into_iter().flat_map(move |text| {
-                tokenize(text)
-                    .into_iter()
-                    .filter(|t| matcher.word_of(t, lang.as_ref()) == Some(index))
-                    .map(|t| text[t.start..t.end].to_lowercase())
-                    .collect::<Vec<_>>()
-            })
-        })
-        .min_by_key(|spelling| spelling.chars().count())
+/// The shortest start of `word` whose key is `key`, lower-cased.
+fn leading(word: &str, key: &str) -> Option<String> {
+    let mut folded = String::new();
+    word.char_indices().map(|(at, c)| &word[..at + c.len_utf8()]).find_map(|start| {
+        fold_word(start, &mut folded);
+        (key_of(&folded) == key).then(|| start.to_lowercase())
+    })
+}
+
+/// The spelling the shown results give most often for a word, among the
+/// words `spelt` reads (from a word's text, its token and the result's
+/// language): written in `script`, so a Cyrillic spelling is transliterated
+/// for a Latin-script visitor (a Latin one is never shown to a Cyrillic-script
+/// visitor); spellings in that script first, then the most frequent, then
+/// the shortest.
+fn spelling(
+    items: &[ResultItem],
+    script: Script,
+    spelt: impl Fn(&str, &Token, Option<&Lang>) -> Option<String>,
+) -> Option<String> {
+    let mut seen: Vec<(String, bool, usize)> = Vec::new();
+    for item in items {
+        let lang = Lang::parse(&item.lang).ok();
+        for text in [&item.title.text, &item.excerpt.text] {
+            for token in tokenize(text) {
+                let Some(written) = spelt(&text[token.start..token.end], &token, lang.as_ref()) else { continue };
+                let (shown, native) = match script_of(&token.folded) {
+                    found if found == script => (written, true),
+                    Script::Cyrillic if script == Script::Latin => (to_latin_spelling(&written), false),
+                    _ => continue,
+                };
+                match seen.iter_mut().find(|(s, _, _)| *s == shown) {
+                    Some(entry) => entry.2 += 1,
+                    None => seen.push((shown, native, 1)),
+                }
+            }
+        }
+    }
+    let rank = |(shown, native, count): &(String, bool, usize)| {
+        (*native, *count, std::cmp::Reverse(shown.chars().count()), std::cmp::Reverse(shown.clone()))
+    };
+    seen.into_iter().max_by_key(rank).map(|(shown, _, _)| shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_start_of_an_inflected_word_gives_its_plain_form() {
+        assert_eq!(leading("Мирзиёеву", "mirziyeyev").as_deref(), Some("мирзиёев"));
+        assert_eq!(leading("Mirziyoyevning", "mirziyeyev").as_deref(), Some("mirziyoyev"));
+        assert_eq!(leading("O‘zbekistonda", "ozbekiston").as_deref(), Some("o‘zbekiston"));
+        assert_eq!(leading("Samarqand", "samarkand"), None);
+    }
 }

@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use qidiruv_engine::index::dictionary::ShardPart;
 use qidiruv_engine::index::{part_name, BuiltIndex};
-use qidiruv_engine::search::Step;
+use qidiruv_engine::search::{Correction, Step};
 use qidiruv_engine::{Date, Document, IndexBuilder, IndexError, Lang, Query, SearchOptions, SearchResults, Searcher};
 
 fn doc(id: &str, lang: Lang, title: &str, body: &str, date: Option<&str>) -> Document {
@@ -131,7 +131,7 @@ fn typos_and_keyboard_layouts_are_corrected_and_said() {
     let searcher = open(&built).unwrap();
     assert_eq!(ids(&built, &searcher, "securty ", &SearchOptions::default()), ["border"]);
     let found = found(&searcher, "gthtujdjhs ", &SearchOptions::default());
-    assert_eq!(found.layout[0].as_deref(), Some("переговоры"));
+    assert_eq!(found.corrected[0], Some(Correction::Layout("переговоры".into())));
     assert_eq!(found.total, 1);
 }
 

@@ -57,7 +57,7 @@ enum Command {
         /// Only articles dated on or before this day (YYYY-MM-DD).
         #[arg(long, value_parser = parse_date)]
         to: Option<Date>,
-        /// Rank articles in this language higher, as the widget does for its page's language.
+        /// The page's language: its articles come first unless the query says otherwise, as in the widget.
         #[arg(long, value_parser = parse_lang)]
         prefer_lang: Option<String>,
         /// How many results to print.

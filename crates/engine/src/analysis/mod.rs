@@ -17,10 +17,11 @@ mod tokenize;
 mod translit;
 
 pub use fold::{fold_word, is_apostrophe, is_ignorable};
-pub use layout::switch_layout;
+pub use layout::{is_layout_key, switch_layout};
 pub use letters::{letters_of, Letter, LetterReader};
 pub use script::{repair_homoglyphs, script_of, Script};
 pub use tokenize::{tokenize, Token};
+pub use translit::to_latin_spelling;
 
 use crate::Lang;
 

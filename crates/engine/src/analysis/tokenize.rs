@@ -61,8 +61,9 @@ fn push_token(text: &str, start: usize, end: usize, tokens: &mut Vec<Token>) {
     if let Some(repaired) = repair_homoglyphs(&folded) {
         folded = repaired;
     }
-    if !folded.is_empty() {
-        let key = key_of(&folded);
+    // A lone hard or soft sign has no letters of its own in a key: no word.
+    let key = key_of(&folded);
+    if !key.is_empty() {
         tokens.push(Token { start, end, folded, key });
     }
 }

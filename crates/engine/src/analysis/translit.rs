@@ -1,7 +1,7 @@
 //! Cyrillic → Latin transliteration with the 1995 Uzbek rules
-//! (uzbek-text.md §4), and the key fold that makes spellings meet. This
-//! builds search keys, not display text: where sources disagree (ё/е), the
-//! key takes the form that lets both spellings meet.
+//! (uzbek-text.md §4), and the key fold that makes spellings meet. Keys
+//! take the form that lets differing sources meet (ё as е, no apostrophes);
+//! [`to_latin_spelling`] writes a word as a reader of Uzbek Latin expects.
 //!
 //! Every Cyrillic word — Uzbek or Russian — is indexed under its Latin
 //! transliteration, so Uzbek has one key space for both scripts and a
@@ -15,8 +15,19 @@ fn is_consonant(c: char) -> bool {
     super::script::is_cyrillic(c) && !is_vowel(c) && !matches!(c, 'ъ' | 'ь')
 }
 
-/// Transliterates a lower-case word; non-Cyrillic characters pass through.
+/// Transliterates a lower-case word for its key; non-Cyrillic characters pass through.
 pub fn to_latin(word: &str) -> String {
+    transliterate(word, false)
+}
+
+/// Transliterates a lower-case word as Uzbek Latin writes it, to show it:
+/// ё is `yo` where it is not after a consonant, and ў, ғ and ъ keep their
+/// apostrophes (`oʻ`, `gʻ`, `ʼ`). Its key is the word's key.
+pub fn to_latin_spelling(word: &str) -> String {
+    transliterate(word, true)
+}
+
+fn transliterate(word: &str, spelling: bool) -> String {
     let chars: Vec<char> = word.chars().collect();
     let mut out = String::with_capacity(word.len());
     for (i, &c) in chars.iter().enumerate() {
@@ -31,7 +42,15 @@ pub fn to_latin(word: &str) -> String {
             // е is "ye" at the start of a word, after a vowel and after ъ/ь.
             // ё is written е as often as not (Мирзиёев/Мирзиеев, ещё/еще),
             // so the key reads it as е; `fold_key` meets Latin "yo" there.
-            'е' | 'ё' if prev.is_none_or(|p| is_vowel(p) || matches!(p, 'ъ' | 'ь')) => "ye",
+            // Where the key has `ye`, ё is spelt `yo` (Мирзиёев, Mirziyoyev);
+            // after a consonant `e`, as English writes Gorbachev.
+            'е' | 'ё' if prev.is_none_or(|p| is_vowel(p) || matches!(p, 'ъ' | 'ь')) => {
+                if spelling && c == 'ё' {
+                    "yo"
+                } else {
+                    "ye"
+                }
+            }
             'е' | 'ё' | 'э' => "e",
             'ж' => "j",
             'з' => "z",
@@ -56,11 +75,14 @@ pub fn to_latin(word: &str) -> String {
             'ш' | 'щ' => "sh",
             // ь is dropped, but softens a following vowel into a y-glide.
             'ь' if next.is_some_and(is_vowel) && prev.is_some_and(is_consonant) => "y",
+            'ъ' if spelling => "ʼ",
             'ь' | 'ъ' => "",
             'ю' => "yu",
             'я' => "ya",
+            'ў' if spelling => "oʻ",
             'ў' => "o",
             'қ' => "q",
+            'ғ' if spelling => "gʻ",
             'ғ' => "g",
             'ҳ' | 'һ' => "h",
             other => {
@@ -135,6 +157,22 @@ mod tests {
         assert_eq!(to_latin("ҳоким"), "hokim");
         assert_eq!(to_latin("маъно"), "mano");
         assert_eq!(to_latin("чет"), "chet");
+    }
+
+    #[test]
+    fn spellings_keep_yo_and_the_apostrophes() {
+        assert_eq!(to_latin_spelling("мирзиёев"), "mirziyoyev");
+        assert_eq!(to_latin_spelling("ўзбекистон"), "oʻzbekiston");
+        assert_eq!(to_latin_spelling("фарғона"), "fargʻona");
+        assert_eq!(to_latin_spelling("маъно"), "maʼno");
+        assert_eq!(to_latin_spelling("лавров"), "lavrov");
+        assert_eq!(to_latin_spelling("горбачёв"), "gorbachev");
+        // Every spelling still meets the key.
+        for word in ["мирзиёев", "ўзбекистон", "фарғона", "маъно", "ещё"] {
+            let mut folded = String::new();
+            super::super::fold_word(&to_latin_spelling(word), &mut folded);
+            assert_eq!(fold_key(&folded), key(word), "{word}");
+        }
     }
 
     #[test]

@@ -200,7 +200,9 @@ impl DocTable {
     /// document that starts its own story.
     pub fn groups_fit(&self) -> bool {
         (self.groups.is_empty() || self.groups.len() == self.docs.len())
-            && (0..).zip(&self.groups).all(|(id, &first): (DocId, _)| first <= id && self.groups[first as usize] == first)
+            && (0..)
+                .zip(&self.groups)
+                .all(|(id, &first): (DocId, _)| first <= id && self.groups[first as usize] == first)
     }
 
     /// The first document of `doc`'s story.
@@ -271,7 +273,8 @@ mod tests {
     #[test]
     fn slot_runs_must_cover_the_documents_in_order() {
         let docs = vec![DocInfo { day: None, lang: 0 }; 4];
-        let table = |slot_runs| DocTable { langs: vec!["en".into()], docs: docs.clone(), slot_runs, groups: Vec::new() };
+        let table =
+            |slot_runs| DocTable { langs: vec!["en".into()], docs: docs.clone(), slot_runs, groups: Vec::new() };
         assert!(table(vec![(0, 0), (2, 1)]).slot_runs_fit(2));
         assert!(!table(vec![(0, 0), (2, 2)]).slot_runs_fit(2), "a class the manifest lacks");
         assert!(!table(vec![(1, 0)]).slot_runs_fit(2), "the first document in no run");

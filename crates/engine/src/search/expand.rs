@@ -7,7 +7,7 @@ use fst::automaton::{Automaton, Str};
 use crate::analysis::{fold_word, key_of, letters_of, switch_layout};
 use crate::index::dictionary::{df_class, Dictionary, Term};
 use crate::index::{stem_key, STEM_MARK};
-use crate::query::QueryWord;
+use crate::query::{Query, QueryWord, Source};
 
 mod typo;
 
@@ -46,6 +46,8 @@ pub struct Expansion {
     /// A typo guess for a word that also matched directly: worth scoring
     /// only when its postings list lies next to lists fetched anyway.
     pub optional: bool,
+    /// A typo guess, not the word as typed, its stem or a completion.
+    pub typo: bool,
     /// The segment whose dictionary holds the key.
     pub segment: usize,
 }
@@ -76,6 +78,39 @@ pub fn combine(found: Vec<(usize, WordMatch)>) -> WordMatch {
     }
     combined.corrected = !direct && !combined.expansions.is_empty();
     combined
+}
+
+/// What a word that matched only through a correction was corrected to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Correction {
+    /// Read in the other keyboard layout: the word as switched.
+    Layout(String),
+    /// A typo: the key of its closest guess, the most frequent of those; a
+    /// stem key when `stem`.
+    Typo { key: String, stem: bool },
+}
+
+impl WordMatch {
+    /// What the word was corrected to, if it matched only through a
+    /// correction. It depends on the dictionary alone, not on which results
+    /// are shown, so every caller spells the same correction.
+    pub fn correction(&self) -> Option<Correction> {
+        if !self.corrected {
+            return None;
+        }
+        if let Some(switched) = &self.layout {
+            return Some(Correction::Layout(switched.text.clone()));
+        }
+        let closest = |a: &&Expansion, b: &&Expansion| {
+            a.quality
+                .total_cmp(&b.quality)
+                .then(b.is_stem.cmp(&a.is_stem))
+                .then(a.term.df_class.cmp(&b.term.df_class))
+                .then(b.key.cmp(&a.key))
+        };
+        let best = self.expansions.iter().max_by(closest)?;
+        Some(Correction::Typo { key: best.key.clone(), stem: best.is_stem })
+    }
 }
 
 /// How many typos a word of `letters` letters (in its own script) may carry.
@@ -137,20 +172,50 @@ pub fn expand(dictionary: &Dictionary, word: &QueryWord) -> Expanded {
     if let Some(missing) = missing(dictionary, layout_shards.chain(shards.iter().copied())) {
         return Expanded::Need(missing);
     }
-    if let Some(switched) = switched {
-        let mut expansions = direct(dictionary, &switched, LAYOUT);
-        if !expansions.is_empty() {
-            // The switched word may carry a typo of its own (`kfdhjd` is
-            // Лавров; an article that cut it to Лавро is a typo away).
-            let own = sorted(direct_shards(dictionary, &switched));
-            let typos = fuzzy(dictionary, &switched, &own, &expansions);
-            expansions.extend(typos);
-            return Expanded::Match(WordMatch { expansions, corrected: true, layout: Some(switched) });
-        }
+    if let Some(matched) = switched.and_then(|switched| switched_match(dictionary, switched)) {
+        return Expanded::Match(matched);
     }
     let expansions = fuzzy(dictionary, word, &shards, &[]);
     let corrected = !expansions.is_empty();
     Expanded::Match(WordMatch { expansions, corrected, layout: None })
+}
+
+/// A run of keys read only in the other keyboard layout (see
+/// [`crate::query::LayoutRun`]): its expansions there, or none.
+pub fn expand_layout(dictionary: &Dictionary, run: &QueryWord) -> Expanded {
+    let Some(switched) = switched_layout(run) else { return Expanded::Match(WordMatch::default()) };
+    if let Some(missing) = missing(dictionary, direct_shards(dictionary, &switched).into_iter()) {
+        return Expanded::Need(missing);
+    }
+    Expanded::Match(switched_match(dictionary, switched).unwrap_or_default())
+}
+
+/// `query` with the runs that matched in the other layout (`runs`: index
+/// into `query.runs`, and what it matched) each read as one word, and
+/// `matches` (the plain words', then the excluded words') lined up with it.
+pub fn read_runs(query: &Query, mut matches: Vec<WordMatch>, runs: &[(usize, WordMatch)]) -> (Query, Vec<WordMatch>) {
+    let (reading, sources) = query.with_runs_read(&runs.iter().map(|(r, _)| *r).collect::<Vec<_>>());
+    let excluded = matches.split_off(query.words.len());
+    let read = sources.iter().filter_map(|&source| match source {
+        Source::Word(i) => matches.get(i).cloned(),
+        Source::Run(r) => runs.iter().find(|(at, _)| *at == r).map(|(_, m)| m.clone()),
+    });
+    (reading, read.chain(excluded).collect())
+}
+
+/// What the word `switched` from the other layout matches, if anything;
+/// its shards are loaded.
+fn switched_match(dictionary: &Dictionary, switched: QueryWord) -> Option<WordMatch> {
+    let mut expansions = direct(dictionary, &switched, LAYOUT);
+    if expansions.is_empty() {
+        return None;
+    }
+    // The switched word may carry a typo of its own (`kfdhjd` is
+    // Лавров; an article that cut it to Лавро is a typo away).
+    let own = sorted(direct_shards(dictionary, &switched));
+    let typos = fuzzy(dictionary, &switched, &own, &expansions);
+    expansions.extend(typos);
+    Some(WordMatch { expansions, corrected: true, layout: Some(switched) })
 }
 
 /// The head that expands `word` just as its shards would: a prefix with a
@@ -248,6 +313,7 @@ fn matched(
                     quality: quality * scale,
                     optional: false,
                     segment: 0,
+                    typo: false,
                 });
             }
         }
@@ -267,7 +333,7 @@ fn matched(
         // inflections come through its stem) needs its completions only
         // where their postings come for free.
         let optional = plentiful(&found);
-        let completions = most_frequent(completions, MAX_PREFIX_EXPANSIONS, PREFIX * scale);
+        let completions = most_frequent(completions, MAX_PREFIX_EXPANSIONS, PREFIX * scale, false);
         found.extend(completions.map(|e| Expansion { optional, ..e }));
     }
     found
@@ -297,7 +363,7 @@ fn fuzzy(dictionary: &Dictionary, word: &QueryWord, shards: &[usize], known: &[E
         } else {
             candidates(dictionary, typos.intersection(words_only), shards, usize::MAX, &mut seen)
         };
-        found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance)));
+        found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance), true));
     }
     for stem in &word.stems {
         for distance in 1..=typo_budget(letters_of(stem).len()) {
@@ -305,7 +371,7 @@ fn fuzzy(dictionary: &Dictionary, word: &QueryWord, shards: &[usize], known: &[E
             let typos = LetterLevenshtein::new(&stem_key(stem.clone()), distance, FIRM_LETTERS + 1);
             let stems_only = Str::new(&mark).starts_with().intersection(typos);
             let candidates = candidates(dictionary, stems_only, shards, usize::MAX, &mut seen);
-            found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance)));
+            found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance), true));
         }
     }
     found
@@ -347,9 +413,14 @@ fn candidates<A: Automaton>(
         .collect()
 }
 
-/// The `limit` most frequent candidates as expansions of `quality`; ties in
-/// key order.
-fn most_frequent(mut candidates: Vec<Candidate>, limit: usize, quality: f32) -> impl Iterator<Item = Expansion> {
+/// The `limit` most frequent candidates as expansions of `quality` (typo
+/// guesses when `typo`); ties in key order.
+fn most_frequent(
+    mut candidates: Vec<Candidate>,
+    limit: usize,
+    quality: f32,
+    typo: bool,
+) -> impl Iterator<Item = Expansion> {
     candidates.sort_by(|a, b| b.term.df_class.cmp(&a.term.df_class).then_with(|| a.key.cmp(&b.key)));
     candidates.into_iter().take(limit).map(move |c| Expansion {
         key: c.key,
@@ -358,12 +429,15 @@ fn most_frequent(mut candidates: Vec<Candidate>, limit: usize, quality: f32) -> 
         quality,
         optional: false,
         segment: 0,
+        typo,
     })
 }
 
 /// The word read in the other keyboard layout, analysed like typed input.
+/// The keys are read as typed: folding drops the backquote and apostrophe
+/// keys, which are ё and э.
 fn switched_layout(word: &QueryWord) -> Option<QueryWord> {
-    let switched = switch_layout(&word.folded)?;
+    let switched = switch_layout(&word.text)?;
     let mut folded = String::new();
     fold_word(&switched, &mut folded);
     let key = key_of(&folded);

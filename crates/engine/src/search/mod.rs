@@ -14,13 +14,14 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::index::dictionary::Dictionary;
 use crate::index::postings::Posting;
 use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoredDoc};
 use crate::query::{Query, QueryWord};
 use crate::result::{self, present, DocWords, Presented};
 use crate::Date;
 pub(crate) use expand::MAX_PREFIX_EXPANSIONS;
-pub use expand::{typo_budget, Expansion, WordMatch};
+pub use expand::{typo_budget, Correction, Expansion, WordMatch};
 use expand::{DictPart, Expanded};
 pub use matcher::{Matcher, WordMatcher};
 use ranking::Ranker;
@@ -95,12 +96,14 @@ pub struct SearchResults {
     pub phrase_check: bool,
     /// What each query word matched, for highlighting and phrase checks.
     pub matcher: Matcher,
-    /// Per query word: matched only through a typo or layout correction.
-    pub corrected: Vec<bool>,
-    /// Per query word: the keyboard-layout switched form, when that matched.
-    pub layout: Vec<Option<String>>,
+    /// Per query word: what it was corrected to, when it matched only
+    /// through a typo or keyboard-layout correction.
+    pub corrected: Vec<Option<Correction>>,
     /// Matches per language and year, before the language and date filters.
     pub facets: Facets,
+    /// The query as searched, when some of its [`LayoutRun`](crate::query::LayoutRun)s
+    /// were read as one word: what the words above and [`present`] refer to.
+    pub reading: Option<Query>,
 }
 
 /// How many matches each language and each year holds, for filter menus.
@@ -263,6 +266,7 @@ impl Searcher {
     /// `limit` of them to show are loaded. For a phrase query that means
     /// fetching candidates until `limit` of them hold the phrase.
     pub fn present(&self, query: &Query, found: &SearchResults, limit: usize) -> Step<Presented> {
+        let query = found.reading.as_ref().unwrap_or(query);
         let mut shown = 0;
         let mut missing = Vec::new();
         for hit in &found.hits {
@@ -335,12 +339,13 @@ impl Searcher {
     pub fn search(&self, query: &Query, options: &SearchOptions) -> Result<Step<SearchResults>, IndexError> {
         let mut matches = Vec::with_capacity(query.words.len() + query.excluded.len());
         let mut missing = Vec::new();
-        for word in query.words.iter().chain(&query.excluded) {
-            let expanded = self.expansions.get_or_insert(word, || {
+        // A word's matches in every segment, as one.
+        let expanded = |word: &QueryWord, how: fn(&Dictionary, &QueryWord) -> Expanded, missing: &mut Vec<_>| {
+            self.expansions.get_or_insert(word, || {
                 let mut found = Vec::with_capacity(self.segments.len());
                 let mut complete = true;
                 for (n, segment) in self.segments.iter().enumerate() {
-                    match expand::expand(&segment.dictionary, word) {
+                    match how(&segment.dictionary, word) {
                         Expanded::Match(matched) => found.push((n, matched)),
                         Expanded::Need(parts) => {
                             complete = false;
@@ -349,8 +354,21 @@ impl Searcher {
                     }
                 }
                 complete.then(|| expand::combine(found))
-            });
-            matches.extend(expanded);
+            })
+        };
+        for word in query.words.iter().chain(&query.excluded) {
+            matches.extend(expanded(word, expand::expand, &mut missing));
+        }
+        // A run of keys (`Ep,trbcnfy`) is read as one word in the other
+        // layout where one of its plain words finds nothing as typed.
+        let mut runs = Vec::new();
+        let plain_ready = missing.is_empty();
+        for (r, run) in query.runs.iter().enumerate().filter(|_| plain_ready) {
+            if matches[run.words.clone()].iter().all(|m| !m.corrected && !m.expansions.is_empty()) {
+                continue;
+            }
+            let matched = expanded(&run.word, expand::expand_layout, &mut missing);
+            runs.extend(matched.filter(|m| !m.expansions.is_empty()).map(|m| (r, m)));
         }
         if !missing.is_empty() {
             missing.sort_unstable();
@@ -364,12 +382,20 @@ impl Searcher {
             });
             return Ok(Step::Need(names.collect()));
         }
+        let reading = (!runs.is_empty()).then(|| {
+            let (reading, read) = expand::read_runs(query, std::mem::take(&mut matches), &runs);
+            matches = read;
+            reading
+        });
+        let query = reading.as_ref().unwrap_or(query);
         let missing = self.lists_to_load(&mut matches);
         if !missing.is_empty() {
             return Ok(Step::Need(missing));
         }
         let excluded = matches.split_off(query.words.len());
-        self.rank(query, options, &matches, &excluded).map(Step::Ready)
+        let mut results = self.rank(query, options, &matches, &excluded)?;
+        results.reading = reading;
+        Ok(Step::Ready(results))
     }
 
     /// Range requests for the postings lists the expansions need and that
@@ -405,11 +431,18 @@ impl Searcher {
         let mut tally = self.tally.borrow_mut();
         tally.start(self.table.docs.len());
         let mut common = Vec::with_capacity(query.words.len());
+        // Languages holding every word, and the words that matched directly somewhere.
+        let mut found_in = vec![true; self.table.langs.len()];
+        let mut direct_words = 0u32;
         for (i, (word, matched)) in query.words.iter().zip(matches).enumerate() {
-            common.push(self.score_word(word, matched, i, &mut tally)?);
+            let scored = self.score_word(word, matched, i, &mut tally)?;
+            common.push(scored.common);
+            if let Some(langs) = &scored.langs {
+                found_in.iter_mut().zip(langs).for_each(|(all, &has)| *all &= has);
+            }
+            direct_words |= u32::from(scored.direct) << i;
             results.matcher.words.push(word_matcher(word, matched));
-            results.corrected.push(matched.corrected);
-            results.layout.push(matched.layout.as_ref().map(|w| w.text.clone()));
+            results.corrected.push(matched.correction());
         }
         let excluded = self.excluded_docs(excluded)?;
 
@@ -420,7 +453,10 @@ impl Searcher {
             .sums()
             .map(|(doc, sum)| {
                 let required = (sum.words & required).count_ones() as usize;
-                (doc, Combined { required, in_title: sum.in_title as usize, score: sum.score })
+                // A guess at a word found as typed elsewhere is no match in the
+                // page's language to put first (Kamalov for Kamilov).
+                let direct = sum.guessed & direct_words == 0;
+                (doc, Combined { required, in_title: sum.in_title as usize, score: sum.score, direct })
             })
             .filter(|(doc, c)| c.required > 0 && !excluded.contains(doc) && !self.is_deleted(*doc))
             .collect();
@@ -429,6 +465,13 @@ impl Searcher {
         // can show what choosing another value would give.
         results.facets = self.facets(&combined);
         let filter = self.filter(options);
+        let scripts = query.words.iter().zip(matches).map(|(word, m)| m.layout.as_ref().unwrap_or(word).script);
+        let preference = ranking::LanguagePreference::new(
+            filter.preferred,
+            &self.table.langs,
+            ranking::query_script(scripts),
+            &found_in,
+        );
         combined.retain(|&(doc, _)| filter.admits(&self.table.docs[doc as usize]));
 
         let best_count = combined.iter().map(|(_, c)| c.required).max().unwrap_or(0);
@@ -438,15 +481,15 @@ impl Searcher {
         // still surface through the query's other words.
         let floor = if full < options.limit { best_count.saturating_sub(1).max(1) } else { best_count };
         let words = query.words.len().max(1) as f32;
-        let ranked: Vec<(usize, Hit)> = combined
+        let ranked: Vec<(Rank, Hit)> = combined
             .into_iter()
             .filter(|(_, c)| c.required >= floor)
             .map(|(doc, c)| {
                 let info = &self.table.docs[doc as usize];
-                let preference = if filter.preferred == Some(info.lang) { ranking::PREFERRED_LANGUAGE } else { 1.0 };
                 let title = ranking::title_coverage(c.in_title as f32 / words);
-                let score = c.score * title * self.ranker.recency(info) * preference;
-                (c.required, Hit { doc, score, related: c.required < best_count })
+                let score = c.score * title * self.ranker.recency(info);
+                let preferred = c.direct && preference.prefers(info.lang);
+                (Rank { words: c.required, preferred }, Hit { doc, score, related: c.required < best_count })
             })
             .collect();
         results.total = full;
@@ -501,15 +544,17 @@ impl Searcher {
     }
 
     /// Adds each matching document's best score for query word `index`,
-    /// over all the keys it expanded to, to `tally`; tells whether the word is common.
+    /// over all the keys it expanded to, to `tally`; tells whether the word
+    /// is common and which languages hold it.
     fn score_word(
         &self,
         word: &QueryWord,
         matched: &WordMatch,
         index: usize,
         tally: &mut Tally,
-    ) -> Result<bool, IndexError> {
-        let mut common = false;
+    ) -> Result<ScoredWord, IndexError> {
+        let mut direct_langs = vec![false; self.lang_docs.len()];
+        let mut guessed_langs = vec![false; self.lang_docs.len()];
         // A layout-switched word is scored in the script it was meant in.
         let typed = matched.layout.as_ref().unwrap_or(word);
         let script: Vec<f32> = self.table.langs.iter().map(|lang| ranking::script_factor(typed.script, lang)).collect();
@@ -521,28 +566,36 @@ impl Searcher {
             *df.entry((&expansion.key, expansion.is_stem)).or_default() += list.len();
         }
         let mut per_lang = vec![0u32; self.lang_docs.len()];
+        // The exact key's documents per language, over every segment.
+        let mut exact_per_lang = vec![0u32; self.lang_docs.len()];
         let mut exact = false;
         for (expansion, list) in matched.expansions.iter().zip(&lists) {
             let idf = self.ranker.idf(df[&(expansion.key.as_str(), expansion.is_stem)]);
-            let is_exact = expansion.quality == expand::EXACT;
-            exact |= is_exact;
+            per_lang.fill(0);
             for posting in list {
                 let lang = usize::from(self.table.docs[posting.doc as usize].lang);
-                if is_exact {
-                    per_lang[lang] += 1;
-                }
+                per_lang[lang] += 1;
                 let score = expansion.quality * script[lang] * idf * posting.impact.weight();
-                tally.add(posting.doc, score, posting.impact.in_title());
+                tally.add(posting.doc, score, posting.impact.in_title(), expansion.typo);
+            }
+            let langs = if expansion.typo { &mut guessed_langs } else { &mut direct_langs };
+            langs.iter_mut().zip(&per_lang).for_each(|(has, &n)| *has |= n > 0);
+            if expansion.quality == expand::EXACT {
+                exact = true;
+                exact_per_lang.iter_mut().zip(&per_lang).for_each(|(sum, &n)| *sum += n);
             }
         }
-        if exact {
-            common = per_lang
+        tally.end_word(index);
+        let common = exact
+            && exact_per_lang
                 .iter()
                 .zip(&self.lang_docs)
                 .any(|(&n, &total)| total >= COMMON_MIN_DOCS && n as f32 / total as f32 > COMMON_WORD_SHARE);
-        }
-        tally.end_word(index);
-        Ok(common)
+        // The word's languages are where it is found as typed (or by stem or
+        // completion); only a word found nowhere so is judged by its guesses.
+        let direct = direct_langs.contains(&true);
+        let langs = if direct { direct_langs } else { guessed_langs };
+        Ok(ScoredWord { common, direct, langs: langs.contains(&true).then_some(langs) })
     }
 
     /// Documents holding an excluded word (exactly or by stem; no typos).
@@ -557,12 +610,31 @@ impl Searcher {
     }
 }
 
+/// What a query word tells beyond the scores it added.
+struct ScoredWord {
+    /// Found in so many documents that it is not required.
+    common: bool,
+    /// Matched some document other than by a typo guess.
+    direct: bool,
+    /// Per language: the word is found there (see `score_word`); `None`
+    /// when it is found nowhere, which says nothing about the language.
+    langs: Option<Vec<bool>>,
+}
+
+/// Where a hit stands before its score: the most words, then the
+/// preferred languages (see [`ranking::LanguagePreference`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Rank {
+    words: usize,
+    preferred: bool,
+}
+
 /// The first `kept` of `ranked` in rank order: the most words, then the
-/// highest score, then the lowest id. Only those are sorted: a short prefix
+/// preferred languages, then the highest score, then the lowest id. Only those are sorted: a short prefix
 /// matches tens of thousands of documents, and sorting them all was an
 /// eighth of a keystroke's time.
-fn best(mut ranked: Vec<(usize, Hit)>, kept: usize) -> Vec<Hit> {
-    let order = |(ca, a): &(usize, Hit), (cb, b): &(usize, Hit)| {
+fn best(mut ranked: Vec<(Rank, Hit)>, kept: usize) -> Vec<Hit> {
+    let order = |(ca, a): &(Rank, Hit), (cb, b): &(Rank, Hit)| {
         cb.cmp(ca).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc))
     };
     if ranked.len() > kept {
@@ -636,6 +708,8 @@ struct Combined {
     required: usize,
     in_title: usize,
     score: f32,
+    /// No word that matched directly elsewhere matched here only by a typo guess.
+    direct: bool,
 }
 
 fn word_matcher(word: &QueryWord, matched: &WordMatch) -> WordMatcher {
@@ -660,17 +734,24 @@ mod tests {
         /// Selecting the best few gives what sorting every hit and cutting gives.
         #[test]
         fn best_is_the_head_of_the_full_ranking(
-            tallies in proptest::collection::vec((1usize..4, 0u8..6, any::<bool>()), 0..200),
+            tallies in proptest::collection::vec((1usize..4, any::<bool>(), 0u8..6, any::<bool>()), 0..200),
             kept in 0usize..40,
         ) {
             // Few distinct scores and word counts, so ties are the common case.
-            let ranked: Vec<(usize, Hit)> = tallies
+            let ranked: Vec<(Rank, Hit)> = tallies
                 .iter()
                 .enumerate()
-                .map(|(doc, &(words, score, related))| (words, Hit { doc: doc as DocId, score: f32::from(score) / 2.0, related }))
+                .map(|(doc, &(words, preferred, score, related))| {
+                    (Rank { words, preferred }, Hit { doc: doc as DocId, score: f32::from(score) / 2.0, related })
+                })
                 .collect();
             let mut sorted = ranked.clone();
-            sorted.sort_by(|(ca, a), (cb, b)| cb.cmp(ca).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc)));
+            sorted.sort_by(|(ca, a), (cb, b)| {
+                (cb.words, cb.preferred)
+                    .cmp(&(ca.words, ca.preferred))
+                    .then(b.score.total_cmp(&a.score))
+                    .then(a.doc.cmp(&b.doc))
+            });
             let expected: Vec<Hit> = sorted.into_iter().take(kept).map(|(_, hit)| hit).collect();
             prop_assert_eq!(best(ranked, kept), expected);
         }

@@ -1,5 +1,6 @@
 //! BM25F over title and body, with a recency prior for news.
 
+use crate::analysis::Script;
 use crate::index::{DocInfo, DocTable};
 
 const K1: f32 = 1.2;
@@ -21,8 +22,6 @@ pub fn title_coverage(share: f32) -> f32 {
     1.0 + TITLE_COVERAGE_BONUS * share * share
 }
 
-/// Documents in the page's language are ranked this much higher.
-pub const PREFERRED_LANGUAGE: f32 = 1.3;
 /// A match across scripts (a Latin query in a Russian article, a Cyrillic
 /// query in an English one) ranks below a match in the article's own script.
 /// Uzbek articles have one key space for both scripts and take no penalty.
@@ -30,7 +29,7 @@ const CROSS_SCRIPT: f32 = 0.6;
 
 /// The transliteration factor for a query word of `script` in a document
 /// in language `lang`.
-pub fn script_factor(script: crate::analysis::Script, lang: &str) -> f32 {
+pub fn script_factor(script: Script, lang: &str) -> f32 {
     use crate::analysis::Script::{Cyrillic, Latin};
     let cyrillic_doc = lang == "ru";
     let latin_doc = !lang.starts_with("uz") && !cyrillic_doc;
@@ -39,6 +38,85 @@ pub fn script_factor(script: crate::analysis::Script, lang: &str) -> f32 {
         Cyrillic if latin_doc => CROSS_SCRIPT,
         _ => 1.0,
     }
+}
+
+/// Which languages' articles come first: the page's, unless the query says
+/// otherwise (docs/embedding.md, "Which language comes first").
+///
+/// A visitor reads the page's language, so its articles lead. But what they
+/// typed can say they want another: a Cyrillic query on the English page is
+/// not looking for English text, and `Toshkentdagi` on it is Uzbek. The rule
+/// looks only at scripts and at which languages hold the query's words, so it
+/// holds for any query and any page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LanguagePreference {
+    /// Per language index of the document table.
+    preferred: Vec<bool>,
+}
+
+impl LanguagePreference {
+    /// * `page`: the page language's index among `langs` (the index's tags);
+    /// * `script`: the script every lettered query word is written in, if they agree;
+    /// * `found_in[l]`: every query word is found in some article of language `l`.
+    ///
+    /// The first of these that has all the query's words in the query's
+    /// script is preferred: the page's language; the page's language in
+    /// another script (Uzbek Latin for a Latin query on the Uzbek Cyrillic
+    /// page); every language. None, if no language has them all.
+    pub fn new(page: Option<u16>, langs: &[String], script: Option<Script>, found_in: &[bool]) -> LanguagePreference {
+        let Some(page) = page.map(usize::from).filter(|&p| p < langs.len()) else {
+            return LanguagePreference::default();
+        };
+        let in_script = |l: usize| script.is_none() || written_in(&langs[l]) == script;
+        let found = |l: usize| found_in.get(l).copied().unwrap_or(false);
+        let language = |tag: &str| tag.split('-').next().unwrap_or_default().to_ascii_lowercase();
+        let same_language = |l: usize| language(&langs[l]) == language(&langs[page]);
+        let circles: [&dyn Fn(usize) -> bool; 3] = [&|l| l == page, &same_language, &|_| true];
+        let preferred = circles
+            .iter()
+            .map(|circle| (0..langs.len()).map(|l| circle(l) && in_script(l) && found(l)).collect::<Vec<bool>>())
+            .find(|preferred| preferred.contains(&true))
+            .unwrap_or_default();
+        LanguagePreference { preferred }
+    }
+
+    /// Whether articles in language `lang` (an index of the document table) come first.
+    pub fn prefers(&self, lang: u16) -> bool {
+        self.preferred.get(usize::from(lang)).copied().unwrap_or(false)
+    }
+}
+
+/// The script a language is written in, when the tag tells.
+fn written_in(tag: &str) -> Option<Script> {
+    match crate::Lang::parse(tag) {
+        Ok(crate::Lang::En | crate::Lang::UzLatn) => Some(Script::Latin),
+        Ok(crate::Lang::Ru | crate::Lang::UzCyrl) => Some(Script::Cyrillic),
+        _ => {
+            let tag = tag.to_ascii_lowercase();
+            let subtags = || tag.split('-').skip(1);
+            if subtags().any(|s| s == "latn") {
+                Some(Script::Latin)
+            } else if subtags().any(|s| s == "cyrl") {
+                Some(Script::Cyrillic)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// The script of a query: the one its lettered words share, if they agree.
+/// Words typed in the wrong keyboard layout count in the script they meant.
+pub fn query_script(scripts: impl IntoIterator<Item = Script>) -> Option<Script> {
+    let mut seen = None;
+    for script in scripts.into_iter().filter(|&s| s != Script::Neutral) {
+        match seen {
+            None => seen = Some(script),
+            Some(s) if s != script => return None,
+            Some(_) => {}
+        }
+    }
+    seen
 }
 
 /// BM25F's weight of a term in one document, computed at build time and
@@ -126,6 +204,58 @@ mod tests {
             slot_runs: Vec::new(),
             groups: Vec::new(),
         }
+    }
+
+    fn site() -> Vec<String> {
+        ["en", "ru", "uz-Cyrl", "uz-Latn"].map(String::from).to_vec()
+    }
+
+    fn preferred(page: u16, script: Option<Script>, found_in: [bool; 4]) -> Vec<&'static str> {
+        let preference = LanguagePreference::new(Some(page), &site(), script, &found_in);
+        let tags = ["en", "ru", "uz-Cyrl", "uz-Latn"];
+        (0..4u16).filter(|&l| preference.prefers(l)).map(|l| tags[usize::from(l)]).collect()
+    }
+
+    #[test]
+    fn the_page_language_is_preferred_when_the_query_fits_it() {
+        assert_eq!(preferred(0, Some(Script::Latin), [true; 4]), ["en"]);
+        assert_eq!(preferred(1, Some(Script::Cyrillic), [true; 4]), ["ru"]);
+        // Digits, or words in both scripts, say nothing about the script.
+        assert_eq!(preferred(3, None, [true; 4]), ["uz-Latn"]);
+    }
+
+    #[test]
+    fn the_query_script_overrides_the_page() {
+        assert_eq!(preferred(0, Some(Script::Cyrillic), [true; 4]), ["ru", "uz-Cyrl"]);
+        assert_eq!(preferred(1, Some(Script::Latin), [true; 4]), ["en", "uz-Latn"]);
+        // The page's own language in the query's script, where it has one.
+        assert_eq!(preferred(3, Some(Script::Cyrillic), [true; 4]), ["uz-Cyrl"]);
+        assert_eq!(preferred(2, Some(Script::Latin), [true; 4]), ["uz-Latn"]);
+        assert_eq!(preferred(2, Some(Script::Latin), [true, true, true, false]), ["en"]);
+    }
+
+    #[test]
+    fn languages_lacking_a_word_are_not_preferred() {
+        assert_eq!(preferred(0, Some(Script::Latin), [false, true, true, true]), ["uz-Latn"]);
+        assert!(preferred(0, Some(Script::Latin), [false, true, true, false]).is_empty());
+        assert!(LanguagePreference::new(None, &site(), None, &[true; 4]) == LanguagePreference::default());
+    }
+
+    #[test]
+    fn the_query_script_is_the_one_its_words_share() {
+        use Script::{Cyrillic, Latin, Neutral};
+        assert_eq!(query_script([Latin, Neutral, Latin]), Some(Latin));
+        assert_eq!(query_script([Neutral, Cyrillic]), Some(Cyrillic));
+        assert_eq!(query_script([Latin, Cyrillic]), None);
+        assert_eq!(query_script([Neutral]), None);
+    }
+
+    #[test]
+    fn other_languages_are_written_in_the_script_their_tag_names() {
+        assert_eq!(written_in("sr-Cyrl"), Some(Script::Cyrillic));
+        assert_eq!(written_in("sr-latn"), Some(Script::Latin));
+        assert_eq!(written_in("de"), None);
+        assert_eq!(written_in("oz"), Some(Script::Cyrillic));
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub struct DocSum {
     pub words: u32,
     /// Words whose best match is in the title.
     pub in_title: u32,
+    /// Bit `i` is set when query word `i` matched the document only through
+    /// typo guesses.
+    pub guessed: u32,
     /// The sum of each word's best score.
     pub score: f32,
 }
@@ -26,6 +29,8 @@ struct WordBest {
     generation: u32,
     score: f32,
     in_title: bool,
+    /// Some match of the word was not a typo guess.
+    direct: bool,
 }
 
 #[derive(Default)]
@@ -61,14 +66,15 @@ impl Tally {
         }
     }
 
-    /// One match of the current word: a document keeps its best.
-    pub fn add(&mut self, doc: DocId, score: f32, in_title: bool) {
+    /// One match of the current word (a typo guess when `guess`): a document keeps its best.
+    pub fn add(&mut self, doc: DocId, score: f32, in_title: bool, guess: bool) {
         let best = &mut self.best[doc as usize];
         if best.generation == self.generation {
             best.score = best.score.max(score);
             best.in_title |= in_title;
+            best.direct |= !guess;
         } else {
-            *best = WordBest { generation: self.generation, score, in_title };
+            *best = WordBest { generation: self.generation, score, in_title, direct: !guess };
             self.word_docs.push(doc);
         }
     }
@@ -83,6 +89,7 @@ impl Tally {
             }
             sum.words |= 1 << word;
             sum.in_title += u32::from(best.in_title);
+            sum.guessed |= u32::from(!best.direct) << word;
             sum.score += best.score;
         }
     }
@@ -100,19 +107,21 @@ mod tests {
     use std::collections::BTreeMap;
 
     /// The sums computed with maps, as ranking did before the arrays.
-    fn with_maps(words: &[Vec<(DocId, u8, bool)>]) -> BTreeMap<DocId, DocSum> {
+    fn with_maps(words: &[Vec<(DocId, u8, bool, bool)>]) -> BTreeMap<DocId, DocSum> {
         let mut sums: BTreeMap<DocId, DocSum> = BTreeMap::new();
         for (i, matches) in words.iter().enumerate() {
-            let mut best: BTreeMap<DocId, (f32, bool)> = BTreeMap::new();
-            for &(doc, score, in_title) in matches {
-                let entry = best.entry(doc).or_insert((0.0, false));
+            let mut best: BTreeMap<DocId, (f32, bool, bool)> = BTreeMap::new();
+            for &(doc, score, in_title, guess) in matches {
+                let entry = best.entry(doc).or_insert((0.0, false, false));
                 entry.0 = entry.0.max(f32::from(score));
                 entry.1 |= in_title;
+                entry.2 |= !guess;
             }
-            for (doc, (score, in_title)) in best {
+            for (doc, (score, in_title, direct)) in best {
                 let sum = sums.entry(doc).or_default();
                 sum.words |= 1 << i;
                 sum.in_title += u32::from(in_title);
+                sum.guessed |= u32::from(!direct) << i;
                 sum.score += score;
             }
         }
@@ -125,7 +134,10 @@ mod tests {
         #[test]
         fn sums_match_maps_query_after_query(
             queries in proptest::collection::vec(
-                proptest::collection::vec(proptest::collection::vec((0u32..30, 0u8..8, any::<bool>()), 0..40), 1..4),
+                proptest::collection::vec(
+                    proptest::collection::vec((0u32..30, 0u8..8, any::<bool>(), any::<bool>()), 0..40),
+                    1..4,
+                ),
                 1..4,
             ),
         ) {
@@ -134,8 +146,8 @@ mod tests {
                 tally.start(30);
                 for (i, matches) in words.iter().enumerate() {
                     tally.start_word();
-                    for &(doc, score, in_title) in matches {
-                        tally.add(doc, f32::from(score), in_title);
+                    for &(doc, score, in_title, guess) in matches {
+                        tally.add(doc, f32::from(score), in_title, guess);
                     }
                     tally.end_word(i);
                 }
@@ -151,13 +163,14 @@ mod tests {
         let mut tally = Tally::default();
         tally.start(2);
         tally.start_word();
-        tally.add(1, 5.0, true);
+        tally.add(1, 5.0, true, false);
         tally.end_word(0);
         tally.generation = u32::MAX;
         tally.start(2);
         tally.start_word();
-        tally.add(1, 1.0, false);
+        tally.add(1, 1.0, false, true);
         tally.end_word(0);
-        assert_eq!(tally.sums().collect::<Vec<_>>(), [(1, DocSum { words: 1, in_title: 0, score: 1.0 })]);
+        let fresh = DocSum { words: 1, in_title: 0, guessed: 1, score: 1.0 };
+        assert_eq!(tally.sums().collect::<Vec<_>>(), [(1, fresh)]);
     }
 }
