@@ -141,7 +141,13 @@ const VISIT_ENGINES = {
   qidiruv: {
     page: '/q.html',
     html: '<script type="module" src="/qidiruv/qidiruv.js"></script>\n<qidiruv-search index="/search/" lang="en" results="8"></qidiruv-search>',
-    input: (page) => page.locator('qidiruv-search input[role=combobox]:visible'),
+    // The loader's plain box first; the widget's own once the wasm has taken over.
+    async input(page) {
+      await page.locator('qidiruv-search input:visible').first().click();
+      const box = page.locator('qidiruv-search input[role=combobox]:visible');
+      await box.waitFor();
+      return box;
+    },
     results: (page) => page.locator('qidiruv-search [role=option]').count(),
     async publish(input) {
       await timedRun(CLI, ['build', input, '--out', path.join(VISIT, 'search')], { cwd: REPO });
@@ -152,7 +158,11 @@ const VISIT_ENGINES = {
     html: '<link href="/pagefind/pagefind-ui.css" rel="stylesheet"><script src="/pagefind/pagefind-ui.js"></script>\n' +
       '<div id="search"></div><script>window.addEventListener("DOMContentLoaded", () => new PagefindUI({ element: "#search", ' +
       'showSubResults: false, showImages: false, pageSize: 8, debounceTimeoutMs: 0 }));</script>',
-    input: (page) => page.locator('#search input'),
+    async input(page) {
+      const box = page.locator('#search input');
+      await box.click();
+      return box;
+    },
     results: (page) => page.locator('#search .pagefind-ui__result-link').count(),
     async publish(input) {
       rmSync(path.join(VISIT, 'pagefind'), { recursive: true, force: true });
@@ -162,28 +172,29 @@ const VISIT_ENGINES = {
 };
 const VISIT = path.join(WORK, 'visit');
 
-/** Bytes that crossed the network (not from any cache) while `queries` were typed, one after another. */
+/**
+ * Bytes the server sent (what crossed the network: cache hits never reach
+ * it) while `queries` were typed one after another, in a browser profile
+ * kept in `profile`; Pagefind's worker fetches count too.
+ */
 async function visit(profile, server, engine, queries) {
   const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ARGS });
+  const from = server.log.length;
   try {
     const page = context.pages()[0] ?? (await context.newPage());
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    let bytes = 0;
-    cdp.on('Network.loadingFinished', (e) => {
-      bytes += e.encodedDataLength;
-    });
     await page.goto(server.url(engine.page));
     for (const q of queries) {
-      const box = engine.input(page);
-      await box.click();
+      const box = await engine.input(page);
       await box.fill(q.query);
       const deadline = Date.now() + 30_000;
       while ((await engine.results(page)) === 0 && Date.now() < deadline) await page.waitForTimeout(50);
+      if ((await engine.results(page)) === 0) throw new Error(`${engine.page}: no results for ${q.query}`);
       await page.waitForLoadState('networkidle');
       await page.waitForTimeout(500);
     }
-    return bytes;
+    const sent = server.log.slice(from);
+    say(`    ${sent.length} requests: ${sent.map((e) => `${e.path.split('/').pop()} ${e.bytes}`).join(', ')}`);
+    return sent.reduce((sum, e) => sum + e.bytes, 0);
   } finally {
     await context.close();
   }
