@@ -74,7 +74,7 @@ const utf16 = (text, [start, end]) => {
 };
 
 const pick = (object, keys) => Object.fromEntries(keys.map((k) => [k, object[k]]));
-const ANSWER_KEYS = ['query', 'total', 'related', 'partial', 'corrected', 'languages', 'years', 'results'];
+const ANSWER_KEYS = ['query', 'grouped', 'total', 'related', 'partial', 'corrected', 'languages', 'years', 'results'];
 const RESULT_KEYS = ['id', 'url', 'title', 'lang', 'date', 'related', 'excerpt', 'highlights', 'translations']; // and score
 
 /** The CLI's answer as search() must give it: UTF-16 highlights; scores compared apart. */
@@ -119,6 +119,7 @@ test('search() answers like `qidiruv search --json`, with no element on the page
   const dated = await pageSearch(page, 'saidov', { from: '2025-01-01', to: '2025-12-31', preferLang: 'en' });
   const cliDated = cliSearch('saidov', { from: '2025-01-01', to: '2025-12-31', preferLang: 'en', limit: 10 });
   assertSameAnswer(dated.answer, cliDated);
+  assert.equal(dated.answer.grouped, 'story', 'the answer says a result is a story');
   assert.ok(Object.keys(dated.answer.years).length > 1, 'years counts all years, not only the filtered one');
   assert.ok(dated.answer.results.some((r) => Object.keys(r.translations).length > 0), 'translations are there');
   const bad = await pageSearch(page, 'saidov', { from: '2025-02-30' });

@@ -8,11 +8,13 @@ import { LANGUAGE_NAMES, activate, cliSearch, openPage, readWidget, setUp, waitF
 const env = setUp();
 const QUERY = 'saidov';
 
-/** The language buttons the widget should offer for a CLI answer: All, then each language with its count. */
+/**
+ * The language buttons the widget should offer for an unfiltered CLI answer: All, then each
+ * language with its count. A story matching in several languages counts in each, and once in All.
+ */
 function expectedChips(answer, ui, pressed) {
-  const all = Object.values(answer.languages).reduce((a, b) => a + b, 0);
   return [
-    { text: `All languages ${all}`, pressed: String(pressed === null) },
+    { text: `All languages ${answer.total}`, pressed: String(pressed === null) },
     ...Object.entries(answer.languages).map(([tag, n]) => ({
       text: `${LANGUAGE_NAMES[tag][ui]} ${n}`,
       pressed: String(pressed === tag),

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { WAIT_MS, activate, openPage, readWidget, setUp, tabTo, waitForAnswer, waitUntil } from './harness.mjs';
 
 const env = setUp();
-const QUERY = 'saidov';
+const QUERY = 'Tashkent'; // more stories than the 8 shown, so Show more is there
 
 /** The English page with results for QUERY open; returns the page, box and what it shows. */
 async function withResults(t) {

@@ -1,5 +1,6 @@
 // "Also in: …" under a result: its translations, as the CLI lists them,
 // named in the UI language, reachable with → and ← from the active result.
+// A story is one result, in the page's language, however many versions match.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,6 +9,7 @@ import { LANGUAGE_NAMES, activate, openPage, readWidget, setUp, waitForAnswer, w
 const env = setUp();
 
 const ALSO_IN = { en: 'Also in:', ru: 'Также на языках:' };
+const ALL_LANGUAGES = { en: 'All languages', ru: 'Все языки' };
 
 for (const [lang, url, query] of [['en', '/en/', 'saidov'], ['ru', '/ru/', 'Саидов']]) {
   test(`results on ${url} link their translations, named in ${lang}`, async (t) => {
@@ -26,6 +28,35 @@ for (const [lang, url, query] of [['en', '/en/', 'saidov'], ['ru', '/ru/', 'Са
       const shown = widget.options[i].also.map(({ href, hreflang, text, label }) => ({ href, hreflang, text, label }));
       assert.deepEqual(shown, expected, `translations of ${r.url}`);
     });
+  });
+}
+
+const BRUSSELS = /\/news\/2024\/02\/15\/saidov-br/; // the story's four versions, and only they
+
+for (const [lang, url, query, filter] of [['en', '/en/', 'saidov brussels', 'ru'], ['ru', '/ru/', 'Саидов Брюссель', 'uz-Latn']]) {
+  test(`a story matching in four languages is one result on ${url}, its other versions "Also in"`, async (t) => {
+    const page = await openPage(env, t, url);
+    const box = await activate(page);
+    await box.pressSequentially(query);
+    const { widget, answer } = await waitForAnswer(page, query, lang);
+    const story = widget.options.filter((o) => BRUSSELS.test(o.href));
+    assert.deepEqual(story.map((o) => o.href), [`/${lang}/news/2024/02/15/saidov-brussels-eu-talks/`], 'once, in the page’s language');
+    assert.equal(widget.options[0].href, story[0].href, 'and first');
+    const others = Object.keys(LANGUAGE_NAMES).filter((tag) => tag !== lang).sort();
+    assert.deepEqual(story[0].also.map((a) => a.hreflang), others);
+    assert.ok(story[0].also.every((a) => BRUSSELS.test(a.href)));
+    // Counted once: in all, and in each language it matches in; the answer says so.
+    assert.equal(answer.grouped, 'story');
+    assert.equal(answer.total, 1);
+    const chips = widget.filters.languages.map((chip) => chip.text);
+    assert.deepEqual(chips, [`${ALL_LANGUAGES[lang]} 1`, ...others.concat(lang).sort().map((tag) => `${LANGUAGE_NAMES[tag][lang]} 1`)]);
+
+    // Choosing another language shows the story in that language, once, first.
+    await page.locator('qidiruv-search .chip', { hasText: LANGUAGE_NAMES[filter][lang] }).click();
+    const { widget: narrowed, answer: only } = await waitForAnswer(page, query, lang, { filter: { lang: filter } });
+    const versions = narrowed.options.filter((o) => BRUSSELS.test(o.href)).map((o) => o.href);
+    assert.deepEqual(versions, [only.results[0].url]);
+    assert.equal(only.results[0].lang, filter);
   });
 }
 

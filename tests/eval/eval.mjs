@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   CORPUS, FLOOR, REPO, aggregate, corpusAvailable, floorOf, formatFailures, formatTable, loadCorpus,
-  loadQueries, runQidiruv, scoreQuery,
+  loadQueries, runQidiruv, scoreQuery, storyOf,
 } from './lib.mjs';
 
 const USAGE = 'usage: node tests/eval/eval.mjs [--qidiruv-only] [--json OUT] [--raise-floor]';
@@ -45,10 +45,11 @@ if (!corpusAvailable()) {
 const queries = loadQueries();
 const articles = loadCorpus();
 const titles = new Map(articles.map((a) => [a.id, a.title]));
+const story = storyOf(articles);
 
 const engines = [];
 const evaluate = (name, ranked) => {
-  const scores = queries.map((q, i) => scoreQuery(ranked[i], q.relevant));
+  const scores = queries.map((q, i) => scoreQuery(ranked[i], q.relevant, story));
   engines.push({ name, ranked, scores, summary: aggregate(queries, scores) });
 };
 

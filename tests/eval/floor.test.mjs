@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import test from 'node:test';
 import {
-  FLOOR, TAGS, aggregate, corpusAvailable, loadCorpus, loadQueries, runQidiruv, scoreQuery,
+  FLOOR, TAGS, aggregate, corpusAvailable, loadCorpus, loadQueries, runQidiruv, scoreQuery, storyOf,
 } from './lib.mjs';
 
 const skip = corpusAvailable() ? false : 'skipped: ../shared/corpus/dev.jsonl is not there';
@@ -39,7 +39,8 @@ test('qidiruv stays at or above the quality floor, overall and per tag', { skip 
   const floor = JSON.parse(readFileSync(FLOOR, 'utf8'));
   const queries = loadQueries();
   const ranked = runQidiruv(queries);
-  const scores = queries.map((q, i) => scoreQuery(ranked[i], q.relevant));
+  const story = storyOf(loadCorpus());
+  const scores = queries.map((q, i) => scoreQuery(ranked[i], q.relevant, story));
   const summary = aggregate(queries, scores);
   const below = [];
   for (const [metric, key] of Object.entries(METRICS)) {
@@ -55,4 +56,20 @@ test('qidiruv stays at or above the quality floor, overall and per tag', { skip 
     .filter(({ s }) => s.s1 < 1 || s.recall < 1)
     .map(({ q, s, top }) => `  ${JSON.stringify(q.query)} [${q.tags}] s@1 ${s.s1} R@10 ${s.recall.toFixed(2)} top: ${top.slice(0, 3).join(', ') || '-'}`);
   assert.deepEqual(below, [], `below the floor:\n${below.join('\n')}\nqueries not fully answered:\n${failing.join('\n')}`);
+});
+
+test('results are judged per story: a relevant article shown in its translation counts, once', () => {
+  const story = storyOf([
+    { id: 'brussels-en', translation_of: 'brussels' },
+    { id: 'brussels-ru', translation_of: 'brussels' },
+    { id: 'visa-en' },
+  ]);
+  // The Russian article is relevant; the story is shown in English.
+  assert.deepEqual(scoreQuery(['brussels-en', 'visa-en'], ['brussels-ru'], story), { s1: 1, mrr: 1, recall: 1, ndcg: 1 });
+  // Two relevant versions are one relevant story; a story listed twice counts once.
+  const twice = scoreQuery(['visa-en', 'brussels-ru', 'brussels-en'], ['brussels-en', 'brussels-ru'], story);
+  assert.equal(twice.recall, 1);
+  assert.equal(twice.mrr, 1 / 2);
+  // Without stories, ids are compared as they are.
+  assert.equal(scoreQuery(['brussels-en'], ['brussels-ru']).recall, 0);
 });

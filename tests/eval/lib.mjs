@@ -54,6 +54,16 @@ export function loadCorpus(file = CORPUS) {
   return readJsonl(file);
 }
 
+/**
+ * Each article id's story: the `translation_of` group it shares with its
+ * translations, else itself (as the indexer groups them). Qidiruv shows one
+ * result per story, in one of its versions, so results are judged per story.
+ */
+export function storyOf(articles) {
+  const stories = new Map(articles.map((a) => [a.id, a.translation_of || a.id]));
+  return (id) => stories.get(id) ?? id;
+}
+
 // --- Qidiruv -------------------------------------------------------------------------
 
 /** Builds the release CLI if it is missing (build.sh eval always rebuilds it). */
@@ -95,11 +105,14 @@ export function runQidiruv(queries, corpus = CORPUS) {
 
 /**
  * success@1, MRR@10, recall@10 (found / min(#relevant, 10)) and nDCG@10 with
- * binary gains, for one query's ranked ids.
+ * binary gains, for one query's ranked ids. With `story` (see storyOf), ids
+ * are compared as stories: a result is relevant when its story holds a
+ * relevant article, in whichever language it is shown, and each story counts
+ * once, both among the results and among the relevant ones.
  */
-export function scoreQuery(rankedIds, relevant) {
-  const rel = new Set(relevant);
-  const top = rankedIds.slice(0, DEPTH);
+export function scoreQuery(rankedIds, relevant, story = (id) => id) {
+  const rel = new Set(relevant.map(story));
+  const top = [...new Set(rankedIds.map(story))].slice(0, DEPTH);
   const firstHit = top.findIndex((id) => rel.has(id));
   const found = top.filter((id) => rel.has(id)).length;
   const dcg = top.reduce((sum, id, i) => sum + (rel.has(id) ? 1 / Math.log2(i + 2) : 0), 0);

@@ -18,17 +18,32 @@ pub enum Offsets {
 #[derive(Serialize)]
 pub struct Answer<'a> {
     pub query: &'a str,
+    /// What one result stands for; `total`, `related` and the counts per
+    /// language and year count these.
+    pub grouped: Grouping,
     pub total: usize,
     /// Results missing one of the query's words, listed after the matches.
     pub related: usize,
     pub partial: bool,
     pub corrected: Option<String>,
-    /// Matches per language and per year, before the language and date filters.
+    /// Stories per language and per year, before the language and date
+    /// filters: a story counts in each language it matches in.
     #[serde(serialize_with = "as_map")]
     pub languages: Vec<(String, usize)>,
     #[serde(serialize_with = "as_map")]
     pub years: Vec<(String, usize)>,
     pub results: Vec<AnswerItem>,
+}
+
+/// How results are grouped: said in the answer, so a script reading it
+/// need not guess why a matching article is missing from the list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grouping {
+    /// One result per story: an article and its translations. It is shown in
+    /// the version that ranks first (the page's language when that version
+    /// has the most words), its other versions listed in `translations`.
+    Story,
 }
 
 #[derive(Serialize)]
@@ -53,6 +68,7 @@ impl<'a> Answer<'a> {
     pub fn new(query: &'a str, shown: Presented, offsets: Offsets) -> Answer<'a> {
         Answer {
             query,
+            grouped: Grouping::Story,
             total: shown.total,
             related: shown.related,
             partial: shown.partial,

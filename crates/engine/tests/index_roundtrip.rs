@@ -332,16 +332,16 @@ fn translations_link_the_same_story_across_languages() {
     let alone = doc("alone", Lang::En, "Tashkent notes", "Other.", None);
     let built = build(vec![en, ru, alone]);
     let mut searcher = built.searcher().unwrap();
-    let shown = searcher
-        .run(&Query::parse("tashkent"), &SearchOptions::default(), |part| panic!("{part:?} is not loaded"))
-        .unwrap();
-    let langs = |id: &str| {
-        let item = shown.items.iter().find(|item| item.id == id).unwrap();
-        item.translations.iter().map(|t| (t.lang.clone(), t.url.clone())).collect::<Vec<_>>()
+    // A story is one result: each version is shown under its language's filter.
+    let mut langs = |id: &str, lang: &str| {
+        let options = SearchOptions { lang: Some(lang.into()), ..SearchOptions::default() };
+        let shown = searcher.run(&Query::parse("tashkent"), &options, |part| panic!("{part:?} is not loaded")).unwrap();
+        let item = shown.items.into_iter().find(|item| item.id == id).unwrap();
+        item.translations.into_iter().map(|t| (t.lang, t.url)).collect::<Vec<_>>()
     };
-    assert_eq!(langs("visit-en"), [("ru".to_string(), "/news/visit-ru/".to_string())]);
-    assert_eq!(langs("visit-ru"), [("en".to_string(), "/news/visit-en/".to_string())]);
-    assert!(langs("alone").is_empty());
+    assert_eq!(langs("visit-en", "en"), [("ru".to_string(), "/news/visit-ru/".to_string())]);
+    assert_eq!(langs("visit-ru", "ru"), [("en".to_string(), "/news/visit-en/".to_string())]);
+    assert!(langs("alone", "en").is_empty());
 }
 
 #[test]

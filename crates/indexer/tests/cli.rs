@@ -389,3 +389,30 @@ fn a_named_pipe_given_as_input_is_read_as_a_stream() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(result_ids(&search_json(&index, &[], "border")), ["seed"]);
 }
+
+#[test]
+fn a_story_in_four_languages_is_one_result_on_the_demo_site() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/demo-articles.jsonl");
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    assert!(build(&[&demo], &index, &[]).status.success());
+    let found = search_json(&index, &["--prefer-lang", "en"], "saidov brussels");
+    let ids = result_ids(&found);
+    let versions: Vec<&String> = ids.iter().filter(|id| id.starts_with("2024-02-15-saidov-brussels-")).collect();
+    assert_eq!(versions, ["2024-02-15-saidov-brussels-en"], "{found}");
+    assert_eq!(ids[0], "2024-02-15-saidov-brussels-en");
+    let also = found["results"][0]["translations"].as_object().unwrap();
+    assert_eq!(also.keys().collect::<Vec<_>>(), ["ru", "uz-Cyrl", "uz-Latn"]);
+    assert_eq!(found["grouped"], "story");
+    assert_eq!(found["total"], 1, "{found}");
+    // Counted once in each language it matches in.
+    assert_eq!(found["languages"], serde_json::json!({ "en": 1, "ru": 1, "uz-Cyrl": 1, "uz-Latn": 1 }));
+    assert_eq!(found["years"], serde_json::json!({ "2024": 1 }));
+    // Each related story is listed once too.
+    let related = found["results"].as_array().unwrap().iter().filter(|r| r["related"] == true).count();
+    assert_eq!(found["related"], related);
+
+    let russian = search_json(&index, &["--prefer-lang", "en", "--lang", "ru"], "saidov brussels");
+    assert_eq!(result_ids(&russian)[0], "2024-02-15-saidov-brussels-ru");
+    assert_eq!(russian["total"], 1);
+}

@@ -27,7 +27,6 @@ pub fn filters(props: &FilterProps) -> Html {
     if !show_langs && !show_years {
         return html! {};
     }
-    let all: usize = facets.languages.iter().map(|(_, n)| n).sum();
     // The value in force stays on offer (with no matches) after a query without it.
     let mut languages = facets.languages.clone();
     if let Some(lang) = filter.lang.as_ref().filter(|l| !languages.iter().any(|(t, _)| t == *l)) {
@@ -60,7 +59,7 @@ pub fn filters(props: &FilterProps) -> Html {
         <div class="filters">
             if show_langs {
                 <div role="group" class="langs" aria-label={ ui.language_filter() }>
-                    { lang_button(None, ui.all_languages().into(), all) }
+                    { lang_button(None, ui.all_languages().into(), facets.stories) }
                     { for languages.iter().map(|(tag, n)| lang_button(Some(tag), ui.language_name(tag), *n)) }
                 </div>
             }

@@ -5,6 +5,7 @@ mod matcher;
 mod ranking;
 mod recent;
 mod segment;
+mod stories;
 mod tally;
 
 use std::cell::RefCell;
@@ -28,6 +29,7 @@ use ranking::Ranker;
 pub(crate) use ranking::TermWeights;
 use recent::Recent;
 use segment::{SegmentReader, Slot};
+use stories::Stories;
 use tally::Tally;
 
 /// Options a caller sets per query.
@@ -69,7 +71,7 @@ const WORDS_REMEMBERED: usize = 64;
 /// Shown articles whose words are remembered: a few pages of results.
 const ARTICLES_REMEMBERED: usize = 32;
 
-/// One ranked document.
+/// One ranked document: a story, in the version of it that ranks first.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Hit {
     pub doc: DocId,
@@ -82,13 +84,15 @@ pub struct Hit {
 /// The ranked hits for a query.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchResults {
-    /// All matching documents, before `limit` (related ones not counted).
+    /// All matching stories, before `limit` (related ones not counted). A
+    /// story is a document and its translations: one hit, however many of
+    /// its versions match.
     pub total: usize,
-    /// Documents missing one word, ranked after the matches because fewer
-    /// than `limit` documents have every word.
+    /// Stories missing one word, ranked after the matches because fewer
+    /// than `limit` stories have every word.
     pub related: usize,
-    /// The best hits, best first; equal scores in doc-id order. At most
-    /// `limit`, or [`PHRASE_CANDIDATES`] when `phrase_check` is set.
+    /// The best hits, one per story, best first; equal scores in doc-id
+    /// order. At most `limit`, or [`PHRASE_CANDIDATES`] when `phrase_check` is set.
     pub hits: Vec<Hit>,
     /// No document had every required word: these are the documents with the most.
     pub partial: bool,
@@ -99,19 +103,24 @@ pub struct SearchResults {
     /// Per query word: what it was corrected to, when it matched only
     /// through a typo or keyboard-layout correction.
     pub corrected: Vec<Option<Correction>>,
-    /// Matches per language and year, before the language and date filters.
+    /// Matching stories per language and year, before the language and date filters.
     pub facets: Facets,
     /// The query as searched, when some of its [`LayoutRun`](crate::query::LayoutRun)s
     /// were read as one word: what the words above and [`present`] refer to.
     pub reading: Option<Query>,
 }
 
-/// How many matches each language and each year holds, for filter menus.
+/// How many stories match in each language and each year, for filter
+/// menus: a story counts once in each language (and year) it has a matching
+/// version in, which is what choosing that filter shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Facets {
-    /// `(language tag, matches)`, by tag.
+    /// Matching stories in any language and year: fewer than the languages'
+    /// counts add up to when stories match in several languages.
+    pub stories: usize,
+    /// `(language tag, stories)`, by tag.
     pub languages: Vec<(String, usize)>,
-    /// `(year, matches)`, newest first; undated documents are in no year.
+    /// `(year, stories)`, newest first; undated documents are in no year.
     pub years: Vec<(i32, usize)>,
 }
 
@@ -159,6 +168,7 @@ pub struct Searcher {
     expansions: Recent<QueryWord, WordMatch>,
     words: Recent<DocId, Arc<DocWords>>,
     tally: RefCell<Tally>,
+    stories: RefCell<Stories>,
 }
 
 impl Searcher {
@@ -212,6 +222,7 @@ impl Searcher {
             expansions: Recent::new(WORDS_REMEMBERED),
             words: Recent::new(ARTICLES_REMEMBERED),
             tally: RefCell::default(),
+            stories: RefCell::default(),
         })
     }
 
@@ -334,8 +345,9 @@ impl Searcher {
         requests
     }
 
-    /// Ranks the documents matching every required word of `query` and no
-    /// excluded one; when none does, those matching the most, flagged `partial`.
+    /// Ranks the stories with a version matching every required word of
+    /// `query` and no excluded one; when none does, those matching the
+    /// most, flagged `partial`.
     pub fn search(&self, query: &Query, options: &SearchOptions) -> Result<Step<SearchResults>, IndexError> {
         let mut matches = Vec::with_capacity(query.words.len() + query.excluded.len());
         let mut missing = Vec::new();
@@ -475,13 +487,14 @@ impl Searcher {
         combined.retain(|&(doc, _)| filter.admits(&self.table.docs[doc as usize]));
 
         let best_count = combined.iter().map(|(_, c)| c.required).max().unwrap_or(0);
-        let full = combined.iter().filter(|(_, c)| c.required == best_count).count();
-        // Too few articles with every word: add those missing one word, after
+        let with_all = combined.iter().filter(|(_, c)| c.required == best_count).map(|&(doc, _)| doc);
+        let full = self.stories.borrow_mut().distinct(&self.table.groups, with_all);
+        // Too few stories with every word: add those missing one word, after
         // them. Spellings no expansion reaches (Қодиров for Kadyrov) then
         // still surface through the query's other words.
         let floor = if full < options.limit { best_count.saturating_sub(1).max(1) } else { best_count };
         let words = query.words.len().max(1) as f32;
-        let ranked: Vec<(Rank, Hit)> = combined
+        let mut ranked: Vec<(Rank, Hit)> = combined
             .into_iter()
             .filter(|(_, c)| c.required >= floor)
             .map(|(doc, c)| {
@@ -492,6 +505,10 @@ impl Searcher {
                 (Rank { words: c.required, preferred }, Hit { doc, score, related: c.required < best_count })
             })
             .collect();
+        // A story is one result, in its version that ranks first: the most
+        // words, then the page's language, then the score. Its other
+        // versions are its translations, shown as "Also in".
+        self.stories.borrow_mut().keep_first(&self.table.groups, &mut ranked, |(_, hit)| hit.doc, rank_order);
         results.total = full;
         results.related = ranked.len() - full;
         results.partial = results.total > 0 && best_count < required_count;
@@ -506,30 +523,35 @@ impl Searcher {
         self.segments[expansion.segment].list(expansion.term.ordinal)
     }
 
-    /// Matches per language and per year, over the documents with the most words.
+    /// Stories per language and per year, over the documents with the most words.
     fn facets(&self, combined: &[(DocId, Combined)]) -> Facets {
         let best = combined.iter().map(|(_, c)| c.required).max().unwrap_or(0);
-        let mut per_lang = vec![0; self.table.langs.len()];
-        let mut years: Vec<(i32, usize)> = Vec::new();
-        for &(doc, ref c) in combined {
-            if c.required < best {
-                continue;
-            }
+        let matching = combined.iter().filter(|(_, c)| c.required == best).map(|&(doc, _)| doc);
+        let mut in_lang = Vec::new();
+        let mut in_year = Vec::new();
+        // A handful of years: a list beats a map, in time and in wasm size.
+        let mut years: Vec<i32> = Vec::new();
+        for doc in matching.clone() {
             let info = &self.table.docs[doc as usize];
-            per_lang[usize::from(info.lang)] += 1;
+            in_lang.push((doc, u32::from(info.lang)));
             if let Some(year) = info.day.map(|day| Date::from_days(day).year) {
-                // A handful of years: a list beats a map, in time and in wasm size.
-                match years.iter_mut().find(|(y, _)| *y == year) {
-                    Some((_, n)) => *n += 1,
-                    None => years.push((year, 1)),
-                }
+                let at = years.iter().position(|&y| y == year).unwrap_or_else(|| {
+                    years.push(year);
+                    years.len() - 1
+                });
+                in_year.push((doc, at as u32));
             }
         }
+        let mut stories = self.stories.borrow_mut();
+        let groups = &self.table.groups;
+        let per_lang = stories.count(groups, &in_lang, self.table.langs.len());
+        let per_year = stories.count(groups, &in_year, years.len());
         let mut languages: Vec<(String, usize)> =
             self.table.langs.iter().zip(per_lang).filter(|&(_, n)| n > 0).map(|(tag, n)| (tag.clone(), n)).collect();
         languages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut years: Vec<(i32, usize)> = years.into_iter().zip(per_year).collect();
         years.sort_unstable_by_key(|&(year, _)| std::cmp::Reverse(year));
-        Facets { languages, years }
+        Facets { stories: stories.distinct(groups, matching), languages, years }
     }
 
     fn filter(&self, options: &SearchOptions) -> Filter {
@@ -629,19 +651,21 @@ struct Rank {
     preferred: bool,
 }
 
-/// The first `kept` of `ranked` in rank order: the most words, then the
-/// preferred languages, then the highest score, then the lowest id. Only those are sorted: a short prefix
-/// matches tens of thousands of documents, and sorting them all was an
-/// eighth of a keystroke's time.
+/// Rank order: the most words, then the preferred languages, then the
+/// highest score, then the lowest id.
+fn rank_order((ca, a): &(Rank, Hit), (cb, b): &(Rank, Hit)) -> std::cmp::Ordering {
+    cb.cmp(ca).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc))
+}
+
+/// The first `kept` of `ranked` in [`rank_order`]. Only those are sorted: a
+/// short prefix matches tens of thousands of documents, and sorting them
+/// all was an eighth of a keystroke's time.
 fn best(mut ranked: Vec<(Rank, Hit)>, kept: usize) -> Vec<Hit> {
-    let order = |(ca, a): &(Rank, Hit), (cb, b): &(Rank, Hit)| {
-        cb.cmp(ca).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc))
-    };
     if ranked.len() > kept {
-        ranked.select_nth_unstable_by(kept, order);
+        ranked.select_nth_unstable_by(kept, rank_order);
         ranked.truncate(kept);
     }
-    ranked.sort_unstable_by(order);
+    ranked.sort_unstable_by(rank_order);
     ranked.into_iter().map(|(_, hit)| hit).collect()
 }
 
