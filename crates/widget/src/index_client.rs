@@ -175,13 +175,19 @@ fn forget(base: &str, index: &Rc<LoadedIndex>) {
 /// past the browser's cache.
 async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
     let manifest_url = format!("{base}{MANIFEST_NAME}");
-    let (bytes, mut docs) = match prefetched(&base).await {
+    // The cache opens (and lists what it holds) while the manifest comes.
+    let (prefetched, cache) = future::join(prefetched(&base), PartCache::open()).await;
+    let cache = cache.map(Rc::new);
+    let Prefetched { manifest: bytes, mut docs, ranges } = match prefetched {
         Some(parts) => parts,
-        None => (fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?.bytes, Vec::new()),
+        None => Prefetched {
+            manifest: fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?.bytes,
+            docs: Vec::new(),
+            ranges: Ranges::Unknown,
+        },
     };
     let manifest = parse_manifest(&bytes).map_err(|e| format!("{manifest_url}: {e}"))?;
     docs.resize(manifest.segments.len(), None);
-    let cache = PartCache::open().await.map(Rc::new);
     let tables = manifest.segments.iter().zip(docs).map(|(segment, prefetched)| {
         let name = segment.parts.docs.clone();
         let url = format!("{base}{name}");
@@ -213,7 +219,7 @@ async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
         base,
         searcher: RefCell::new(searcher),
         fetching: RefCell::default(),
-        ranges: Rc::new(Cell::new(Ranges::Unknown)),
+        ranges: Rc::new(Cell::new(ranges)),
         files: Rc::default(),
         probes: RefCell::default(),
         gone: Cell::new(false),
@@ -234,7 +240,7 @@ async fn fetch_verified(url: &str, name: &str, range: Option<Range<u64>>) -> Res
 
 /// The manifest and document tables `qidiruv.js` fetched for `base`, if it
 /// did and they arrived; otherwise the widget fetches them itself.
-async fn prefetched(base: &str) -> Option<(Vec<u8>, Vec<Option<Vec<u8>>>)> {
+async fn prefetched(base: &str) -> Option<Prefetched> {
     let registry: js_sys::Map =
         Reflect::get(&js_sys::global(), &Symbol::for_("qidiruv.prefetched")).ok()?.dyn_into().ok()?;
     let promise: Promise = registry.get(&JsValue::from_str(base)).dyn_into().ok()?;
@@ -246,7 +252,21 @@ async fn prefetched(base: &str) -> Option<(Vec<u8>, Vec<Option<Vec<u8>>>)> {
     let manifest = bytes(Reflect::get(&parts, &JsValue::from_str("manifest")).ok()?)?;
     let docs = Reflect::get(&parts, &JsValue::from_str("docs")).ok()?;
     let docs = docs.dyn_into::<js_sys::Array>().map(|docs| docs.iter().map(bytes).collect()).unwrap_or_default();
-    Some((manifest, docs))
+    let ranges = match Reflect::get(&parts, &JsValue::from_str("ranges")).ok()?.as_bool() {
+        Some(true) => Ranges::Honoured,
+        Some(false) => Ranges::Ignored,
+        None => Ranges::Unknown,
+    };
+    Some(Prefetched { manifest, docs, ranges })
+}
+
+/// What the loader fetched for an index: the manifest, the segments'
+/// document tables (those that arrived), and whether the host answered
+/// their ranges.
+struct Prefetched {
+    manifest: Vec<u8>,
+    docs: Vec<Option<Vec<u8>>>,
+    ranges: Ranges,
 }
 
 fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {

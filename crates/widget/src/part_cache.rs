@@ -5,8 +5,10 @@
 //! each other in Chromium's cache, so ranges are fetched with `no-store`,
 //! and the widget keeps what it verified itself. Only verified bytes are put.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::ops::Range;
+use std::rc::Rc;
 
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -15,9 +17,14 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 /// The cache's name; the loader's prefetch reads it too (`qidiruv.js`).
 const CACHE_NAME: &str = "qidiruv-parts-v1";
 
-/// An open `Cache` of the Cache Storage API.
+/// An open `Cache` of the Cache Storage API, and the keys it held when
+/// opened: a lookup of a part it never held costs nothing, so a first
+/// visit waits on no cache round trips.
 #[derive(Clone)]
-pub struct PartCache(JsValue);
+pub struct PartCache {
+    cache: JsValue,
+    held: Rc<RefCell<HashSet<String>>>,
+}
 
 /// The key of a part, or of a range of it.
 pub fn key(url: &str, range: &Option<Range<u64>>) -> String {
@@ -31,13 +38,22 @@ impl PartCache {
     /// The cache, where the page has one (a secure context) and may use it.
     pub async fn open() -> Option<PartCache> {
         let caches = Reflect::get(&js_sys::global(), &"caches".into()).ok().filter(|c| c.is_object())?;
-        let promise = call(&caches, "open", &[CACHE_NAME.into()])?;
-        JsFuture::from(promise).await.ok().map(PartCache)
+        let cache = JsFuture::from(call(&caches, "open", &[CACHE_NAME.into()])?).await.ok()?;
+        let keys = JsFuture::from(call(&cache, "keys", &[])?).await.ok()?;
+        let held = Array::from(&keys)
+            .iter()
+            .filter_map(|request| Reflect::get(&request, &"url".into()).ok()?.as_string())
+            .collect();
+        Some(PartCache { cache, held: Rc::new(RefCell::new(held)) })
     }
 
     /// The bytes kept under `key`, if any.
     pub async fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let response = JsFuture::from(call(&self.0, "match", &[key.into()])?).await.ok().filter(|r| r.is_object())?;
+        if !self.held.borrow().contains(key) {
+            return None;
+        }
+        let response =
+            JsFuture::from(call(&self.cache, "match", &[key.into()])?).await.ok().filter(|r| r.is_object())?;
         let buffer = JsFuture::from(call(&response, "arrayBuffer", &[])?).await.ok()?;
         Some(Uint8Array::new(&buffer).to_vec())
     }
@@ -51,7 +67,8 @@ impl PartCache {
         else {
             return;
         };
-        if let Some(promise) = call(&self.0, "put", &[key.into(), response]) {
+        if let Some(promise) = call(&self.cache, "put", &[key.into(), response]) {
+            self.held.borrow_mut().insert(key.to_string());
             spawn_local(async move {
                 let _ = JsFuture::from(promise).await;
             });
@@ -63,14 +80,15 @@ impl PartCache {
     pub fn keep_only(&self, base: &str, names: HashSet<String>) {
         let (cache, base) = (self.clone(), base.to_string());
         spawn_local(async move {
-            let Some(keys) = call(&cache.0, "keys", &[]) else { return };
+            let Some(keys) = call(&cache.cache, "keys", &[]) else { return };
             let Ok(keys) = JsFuture::from(keys).await else { return };
             for request in Array::from(&keys).iter() {
                 let url = Reflect::get(&request, &"url".into()).ok().and_then(|u| u.as_string()).unwrap_or_default();
                 let Some(rest) = url.strip_prefix(&base) else { continue };
                 let name = rest.split('?').next().unwrap_or_default();
                 if !names.contains(name) {
-                    if let Some(promise) = call(&cache.0, "delete", &[request]) {
+                    cache.held.borrow_mut().remove(&url);
+                    if let Some(promise) = call(&cache.cache, "delete", &[request]) {
                         let _ = JsFuture::from(promise).await;
                     }
                 }
