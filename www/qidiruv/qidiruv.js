@@ -63,14 +63,17 @@ function prefetchIndex(index) {
   const url = index.endsWith('/') ? index : `${index}/`; // as the widget names it
   if (!prefetched.has(url)) {
     // A host that never answers must not hold the widget, which waits for these.
-    // Document tables are asked for as a range of the whole file: a 206 tells
-    // the widget the host honours ranges before its first query needs one.
-    let ranges;
     const bytes = (name, init) =>
-      fetch(new URL(name, url), { ...init, signal: AbortSignal.timeout(10_000) }).then((r) => {
-        if (init?.headers) ranges ??= r.status === 206;
-        return r.ok ? r.arrayBuffer() : Promise.reject(new Error(r.status));
-      });
+      fetch(new URL(name, url), { ...init, signal: AbortSignal.timeout(10_000) }).then((r) =>
+        r.ok ? r.arrayBuffer() : Promise.reject(new Error(r.status)),
+      );
+    // One byte of a document table, beside the tables themselves: a 206 tells
+    // the widget the host honours ranges before its first query needs one.
+    const honoursRanges = (name) =>
+      fetch(new URL(name, url), { headers: { Range: 'bytes=0-0' }, signal: AbortSignal.timeout(10_000) }).then(
+        (r) => (r.body?.cancel(), r.status === 206),
+        () => undefined,
+      );
     // Parts the widget verified on an earlier visit (its Cache Storage, crates/widget/src/part_cache.rs).
     const kept = (name) =>
       Promise.resolve(globalThis.caches?.open('qidiruv-parts-v1'))
@@ -80,10 +83,10 @@ function prefetchIndex(index) {
     const parts = bytes('qidiruv.json', { cache: 'no-cache' }).then(async (manifest) => {
       const segments = JSON.parse(new TextDecoder().decode(manifest))?.segments;
       const names = Array.isArray(segments) ? segments.map((segment) => segment?.parts?.docs) : [];
-      const whole = { headers: { Range: 'bytes=0-1099511627775' } };
       const table = async (name) =>
-        typeof name === 'string' ? ((await kept(name)) ?? bytes(name, whole).catch(() => null)) : null;
-      const docs = await Promise.all(names.map(table));
+        typeof name === 'string' ? ((await kept(name)) ?? bytes(name).catch(() => null)) : null;
+      const probe = typeof names[0] === 'string' ? honoursRanges(names[0]) : undefined;
+      const [docs, ranges] = await Promise.all([Promise.all(names.map(table)), probe]);
       return { manifest, docs, ranges };
     });
     parts.catch(() => prefetched.delete(url));

@@ -1,34 +1,15 @@
 //! The reproductions of issue 19's items 8–10 on the shared corpus, as a
 //! visitor met them: each query with the page it was typed on.
 
-use std::path::Path;
+mod common;
+
+use common::{build, dev_corpus};
 
 use qidiruv_engine::search::Step;
-use qidiruv_engine::{Date, Document, IndexBuilder, Lang, Presented, Query, SearchOptions, Searcher};
+use qidiruv_engine::{Presented, Query, SearchOptions, Searcher};
 
 fn corpus() -> Option<Searcher> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dev.jsonl");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped the corpus reproductions: ../shared/corpus/dev.jsonl is not beside the project");
-        return None;
-    };
-    let mut builder = IndexBuilder::new().unwrap();
-    for line in text.lines().filter(|line| !line.trim().is_empty()) {
-        let v: serde_json::Value = serde_json::from_str(line).expect("dev.jsonl is valid");
-        let field = |name: &str| v[name].as_str().unwrap_or_default().to_string();
-        builder
-            .add(Document {
-                id: field("id"),
-                url: field("url"),
-                lang: Lang::parse(&field("lang")).expect("a known language"),
-                title: field("title"),
-                date: v["date"].as_str().map(|d| Date::parse(d).expect("a valid date")),
-                body: field("body"),
-                group: None,
-            })
-            .unwrap();
-    }
-    Some(builder.finish().unwrap().searcher().unwrap())
+    Some(build(dev_corpus("the corpus reproductions")?).searcher().unwrap())
 }
 
 fn shown(searcher: &Searcher, query: &str, page: &str) -> Presented {

@@ -1,22 +1,12 @@
 //! "Showing results for …": a typo's correction is spelt in the script the
 //! visitor typed, in the word's plain form, whatever page and limit ask.
 
-use qidiruv_engine::index::BuiltIndex;
+mod common;
+
+use common::{build, doc};
+
 use qidiruv_engine::search::Step;
-use qidiruv_engine::{Document, IndexBuilder, Lang, Query, SearchOptions, Searcher};
-
-fn build(docs: Vec<Document>) -> BuiltIndex {
-    let mut builder = IndexBuilder::new().unwrap();
-    for doc in docs {
-        builder.add(doc).unwrap();
-    }
-    builder.finish().unwrap()
-}
-
-fn doc(id: &str, lang: Lang, title: &str, body: &str) -> Document {
-    let url = format!("/{}/{id}/", lang.tag());
-    Document { id: id.into(), url, lang, title: title.into(), date: None, body: body.into(), group: None }
-}
+use qidiruv_engine::{Lang, Query, SearchOptions, Searcher};
 
 /// The name in every language, the Russian articles mostly inflecting it.
 fn names() -> Searcher {

@@ -2,26 +2,15 @@
 //! query's script or words say otherwise. Checked on a small made-up index,
 //! and on the shared corpus for words drawn from its own articles.
 
+mod common;
+
+use common::{build, dev_corpus, doc};
+
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 
 use qidiruv_engine::analysis::{script_of, tokenize, Script};
-use qidiruv_engine::index::BuiltIndex;
 use qidiruv_engine::search::Step;
-use qidiruv_engine::{Date, Document, IndexBuilder, Lang, Query, SearchOptions, Searcher};
-
-fn build(docs: Vec<Document>) -> BuiltIndex {
-    let mut builder = IndexBuilder::new().unwrap();
-    for doc in docs {
-        builder.add(doc).unwrap();
-    }
-    builder.finish().unwrap()
-}
-
-fn doc(id: &str, lang: Lang, title: &str, body: &str) -> Document {
-    let url = format!("/{}/{id}/", lang.tag());
-    Document { id: id.into(), url, lang, title: title.into(), date: None, body: body.into(), group: None }
-}
+use qidiruv_engine::{Document, Lang, Query, SearchOptions, Searcher};
 
 /// The languages of the first `limit` results for `query` on a page in `page`.
 fn langs(searcher: &Searcher, query: &str, page: Option<&str>, limit: usize) -> Vec<String> {
@@ -90,29 +79,7 @@ fn a_typo_guess_in_the_page_language_does_not_jump_ahead() {
 // --- the shared corpus ---------------------------------------------------------------
 
 fn corpus() -> Option<Vec<Document>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dev.jsonl");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped the corpus language-preference tests: ../shared/corpus/dev.jsonl is not beside the project");
-        return None;
-    };
-    let docs = text
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| {
-            let v: serde_json::Value = serde_json::from_str(line).expect("dev.jsonl is valid");
-            let field = |name: &str| v[name].as_str().unwrap_or_default().to_string();
-            Document {
-                id: field("id"),
-                url: field("url"),
-                lang: Lang::parse(&field("lang")).expect("a known language"),
-                title: field("title"),
-                date: v["date"].as_str().map(|d| Date::parse(d).expect("a valid date")),
-                body: field("body"),
-                group: None,
-            }
-        })
-        .collect();
-    Some(docs)
+    dev_corpus("the corpus language-preference tests")
 }
 
 /// Each language's articles, and how many of them hold each word key.

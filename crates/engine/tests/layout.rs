@@ -2,23 +2,13 @@
 //! keys (ЙЦУКЕН's б ж х э ю ё ъ are `, ; [ ' . ` ]` on QWERTY), and the
 //! ordinary punctuation and Uzbek apostrophes that must stay as they were.
 
+mod common;
+
+use common::{build, doc};
+
 use proptest::prelude::*;
-use qidiruv_engine::index::BuiltIndex;
 use qidiruv_engine::search::{Correction, Step};
-use qidiruv_engine::{Document, IndexBuilder, Lang, Query, SearchOptions, SearchResults, Searcher};
-
-fn build(docs: Vec<Document>) -> BuiltIndex {
-    let mut builder = IndexBuilder::new().unwrap();
-    for doc in docs {
-        builder.add(doc).unwrap();
-    }
-    builder.finish().unwrap()
-}
-
-fn doc(id: &str, lang: Lang, title: &str, body: &str) -> Document {
-    let url = format!("/{}/{id}/", lang.tag());
-    Document { id: id.into(), url, lang, title: title.into(), date: None, body: body.into(), group: None }
-}
+use qidiruv_engine::{Lang, Query, SearchOptions, SearchResults, Searcher};
 
 fn sample() -> Searcher {
     build(vec![
