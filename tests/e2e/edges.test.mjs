@@ -57,6 +57,7 @@ const env = setUp(() => {
     intercept(urlPath, req, res) {
       if (urlPath.startsWith('/stalled/') && host.stalling) return true; // accepted, never answered
       if (!urlPath.startsWith('/damaged/') || urlPath.endsWith('qidiruv.json')) return false;
+      if (req.headers.range === 'bytes=0-0') return false; // the loader's range probe, served as it is
       const count = (seen.get(urlPath) ?? 0) + 1;
       seen.set(urlPath, count);
       const whole = readFileSync(path.join(damaged, path.basename(urlPath)));
