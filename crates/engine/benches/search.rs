@@ -3,10 +3,11 @@
 //! `cargo bench -p qidiruv-engine --bench search`. Needs ../shared/corpus/dev.jsonl;
 //! without it the bench says so and measures nothing.
 
-use std::path::Path;
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use qidiruv_engine::{Date, Document, IndexBuilder, Lang, Query, SearchOptions};
+use qidiruv_engine::{IndexBuilder, Query, SearchOptions};
 
 /// What a visitor types, and what a hostile or careless one pastes.
 fn queries() -> Vec<(&'static str, String)> {
@@ -26,33 +27,8 @@ fn queries() -> Vec<(&'static str, String)> {
     ]
 }
 
-fn corpus() -> Option<Vec<Document>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dev.jsonl");
-    let text = std::fs::read_to_string(&path).ok()?;
-    let docs = text
-        .lines()
-        .map(|line| {
-            let v: serde_json::Value = serde_json::from_str(line).expect("dev.jsonl is valid");
-            let field = |name: &str| v[name].as_str().unwrap_or_default().to_string();
-            Document {
-                id: field("id"),
-                url: field("url"),
-                lang: Lang::parse(&field("lang")).expect("known language"),
-                title: field("title"),
-                date: v["date"].as_str().map(|d| Date::parse(d).expect("valid date")),
-                body: field("body"),
-                group: None,
-            }
-        })
-        .collect();
-    Some(docs)
-}
-
 fn bench(c: &mut Criterion) {
-    let Some(docs) = corpus() else {
-        eprintln!("skipped the search bench: ../shared/corpus/dev.jsonl is not beside the project");
-        return;
-    };
+    let Some(docs) = common::dev_corpus("the search bench") else { return };
     let mut builder = IndexBuilder::new().expect("a scratch directory");
     for doc in docs {
         builder.add(doc).expect("the scratch directory is writable");

@@ -14,7 +14,7 @@ use qidiruv_engine::{PartRequest, Presented, Query, SearchOptions, Searcher, Ste
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::fetch::{fetch_bytes, FetchError, Fetched, Freshness};
+use crate::fetch::{fetch_bytes, FetchError, Freshness};
 use crate::part_cache::{self, PartCache};
 
 /// Work one task may do before it lets the browser handle input and paint:
@@ -351,7 +351,11 @@ impl LoadedIndex {
                     Err(_) => {
                         let again = fetch_bytes(&self.url(request), Freshness::Reload, request.range.clone()).await;
                         again.and_then(|again| {
-                            let bytes = self.cut(request, again)?;
+                            let bytes = match (&request.range, again.whole) {
+                                // The host ignored the range and sent the whole file.
+                                (Some(range), true) => slice(&again.bytes, range),
+                                _ => again.bytes,
+                            };
                             self.add(request, &bytes)?;
                             self.keep(request, &bytes);
                             Ok(())
@@ -372,15 +376,6 @@ impl LoadedIndex {
             result = result.and(added.map_err(String::from));
         }
         result
-    }
-
-    /// The bytes `request` asked for, from what a fetch of it brought (the
-    /// whole file, from a host that ignores ranges).
-    fn cut(&self, request: &PartRequest, fetched: Fetched) -> Result<Vec<u8>, FetchError> {
-        match (&request.range, fetched.whole) {
-            (Some(range), true) => Ok(slice(&fetched.bytes, range)),
-            _ => Ok(fetched.bytes),
-        }
     }
 
     fn add(&self, request: &PartRequest, bytes: &[u8]) -> Result<(), String> {

@@ -76,21 +76,24 @@ impl PartCache {
     }
 
     /// Drops what the cache holds under `base` for parts not in `names`
-    /// (parts the index no longer names), in the background.
+    /// (parts the index no longer names), in the background, from the keys
+    /// it listed when it opened.
     pub fn keep_only(&self, base: &str, names: HashSet<String>) {
-        let (cache, base) = (self.clone(), base.to_string());
+        let stale: Vec<String> = self
+            .held
+            .borrow()
+            .iter()
+            .filter(|url| {
+                url.strip_prefix(base).is_some_and(|rest| !names.contains(rest.split('?').next().unwrap_or(rest)))
+            })
+            .cloned()
+            .collect();
+        let cache = self.clone();
         spawn_local(async move {
-            let Some(keys) = call(&cache.cache, "keys", &[]) else { return };
-            let Ok(keys) = JsFuture::from(keys).await else { return };
-            for request in Array::from(&keys).iter() {
-                let url = Reflect::get(&request, &"url".into()).ok().and_then(|u| u.as_string()).unwrap_or_default();
-                let Some(rest) = url.strip_prefix(&base) else { continue };
-                let name = rest.split('?').next().unwrap_or_default();
-                if !names.contains(name) {
-                    cache.held.borrow_mut().remove(&url);
-                    if let Some(promise) = call(&cache.cache, "delete", &[request]) {
-                        let _ = JsFuture::from(promise).await;
-                    }
+            for url in stale {
+                cache.held.borrow_mut().remove(&url);
+                if let Some(promise) = call(&cache.cache, "delete", &[url.into()]) {
+                    let _ = JsFuture::from(promise).await;
                 }
             }
         });

@@ -173,7 +173,7 @@ impl BuiltIndex {
     /// A searcher over this index with every part loaded (tests, benches,
     /// and tools that hold a whole index in memory anyway).
     pub fn searcher(&self) -> Result<crate::Searcher, IndexError> {
-        let bytes_of = |name: &str| self.parts.iter().find(|(n, _)| n == name).map_or(&[][..], |(_, b)| &b[..]);
+        let bytes_of = |name: &str| self.part(name);
         let segments = &self.manifest.segments;
         let tables: Vec<&[u8]> = segments.iter().map(|s| bytes_of(&s.parts.docs)).collect();
         let mut searcher = crate::Searcher::open(self.manifest.clone(), &tables)?;
@@ -191,10 +191,15 @@ impl BuiltIndex {
 }
 
 impl BuiltIndex {
+    /// The bytes of the part named `name` (none when it is not a part).
+    pub fn part(&self, name: &str) -> &[u8] {
+        self.parts.iter().find(|(n, _)| n == name).map_or(&[][..], |(_, bytes)| bytes)
+    }
+
     /// Every stored document with the size of its slot, slot by slot, each
     /// checked as the reader checks it.
     pub fn stored_docs(&self) -> Result<Vec<(StoredDoc, usize)>, IndexError> {
-        let bytes_of = |name: &str| self.parts.iter().find(|(n, _)| n == name).map_or(&[][..], |(_, b)| &b[..]);
+        let bytes_of = |name: &str| self.part(name);
         let mut stored = Vec::new();
         for segment in &self.manifest.segments {
             let table: DocTable = super::part::decode(&segment.parts.docs, bytes_of(&segment.parts.docs))?;

@@ -192,10 +192,12 @@ impl Searcher {
         }
         let table = joined_table(&segments);
         let mut deleted = Vec::new();
-        for (segment, reader) in manifest.segments.iter().zip(&segments) {
-            for &local in &segment.deleted {
-                deleted.resize(table.docs.len(), false);
-                deleted[(reader.base + local) as usize] = true;
+        if manifest.segments.iter().any(|s| !s.deleted.is_empty()) {
+            deleted.resize(table.docs.len(), false);
+            for (segment, reader) in manifest.segments.iter().zip(&segments) {
+                for &local in &segment.deleted {
+                    deleted[(reader.base + local) as usize] = true;
+                }
             }
         }
         let mut lang_docs = vec![0u32; table.langs.len()];
