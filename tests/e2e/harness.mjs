@@ -84,6 +84,18 @@ export function cliBuild(jsonl, outDir) {
   }
 }
 
+/**
+ * Runs the browser tests' index forger, `crates/indexer/examples/forge.rs`
+ * (cargo builds it on first use), with `args`; returns what it printed.
+ */
+export function forge(...args) {
+  return execFileSync('cargo', ['run', '--quiet', '-p', 'qidiruv', '--example', 'forge', '--', ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
 /** A fresh temporary directory; remove it with rmTemp. */
 export function makeTemp(prefix = 'qidiruv-e2e-') {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
