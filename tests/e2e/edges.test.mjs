@@ -1,14 +1,15 @@
 // The widget against a host or cache that misbehaves: a part damaged once
-// and cached as immutable, a host that accepts and never answers, and a
-// store file from another build served under this build's name.
+// and cached as immutable, a host that accepts and never answers, a store
+// file from another build served under this build's name, and a dictionary
+// shard forged past every check the reader makes.
 
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import {
-  DIST, UI, activate, cliBuild, demoArticles, makeTemp, openPage, readWidget, rmTemp, setUp, testPage, waitForAnswer,
-  waitUntil,
+  DIST, UI, activate, cliBuild, demoArticles, forge, makeTemp, openPage, readWidget, rmTemp, screenshotPath, setUp,
+  testPage, waitForAnswer, waitUntil,
 } from './harness.mjs';
 
 const temp = makeTemp();
@@ -17,6 +18,7 @@ const pages = path.join(temp, 'pages');
 const damaged = path.join(temp, 'damaged');
 const stalled = path.join(temp, 'stalled');
 const foreign = path.join(temp, 'foreign');
+const forged = path.join(temp, 'forged');
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const flip = (bytes) => {
@@ -27,12 +29,22 @@ const flip = (bytes) => {
 /** Requests seen per path under /damaged/, and whether the host still stalls. */
 const seen = new Map();
 const host = { stalling: true };
+/** Whether /forged/ serves the forged manifest (else the genuine one), and what the forger wrote. */
+const forgery = { served: true, report: null };
+// A Russian page's word whose key lies in the forged shard, and one whose shards are all genuine.
+const FORGED_WORD = 'виза';
+const GENUINE_WORD = 'граница';
+// What the loader says when the widget stopped (www/qidiruv/qidiruv.js), on a Russian page.
+const STOPPED_RU = 'Поиск недоступен: не удалось его загрузить.';
 
 const env = setUp(() => {
   mkdirSync(pages);
   for (const name of ['damaged', 'stalled', 'foreign']) {
     writeFileSync(path.join(pages, `${name}.html`), testPage({ index: `/${name}/` }));
   }
+  writeFileSync(path.join(pages, 'forged.html'), testPage({ index: '/forged/', lang: 'ru' }));
+  cpSync(path.join(DIST, 'search'), forged, { recursive: true });
+  forgery.report = JSON.parse(forge('shard', forged, FORGED_WORD));
   cpSync(path.join(DIST, 'search'), damaged, { recursive: true });
   cpSync(path.join(DIST, 'search'), stalled, { recursive: true });
   // The same articles under other titles: another build, with store files of the same names' shapes.
@@ -53,8 +65,13 @@ const env = setUp(() => {
   assert.ok(swapped > 0, 'some store file has a twin in the other build');
 
   return {
-    mounts: { '/pages/': pages, '/damaged/': damaged, '/stalled/': stalled, '/foreign/': foreign },
+    mounts: { '/pages/': pages, '/damaged/': damaged, '/stalled/': stalled, '/foreign/': foreign, '/forged/': forged },
     intercept(urlPath, req, res) {
+      if (urlPath === '/forged/qidiruv.json' && !forgery.served) {
+        const genuine = readFileSync(path.join(DIST, 'search', 'qidiruv.json'));
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(genuine);
+        return true;
+      }
       if (urlPath.startsWith('/stalled/') && host.stalling) return true; // accepted, never answered
       if (!urlPath.startsWith('/damaged/') || urlPath.endsWith('qidiruv.json')) return false;
       if (req.headers.range === 'bytes=0-0') return false; // the loader's range probe, served as it is
@@ -114,4 +131,41 @@ test('a store file from another build is an error, never another article', async
   );
   assert.deepEqual(shown.options.filter((o) => o.title.startsWith('Other build')), [], 'another build\'s titles');
   assert.equal(shown.retryButton, UI.en.retry, `the widget says it failed: ${shown.status}`);
+});
+
+// docs/format.md, "Trust boundary": a shard forged with its fst checksum and
+// its part hash recomputed gets past every check, and fst panics on it: in
+// the browser a trap. The widget must say it stopped, drop what it showed,
+// and start a fresh instance on Try again.
+test('a dictionary shard forged past every check stops the widget, which shows no old results and retries afresh', async (t) => {
+  forgery.served = true;
+  t.after(() => { forgery.served = true; });
+  const page = await openPage(env, t, '/pages/forged.html');
+  const box = await activate(page);
+  await box.fill(GENUINE_WORD);
+  await waitForAnswer(page, GENUINE_WORD, 'ru');
+
+  await box.fill(FORGED_WORD);
+  const stopped = await waitUntil(
+    () => readWidget(page),
+    (w) => w.retryButton === UI.ru.retry && w.panelVisible,
+    'the widget says it stopped, with a retry button',
+  );
+  const { part } = forgery.report;
+  assert.ok(env.server.requests.includes(`/forged/${part}`), `the forged shard ${part} was read`);
+  assert.equal(stopped.status, `${STOPPED_RU} ${UI.ru.retry}`, 'in the page\'s language');
+  assert.deepEqual(stopped.options, [], `no results left from “${GENUINE_WORD}”`);
+  assert.equal(stopped.value, FORGED_WORD, 'the box keeps the query');
+  await page.screenshot({ path: screenshotPath('forged-shard-stopped.png') });
+  const lines = page.log.console.filter((m) => m.text.startsWith('qidiruv:'));
+  assert.equal(lines.length, 1, JSON.stringify(lines));
+  assert.match(lines[0].text, /^qidiruv: the search widget stopped: unreachable/, 'fst panicked: a trap');
+  assert.deepEqual(page.log.pageErrors, [], 'no uncaught error');
+
+  forgery.served = false;
+  await page.locator('qidiruv-search button.retry').click();
+  await waitForAnswer(page, FORGED_WORD, 'ru');
+  // After a trap the loader imports the module anew, under a query of its own.
+  const fresh = page.log.requests.filter((url) => /\/qidiruv\/qidiruv_widget\.js\?\d+$/.test(url));
+  assert.equal(fresh.length, 1, 'Try again started a fresh instance of the module');
 });
