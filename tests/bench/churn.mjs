@@ -192,6 +192,9 @@ async function visit(profile, server, engine, queries) {
       await page.waitForLoadState('networkidle');
       await page.waitForTimeout(500);
     }
+    // The visitor reads the results before leaving: the widget keeps what it
+    // fetched once the page has been quiet for a second (part_cache.rs).
+    await page.waitForTimeout(2_000);
     const sent = server.log.slice(from);
     say(`    ${sent.length} requests: ${sent.map((e) => `${e.path.split('/').pop()} ${e.bytes}`).join(', ')}`);
     return sent.reduce((sum, e) => sum + e.bytes, 0);

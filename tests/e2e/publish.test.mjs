@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { ARTICLES, CLI, activate, makeTemp, openPage, rmTemp, setUp, testPage, waitForAnswer } from './harness.mjs';
+import { ARTICLES, CLI, activate, makeTemp, openPage, rmTemp, setUp, testPage, waitForAnswer, waitUntil } from './harness.mjs';
 
 const temp = makeTemp();
 after(() => rmTemp(temp));
@@ -62,4 +62,53 @@ test('a page open across publishes keeps searching, and finds what was published
   // (Chromium itself logs the 404 of the pruned part.)
   const failures = page.log.console.filter((m) => m.text.startsWith('qidiruv:'));
   assert.deepEqual(failures, [], 'no failure reached the visitor or the console');
+});
+
+/** How many parts the widget keeps in the page's Cache Storage (part_cache.rs). */
+const keptParts = (page) =>
+  page.evaluate(async () => (await (await caches.open('qidiruv-parts-v1')).keys()).length);
+
+test('a returning visitor fetches only the manifest, and after a publish only what it added', async (t) => {
+  const first = await openPage(env, t, '/pages/live.html');
+  await (await activate(first)).fill('border');
+  await waitForAnswer(first, 'border', 'en', { index: live });
+  // The widget writes what it keeps once the page has been quiet for a
+  // moment, one part after another: until the count holds still.
+  let seen = -1;
+  await waitUntil(
+    async () => {
+      const [before, now] = [seen, await keptParts(first)];
+      seen = now;
+      await first.waitForTimeout(400);
+      return { before, now };
+    },
+    ({ before, now }) => now > 0 && now === before,
+    'the widget kept the parts it fetched',
+  );
+  await first.close();
+
+  /** The index files a new page of the same visitor fetches while it finds `query`. */
+  const revisit = async (query) => {
+    const page = await first.context().newPage();
+    const from = env.server.requests.length;
+    await page.goto(env.server.url('/pages/live.html'));
+    await (await activate(page)).fill(query);
+    await waitForAnswer(page, query, 'en', { index: live });
+    await page.waitForTimeout(300);
+    const fetched = env.server.requests.slice(from).filter((p) => p.startsWith('/live/'));
+    return { page, fetched: fetched.map((p) => p.slice('/live/'.length)) };
+  };
+  const again = await revisit('border');
+  assert.deepEqual(again.fetched, ['qidiruv.json'], 'the same query again: the manifest only');
+  await again.page.close();
+
+  const before = new Set(JSON.parse(readFileSync(path.join(live, 'qidiruv.json'), 'utf8')).segments.map((s) => s.seq));
+  publish([...demo.slice(0, -3), added(4)]);
+  const after = await revisit('border');
+  const fresh = after.fetched.filter((name) => name !== 'qidiruv.json');
+  assert.ok(fresh.length > 0, 'the published segment is fetched');
+  for (const name of fresh) {
+    const seq = Number(/^s(\d+)-/.exec(name)?.[1]);
+    assert.ok(!before.has(seq), `${name}: only the published segment's parts, none of what the visitor kept`);
+  }
 });

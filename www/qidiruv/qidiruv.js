@@ -83,9 +83,11 @@ function prefetchIndex(index) {
     const parts = bytes('qidiruv.json', { cache: 'no-cache' }).then(async (manifest) => {
       const segments = JSON.parse(new TextDecoder().decode(manifest))?.segments;
       const names = Array.isArray(segments) ? segments.map((segment) => segment?.parts?.docs) : [];
-      const table = async (name) =>
-        typeof name === 'string' ? ((await kept(name)) ?? bytes(name).catch(() => null)) : null;
-      const probe = typeof names[0] === 'string' ? honoursRanges(names[0]) : undefined;
+      const held = await Promise.all(names.map((name) => (typeof name === 'string' ? kept(name) : undefined)));
+      const table = (name, i) => held[i] ?? (typeof name === 'string' ? bytes(name).catch(() => null) : null);
+      // A visitor whose first table was kept has been here before: no probe,
+      // the widget learns the host's ranges from its first range read.
+      const probe = typeof names[0] === 'string' && !held[0] ? honoursRanges(names[0]) : undefined;
       const [docs, ranges] = await Promise.all([Promise.all(names.map(table)), probe]);
       return { manifest, docs, ranges };
     });

@@ -193,18 +193,19 @@ async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
         let url = format!("{base}{name}");
         let cache = cache.clone();
         async move {
-            if let Some(bytes) = prefetched.filter(|bytes| verify_part(&name, bytes).is_ok()) {
-                return Ok(bytes);
+            let key = part_cache::key(&url, &None);
+            let verified = |bytes: &Vec<u8>| verify_part(&name, bytes).is_ok();
+            let mut bytes = prefetched.filter(verified);
+            if let (None, Some(cache)) = (&bytes, &cache) {
+                bytes = cache.get(&key).await.filter(verified);
             }
-            if let Some(cache) = &cache {
-                let cached = cache.get(&part_cache::key(&url, &None)).await;
-                if let Some(bytes) = cached.filter(|bytes| verify_part(&name, bytes).is_ok()) {
-                    return Ok(bytes);
-                }
-            }
-            let bytes = fetch_verified(&url, &name, None).await?;
-            if let Some(cache) = cache.filter(|_| verify_part(&name, &bytes).is_ok()) {
-                cache.put(&part_cache::key(&url, &None), &bytes);
+            let bytes = match bytes {
+                Some(bytes) => bytes,
+                None => fetch_verified(&url, &name, None).await?,
+            };
+            // Kept for the next visit, whichever way it came, once verified.
+            if let Some(cache) = cache.filter(|cache| !cache.holds(&key) && verified(&bytes)) {
+                cache.put(&key, &bytes);
             }
             Ok(bytes)
         }
