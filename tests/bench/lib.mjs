@@ -16,6 +16,17 @@ export const QUERIES = [
   { lang: 'uz-Cyrl', query: 'халқаро иқтисодий' },
 ];
 
+/**
+ * Queries past plain words, for the native bench: typos, a word typed on
+ * the wrong keyboard layout, quoted phrases and exclusions, in each script.
+ */
+export const HARDER_QUERIES = [
+  'Mirzyoyev', 'сотрудничста', 'hamkorlk', 'таштиф',
+  'ghtpbltyn', 'nfirtyn', 'Ьшкяшнщнум',
+  '"foreign investment"', '"министр сотрудничества"', '"Toshkent tashrif"', '"халқаро иқтисодий"',
+  'Toshkent -tashrif', 'саммит -Ташкенте', 'security -afghanistan', 'ташриф -халқаро',
+];
+
 /** Every prefix a visitor's typing sends, one per keystroke: "ab" → ["a", "ab"]. */
 export function keystrokePrefixes(query) {
   const chars = [...query];

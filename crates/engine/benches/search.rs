@@ -1,4 +1,8 @@
-//! Query latency over the shared corpus, typical and hostile queries alike.
+//! Query latency over the shared corpus, typical and hostile queries alike,
+//! on a warm searcher (every part loaded, the query run before: its words'
+//! expansions remembered) and on a cold one (just opened: it checks and
+//! decodes the parts the query needs, handed from memory, and expands every
+//! word afresh, as a new page's first query does once its parts arrive).
 //!
 //! `cargo bench -p qidiruv-engine --bench search`. Needs ../shared/corpus/dev.jsonl;
 //! without it the bench says so and measures nothing.
@@ -6,8 +10,9 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use qidiruv_engine::{IndexBuilder, Query, SearchOptions};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use qidiruv_engine::index::BuiltIndex;
+use qidiruv_engine::{IndexBuilder, PartRequest, Query, SearchOptions, Searcher};
 
 /// What a visitor types, and what a hostile or careless one pastes.
 fn queries() -> Vec<(&'static str, String)> {
@@ -18,6 +23,7 @@ fn queries() -> Vec<(&'static str, String)> {
         ("typo", "Mirzyoyev tashrfi ".into()),
         ("layout", "ghtpbltyn".into()),
         ("phrase", "\"state border\"".into()),
+        ("exclusion", "visit -Tashkent".into()),
         ("one-letter", "a".into()),
         ("paste-10k-chars", "Oʻzbekiston Respublikasi Prezidenti ".repeat(300)),
         ("1000-words", (0..1000).map(|i| format!("soʻz{i} ")).collect()),
@@ -37,7 +43,7 @@ fn bench(c: &mut Criterion) {
     let mut searcher = built.searcher().unwrap();
     let options = SearchOptions { limit: 8, ..Default::default() };
 
-    let mut group = c.benchmark_group("query (parse, rank, present 8 results)");
+    let mut group = c.benchmark_group("warm searcher: parse, rank, present 8 results");
     for (name, text) in queries() {
         group.bench_function(name, |b| {
             b.iter(|| {
@@ -47,6 +53,33 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    let mut group = c.benchmark_group("cold searcher: load the parts, parse, rank, present 8 results");
+    for (name, text) in queries() {
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || opened(&built),
+                |mut cold| cold.run(&Query::parse(&text), &options, |request| Ok(bytes(&built, request))).unwrap(),
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+/// A searcher over `built` that has loaded no part but the document tables.
+fn opened(built: &BuiltIndex) -> Searcher {
+    let tables: Vec<&[u8]> = built.manifest.segments.iter().map(|s| built.part(&s.parts.docs)).collect();
+    Searcher::open(built.manifest.clone(), &tables).unwrap()
+}
+
+/// What `request` asks of `built`'s parts.
+fn bytes(built: &BuiltIndex, request: &PartRequest) -> Vec<u8> {
+    let part = built.part(&request.name);
+    match &request.range {
+        Some(range) => part[range.start as usize..range.end as usize].to_vec(),
+        None => part.to_vec(),
+    }
 }
 
 criterion_group!(benches, bench);

@@ -32,7 +32,7 @@ impl<'a> IndexDir<'a> {
         let (dir, fetched) = (self.dir, &mut self.fetched);
         self.searcher
             .run(query, options, |request| {
-                let bytes = read(dir, request)?;
+                let bytes = read_part(dir, request)?;
                 fetched.push((request.clone(), bytes.len()));
                 Ok(bytes)
             })
@@ -56,7 +56,7 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, String> {
 }
 
 /// The bytes a request asks for: a whole file, or a range of it.
-fn read(dir: &Path, request: &PartRequest) -> Result<Vec<u8>, IndexError> {
+pub fn read_part(dir: &Path, request: &PartRequest) -> Result<Vec<u8>, IndexError> {
     let unreadable = |detail: String| IndexError::Unreadable { part: request.name.clone(), detail };
     let bytes = fs::read(dir.join(&request.name)).map_err(|e| unreadable(e.to_string()))?;
     match &request.range {
