@@ -1,11 +1,15 @@
 // The harness's I/O: timing a build under /usr/bin/time -v while sampling its
-// process tree, sizes of files raw/gzip/brotli, and a static server that
-// serves brotli and logs every request with its times and bytes.
+// process tree, sizes of files raw/gzip/brotli, a self-signed certificate, and
+// a static server (HTTP/2 or HTTP/1.1 over TLS) that serves brotli and logs
+// every request with its times and bytes.
 
-import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import http from 'node:http';
+import http2 from 'node:http2';
+import https from 'node:https';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -121,6 +125,26 @@ export async function sumSizes(files, cache) {
   return total;
 }
 
+// --- TLS ------------------------------------------------------------------------------
+
+/**
+ * A fresh self-signed certificate for 127.0.0.1 (`openssl req -x509`), written to `dir`:
+ * { key, cert } (PEM) and `spki`, the base64 SHA-256 of its public key, which Chromium's
+ * `--ignore-certificate-errors-spki-list` takes. Chromium then treats the certificate as valid,
+ * whereas `--ignore-certificate-errors` (or Playwright's `ignoreHTTPSErrors`) leaves the origin
+ * with a certificate error, and Chromium keeps nothing from such an origin in its HTTP cache.
+ */
+export function selfSignedCertificate(dir) {
+  mkdirSync(dir, { recursive: true });
+  const [keyFile, certFile] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', keyFile, '-out', certFile, '-days', '7', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const cert = readFileSync(certFile);
+  const spkiDer = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' });
+  return { key: readFileSync(keyFile), cert, spki: createHash('sha256').update(spkiDer).digest('base64') };
+}
+
 // --- the server ------------------------------------------------------------------------
 
 const MIME = {
@@ -132,19 +156,22 @@ const MIME = {
 };
 
 /**
- * Serves `root`, plus `mounts` (url prefix → directory), on 127.0.0.1.
+ * Serves `root`, plus `mounts` (url prefix → directory), on 127.0.0.1: over
+ * plain HTTP/1.1, or with `tls` ({ key, cert }) over TLS, as HTTP/2 (HTTP/1.1
+ * for a client without it) or, with `tls.http1`, HTTP/1.1 only.
  * Every response that is not already a gzip stream goes out brotli-encoded
  * (quality LEVEL; `cache` holds what sumSizes compressed already) when the
- * browser accepts br, which Chromium does on http://127.0.0.1. `log` gets
- * { path, start, end, bytes, encoding } per request: `start` when the request
- * arrived, `end` when the last byte was handed to the socket
- * (performance.now() of this process), `bytes` the body as sent.
+ * browser accepts br, which Chromium does on http://127.0.0.1 and on https.
+ * `log` gets { path, start, end, bytes, encoding, version } per request:
+ * `start` when the request arrived, `end` when the last byte was handed to
+ * the socket or stream (performance.now() of this process), `bytes` the body
+ * as sent, `version` the HTTP version it came in ("1.1", "2.0").
  */
-export async function startServer({ root, mounts = {}, cache = new Map() }) {
+export async function startServer({ root, mounts = {}, cache = new Map(), tls }) {
   const log = [];
   const prefixes = Object.entries(mounts).sort(([a], [b]) => b.length - a.length);
-  const server = http.createServer(async (req, res) => {
-    const entry = { path: '', start: performance.now(), end: undefined, bytes: 0, encoding: 'identity' };
+  const handle = async (req, res) => {
+    const entry = { path: '', start: performance.now(), end: undefined, bytes: 0, encoding: 'identity', version: req.httpVersion };
     log.push(entry);
     try {
       entry.path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
@@ -212,14 +239,25 @@ export async function startServer({ root, mounts = {}, cache = new Map() }) {
       });
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
     }
+  };
+  let server;
+  if (!tls) server = http.createServer(handle);
+  else if (tls.http1) server = https.createServer({ key: tls.key, cert: tls.cert }, handle);
+  else server = http2.createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: true }, handle);
+  // Every connection, to end them on close (an HTTP/2 server has no closeAllConnections).
+  const sockets = new Set();
+  server.on(tls ? 'secureConnection' : 'connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const scheme = tls ? 'https' : 'http';
   return {
-    url: (p) => `http://127.0.0.1:${server.address().port}${p}`,
+    url: (p) => `${scheme}://127.0.0.1:${server.address().port}${p}`,
     log,
     close: () =>
       new Promise((resolve) => {
-        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
         server.close(resolve);
       }),
   };

@@ -297,11 +297,12 @@ function notFound(res, extra) {
 
 // --- the browser ---------------------------------------------------------------------
 
-export function launchBrowser() {
+/** Headless Chromium; `args` are more command-line flags (the bench's certificate). */
+export function launchBrowser({ args = [] } = {}) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
   });
 }
 
