@@ -1,31 +1,29 @@
 // The in-browser measures: cold first query, warm keystroke latency and wasm
-// memory, for one engine at a time. An engine is an object describing its
-// test page and how to find its box and its results (see ENGINES in bench.mjs).
+// memory, for one engine at a time. An engine is an object describing its test
+// page, how to find its box and how it tells which query its shown results are
+// for (see ENGINES in bench.mjs).
 
-import { chainDepth, keystrokePrefixes } from './lib.mjs';
+import { chainDepth, firstShown, keystrokePrefixes } from './lib.mjs';
 
 // The browser tests' Chromium, with the same flags.
 export { launchBrowser } from '../e2e/harness.mjs';
 
-/**
- * Quiet time after the last DOM change of the widget before its results
- * count as settled: long enough that a search still running shows no quiet
- * gap that long (bench.mjs raises it on large indexes, see setSettleMs).
- */
-export let SETTLE_MS = 300;
-export function setSettleMs(ms) {
-  SETTLE_MS = ms;
-}
-/** How long one query may take before the run fails. */
+/** How long one query's results may take before the run fails. */
 const TIMEOUT_MS = 60_000;
+/** How long a typed keystroke may wait for its own results before it counts as never shown. */
+const KEYSTROKE_TIMEOUT_MS = 30_000;
 
 /**
  * Runs in the page before any of its scripts: keeps the time of every
  * `input` event and of the first frame painted after it, whatever that frame
- * shows: a long task the engine runs on the keystroke holds that frame back.
+ * shows (a long task the engine runs on the keystroke holds that frame back),
+ * and `record`, which the engine's watcher calls with the term whose results
+ * are now fully shown (and their markup), or null when none are. Each record
+ * gets its paint time: the `setTimeout(0)` after the next animation frame,
+ * once the frame with the change has been painted.
  */
 function instrument() {
-  const bench = { inputs: [], mutations: [], paints: [], frames: [] };
+  const bench = { inputs: [], frames: [], shown: [] };
   window.__bench = bench;
   // `input` is composed, so the widget's event in its shadow root reaches the document.
   document.addEventListener(
@@ -36,72 +34,56 @@ function instrument() {
     },
     true,
   );
+  bench.record = (term, list = '') => {
+    const last = bench.shown.at(-1);
+    if (last && last.term === term && last.list === list) return;
+    const entry = { term, list, t: performance.now(), paint: null };
+    bench.shown.push(entry);
+    requestAnimationFrame(() => setTimeout(() => {
+      entry.paint = performance.now();
+    }));
+  };
 }
 
-/**
- * Watches `root()` (the widget's DOM) for changes: each change batch records
- * its time and, after the next animation frame and a task (that is, once the
- * frame with the change has been painted), its paint time.
- */
-async function observe(page, engine) {
-  await page.evaluate((rootExpr) => {
-    const root = new Function(`return ${rootExpr}`)();
-    const bench = window.__bench;
-    // Screen-reader announcements (a live region updated once typing pauses)
-    // are not results being painted.
-    const spoken = (r) => (r.target.nodeType === 1 ? r.target : r.target.parentElement)?.closest('[aria-live]');
-    new MutationObserver((records) => {
-      if (records.every(spoken)) return;
-      const t = performance.now();
-      bench.mutations.push(t);
-      requestAnimationFrame(() => setTimeout(() => bench.paints.push({ mutation: t, paint: performance.now() })));
-    }).observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
-  }, engine.root);
-}
+/** Starts the engine's watcher (`engine.watch`, the source of a function of `record`). */
+const watch = (page, engine) => page.evaluate(`(${engine.watch})(window.__bench.record)`);
 
-/** Clears the recorded inputs and changes. */
+/** Clears the recorded inputs, frames and shown results. */
 const reset = (page) =>
   page.evaluate(() => {
     const b = window.__bench;
     b.inputs.length = 0;
-    b.mutations.length = 0;
-    b.paints.length = 0;
     b.frames.length = 0;
+    b.shown.length = 0;
   });
 
 /**
- * Waits until the widget has changed after the last input and then stayed
- * quiet for SETTLE_MS with results (engine.hasResults) shown; returns the
- * paint time of the last change and the last input time (page clock), or
- * { paint: null } when nothing changed within SETTLE_MS of the input.
+ * Waits until the widget shows its results for `term`, typed as the last
+ * input event (engine.shows says whether what it shows is for `term`), and
+ * they are painted. Returns { input, frame, term, list, t, paint } in the page's
+ * clock (`frame`: the first frame painted after the input), or null when they
+ * did not come within `timeout` ms.
  */
-async function settle(page, engine, { needResults = true } = {}) {
-  const deadline = Date.now() + TIMEOUT_MS;
+async function shownFor(page, engine, term, timeout = TIMEOUT_MS) {
+  const deadline = Date.now() + timeout;
   for (;;) {
-    const s = await page.evaluate(
-      ([hasResultsExpr, settleMs]) => {
-        const b = window.__bench;
-        const now = performance.now();
-        const input = b.inputs.at(-1) ?? null;
-        const last = b.mutations.at(-1) ?? null;
-        const painted = b.paints.find((p) => p.mutation === last)?.paint ?? null;
-        const results = new Function(`return ${hasResultsExpr}`)();
-        const frame = b.frames.find((f) => f.input === input)?.paint ?? null;
-        return { now, input, last, painted, results, frame };
-      },
-      [engine.hasResults, SETTLE_MS],
-    );
-    const quietSince = s.last ?? s.input ?? s.now;
-    if (s.now - quietSince >= SETTLE_MS && (s.painted !== null || s.last === null)) {
-      if (!needResults || s.results) {
-        return { input: s.input, paint: s.last === null ? null : s.painted, frame: s.frame };
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`${engine.name}: no settled results within ${TIMEOUT_MS} ms: ${JSON.stringify(s)}`);
+    const s = await page.evaluate(() => {
+      const b = window.__bench;
+      const input = b.inputs.at(-1) ?? null;
+      const frame = b.frames.find((f) => f.input === input)?.paint ?? null;
+      return { input, frame, shown: input === null ? [] : b.shown.filter((e) => e.t >= input) };
+    });
+    const hit = s.input === null ? undefined : firstShown(s.shown, s.input, term, engine.shows);
+    if (hit && hit.paint !== null) return { input: s.input, frame: s.frame, ...hit };
+    if (Date.now() > deadline) return null;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
+/**
+ * A page in a fresh browser context (empty caches) at the engine's test page
+ * for `lang`, loaded and network-idle.
+ */
 async function freshPage(browser, server, engine, lang) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
   const page = await context.newPage();
@@ -118,9 +100,9 @@ async function freshPage(browser, server, engine, lang) {
   });
   page.on('requestfailed', (r) => requests.push({ url: new URL(r.url()).pathname, start: r.timing().startTime, failed: true }));
   const navStart = performance.now();
-  await page.goto(server.url(engine.page(lang)), { waitUntil: 'load' });
-  await page.waitForLoadState('networkidle');
-  await observe(page, engine);
+  await page.goto(server.url(engine.page(lang)), { waitUntil: 'load', timeout: TIMEOUT_MS });
+  await page.waitForLoadState('networkidle', { timeout: TIMEOUT_MS });
+  await watch(page, engine);
   return { page, context, problems, navStart, requests };
 }
 
@@ -150,9 +132,10 @@ async function fetchTimes(page) {
 
 /**
  * The first query on a fresh page (new browser context, empty cache): focus
- * the box, type the query in one input event, wait for settled results.
- * Requests are the server's log: bytes from navigation on, requests and the
- * dependent chain from focus on, and the chain of requests the keystroke starts.
+ * the box, type the query in one input event, wait until its results are
+ * painted. Bytes are the server's log from navigation on, requests and the
+ * dependent chain from focus on, and the chain of requests the keystroke
+ * starts; each up to the moment the results were seen.
  */
 export async function coldQuery(browser, server, engine, { lang, query }) {
   const { page, context, problems, navStart, requests } = await freshPage(browser, server, engine, lang);
@@ -164,7 +147,8 @@ export async function coldQuery(browser, server, engine, { lang, query }) {
     await reset(page);
     const keystrokeWall = Date.now();
     await page.keyboard.insertText(query);
-    const { paint } = await settle(page, engine);
+    const shown = await shownFor(page, engine, query);
+    if (!shown) throw new Error(`${engine.name} on ${lang}: no results for ${JSON.stringify(query)} within ${TIMEOUT_MS} ms`);
     const done = performance.now();
     if (problems.length) throw new Error(`${engine.name} on ${lang}: ${problems.join('; ')}`);
     const pagePath = engine.page(lang);
@@ -184,7 +168,7 @@ export async function coldQuery(browser, server, engine, { lang, query }) {
     return {
       query,
       lang,
-      ms: paint - focusAt,
+      ms: shown.paint - focusAt,
       indexBytes: sum(all.filter((r) => !isCode(r))),
       totalBytes: sum(all),
       requests: afterFocus.length,
@@ -203,42 +187,69 @@ export async function coldQuery(browser, server, engine, { lang, query }) {
   }
 }
 
-/** Selects everything in the box and deletes it; waits until the widget is quiet. */
+/** Types `query` as one input event (over the selection, if any) and waits for its results. */
+async function typeWhole(page, engine, query) {
+  await reset(page);
+  await page.keyboard.insertText(query);
+  if (!(await shownFor(page, engine, query))) {
+    throw new Error(`${engine.name}: no results for ${JSON.stringify(query)} within ${TIMEOUT_MS} ms`);
+  }
+}
+
+/**
+ * Selects everything in the box and deletes it; waits until no results are
+ * shown, and marks that in the record (a widget says nothing when emptied).
+ */
 async function clearBox(page, engine) {
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Backspace');
-  await settle(page, engine, { needResults: false });
+  await page.waitForFunction((expr) => !new Function(`return ${expr}`)(), engine.hasResults, { timeout: TIMEOUT_MS });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))));
+  await page.evaluate(() => window.__bench.record(null));
 }
 
 /**
  * Warm keystroke latency: on one page per language, after a first query has
- * loaded everything it loads, every query is typed key by key into the empty
- * box; for each keystroke, the input event's time to the paint of the
- * widget's last change before it settled (`samples`), and to the first frame
- * painted after it (`frames`: how long the keystroke held the page up).
- * Keystrokes after which nothing changed (same results) give no sample and
- * are counted in `unchanged`.
+ * loaded everything it loads, every query is typed key by key into the
+ * emptied box; each keystroke waits for the paint of its own results, however
+ * long they take. Returns, per keystroke, the input event's time to that
+ * paint (`samples`) and to the first frame painted after it (`frames`: how
+ * long the keystroke held the page up); `unchanged` counts the keystrokes
+ * whose results are the previous keystroke's (their markup is identical), and
+ * `missed` lists those whose own results never came within
+ * KEYSTROKE_TIMEOUT_MS. `keystrokes` has every one, for raw.json.
  */
 export async function warmTyping(browser, server, engine, queries) {
   const samples = [];
   const frames = [];
+  const missed = [];
+  const keystrokes = [];
   let unchanged = 0;
   for (const lang of [...new Set(queries.map((q) => q.lang))]) {
     const { page, context, problems } = await freshPage(browser, server, engine, lang);
     try {
       const mine = queries.filter((q) => q.lang === lang);
       await focus(page, engine);
-      await page.keyboard.insertText(mine[0].query);
-      await settle(page, engine);
+      await typeWhole(page, engine, mine[0].query);
       for (const { query } of mine) {
         await clearBox(page, engine);
+        let previous = null;
         for (const prefix of keystrokePrefixes(query)) {
           await reset(page);
-          await page.keyboard.insertText(prefix.at(-1) === ' ' ? ' ' : [...prefix].at(-1));
-          const { input, paint, frame } = await settle(page, engine, { needResults: false });
-          if (input !== null && frame !== null) frames.push(frame - input);
-          if (paint === null || input === null) unchanged += 1;
-          else samples.push(paint - input);
+          await page.keyboard.insertText([...prefix].at(-1));
+          const shown = await shownFor(page, engine, prefix, KEYSTROKE_TIMEOUT_MS);
+          if (!shown) {
+            missed.push({ lang, prefix });
+            keystrokes.push({ lang, prefix, ms: null });
+            previous = null;
+            continue;
+          }
+          if (shown.frame !== null) frames.push(shown.frame - shown.input);
+          const same = shown.list === previous;
+          if (same) unchanged += 1;
+          samples.push(shown.paint - shown.input);
+          keystrokes.push({ lang, prefix, ms: shown.paint - shown.input, unchanged: same });
+          previous = shown.list;
         }
       }
       if (problems.length) throw new Error(`${engine.name} on ${lang}: ${problems.join('; ')}`);
@@ -246,7 +257,7 @@ export async function warmTyping(browser, server, engine, queries) {
       await context.close();
     }
   }
-  return { samples, frames, unchanged };
+  return { samples, frames, unchanged, missed, keystrokes };
 }
 
 /**
@@ -298,19 +309,16 @@ async function wasmMemoryOf(browser, page) {
 }
 
 /**
- * WebAssembly memory after `queries` (each typed whole into the box, results
- * settled) on a fresh page: see wasmMemoryOf.
+ * WebAssembly memory after `queries` (each typed whole over the last, its
+ * results painted) on a fresh page: see wasmMemoryOf.
  */
 export async function wasmMemory(browser, server, engine, lang, queries) {
   const { page, context, problems } = await freshPage(browser, server, engine, lang);
   try {
     await focus(page, engine);
-    for (const [i, query] of queries.entries()) {
+    for (const query of queries) {
       await page.keyboard.press('Control+A');
-      await reset(page);
-      await page.keyboard.insertText(query);
-      // The first query waits for results: until the index is in, the widget may sit still for long.
-      await settle(page, engine, { needResults: i === 0 });
+      await typeWhole(page, engine, query);
     }
     if (problems.length) throw new Error(`${engine.name} on ${lang}: ${problems.join('; ')}`);
     return await wasmMemoryOf(browser, page);

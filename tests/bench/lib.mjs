@@ -1,6 +1,5 @@
 // Pure helpers of the benchmark harness: statistics, the request-chain depth,
-// parsing `/usr/bin/time -v`, and the table. No I/O, no browser, so
-// lib.test.mjs checks them in milliseconds.
+// which results a keystroke got, parsing `/usr/bin/time -v`, and the table. No I/O, no browser, so lib.test.mjs checks them in milliseconds.
 
 /** The fixed queries, each run on a page in its language (README.md says why). */
 export const QUERIES = [
@@ -26,6 +25,15 @@ export const HARDER_QUERIES = [
   '"foreign investment"', '"министр сотрудничества"', '"Toshkent tashrif"', '"халқаро иқтисодий"',
   'Toshkent -tashrif', 'саммит -Ташкенте', 'security -afghanistan', 'ташриф -халқаро',
 ];
+
+/**
+ * The first results shown for `term` among `shown` (each { term, t, paint }: what a widget showed
+ * at page time `t`, painted at `paint`), at or after `since`: `shows(shownTerm, term)` says whether
+ * results shown for `shownTerm` are those for `term`. Undefined when none is yet.
+ */
+export function firstShown(shown, since, term, shows = (a, b) => a === b) {
+  return shown.find((s) => s.t >= since && s.term !== null && shows(s.term, term));
+}
 
 /** Every prefix a visitor's typing sends, one per keystroke: "ab" → ["a", "ab"]. */
 export function keystrokePrefixes(query) {

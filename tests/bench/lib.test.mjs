@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  QUERIES, chainDepth, descendants, formatTable, keystrokePrefixes, median, parseTimeV, percentile, ratio,
+  QUERIES, chainDepth, descendants, firstShown, formatTable, keystrokePrefixes, median, parseTimeV, percentile, ratio,
 } from './lib.mjs';
 
 test('percentile is nearest-rank', () => {
@@ -91,4 +91,22 @@ test('ratios and the table', () => {
   assert.match(lines[3], /\| bytes +\| +1\.0 KiB \| +2\.0 KiB \| +0\.50× \|/);
   assert.match(lines[4], /n\/a/);
   assert.equal(new Set(lines.map((l) => l.length)).size, 1, 'columns line up');
+});
+
+test("a keystroke's results are the first shown for its text after its input", () => {
+  const shown = [
+    { term: 'fo', t: 5, paint: 20 }, // before the keystroke
+    { term: null, t: 12, paint: 30 }, // the list emptied
+    { term: 'fo', t: 14, paint: 30 }, // a late answer to the keystroke before
+    { term: 'for', t: 40, paint: 50 },
+    { term: 'for', t: 60, paint: 70 },
+  ];
+  assert.equal(firstShown(shown, 10, 'for'), shown[3]);
+  assert.equal(firstShown(shown, 10, 'fore'), undefined);
+  assert.equal(firstShown(shown, 0, 'fo'), shown[0]);
+  // Pagefind says which term its results are for only in its message.
+  const messages = [{ term: '12 results for fo', t: 11 }, { term: '9 results for for', t: 30 }];
+  const endsWith = (message, typed) => message.endsWith(typed);
+  assert.equal(firstShown(messages, 10, 'for', endsWith), messages[1]);
+  assert.equal(firstShown(messages, 10, 'fo ', endsWith), undefined, 'a space typed is a new term');
 });
