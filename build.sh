@@ -7,7 +7,10 @@
 #   ./build.sh eval     search quality on the judged queries, Qidiruv beside Pagefind
 #                       (tests/eval/; extra arguments go to eval.mjs)
 #   ./build.sh bench [N]  scale and speed on N synthetic articles (default 100000), Qidiruv
-#                       beside Pagefind, as one table (tests/bench/; slow, not part of test)
+#                       beside Pagefind, one table per network profile (local, broadband,
+#                       mobile), served over HTTP/2 with TLS (tests/bench/; slow, not part of test)
+#   ./build.sh bench N --profile mobile  one profile's table (repeat --profile for several);
+#                       --http1 serves HTTP/1.1 instead, --out FILE writes the tables elsewhere
 #   ./build.sh bench churn [N]  what one publish changes (new, edited, deleted articles)
 #                       on N articles (default 10000), beside Pagefind
 #
@@ -75,6 +78,15 @@ ensure_gnu_time() {
     say "installing GNU time"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+  fi
+}
+
+# The benchmark serves over TLS with a certificate it makes with openssl.
+ensure_openssl() {
+  if ! command -v openssl >/dev/null; then
+    say "installing openssl"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
   fi
 }
 
@@ -187,6 +199,7 @@ run_bench() {
   build_dist
   ensure_browser
   ensure_gnu_time
+  ensure_openssl
   say "building the native query bench"
   cargo bench --no-run -q -p qidiruv --bench index_dir
   node tests/bench/bench.mjs "$@"
@@ -199,7 +212,7 @@ case "${1:-serve}" in
   eval) shift && run_eval "$@" ;;
   bench) shift && run_bench "$@" ;;
   *)
-    echo "usage: $0 [serve|dist|test|eval|bench [N]]" >&2
+    echo "usage: $0 [serve|dist|test|eval|bench [N] [--profile local|broadband|mobile] [--http1] [--out FILE]]" >&2
     exit 2
     ;;
 esac

@@ -1,15 +1,18 @@
 // Scale and speed: Qidiruv beside Pagefind on N synthetic articles, measured
-// in one run on one machine, printed as one table (README.md explains every
-// row and how it is measured).
+// in one run on one machine, printed as one table per network profile
+// (README.md explains every row and how it is measured under a profile).
 //
 //   node tests/bench/bench.mjs [N] [--out FILE]      (./build.sh bench [N] builds what it needs first)
+//   node tests/bench/bench.mjs [N] --profile mobile  (one profile; repeat --profile for several)
+//   node tests/bench/bench.mjs [N] --http1           (HTTP/1.1 with TLS instead of HTTP/2)
 //   node tests/bench/bench.mjs [N] --only qidiruv    (a quick Qidiruv-only run while iterating)
 //
-// N defaults to 100000. Work files go to target/bench/<N>/; the table is
-// printed and written to tests/bench/results/<date>-<N>.txt (or --out).
+// N defaults to 100000; without --profile every profile in PROFILES (lib.mjs)
+// is measured. Work files go to target/bench/<N>/; the tables are printed and
+// written to tests/bench/results/<date>-<N>[-<profile>][-http1].txt (or --out).
 // With --only qidiruv, Pagefind is neither built nor measured, its column
-// says n/a, and the table goes to target/bench/<N>/only-qidiruv.txt: it is
-// not a results table.
+// says n/a, and the tables go to target/bench/<N>/only-qidiruv.txt: they are
+// not results tables.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -19,11 +22,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { coldQuery, launchBrowser, warmTyping, wasmMemory } from './browser.mjs';
+import { checkEmulation, coldQuery, launchBrowser, warmTyping, wasmMemory } from './browser.mjs';
 import {
-  HARDER_QUERIES, QUERIES, formatBytes, formatCount, formatMs, formatTable, keystrokePrefixes, median, percentile,
+  HARDER_QUERIES, QUERIES, describeProfile, formatBytes, formatCount, formatMs, formatTable, keystrokePrefixes, median,
+  percentile, resultsName, selectProfiles,
 } from './lib.mjs';
-import { listFiles, startServer, sumSizes, timedRun } from './measure.mjs';
+import { listFiles, selfSignedCertificate, startServer, sumSizes, timedRun } from './measure.mjs';
 
 const REPO = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const HERE = path.join(REPO, 'tests/bench');
@@ -33,21 +37,28 @@ const MAKE_SCALE = path.resolve(REPO, '../shared/corpus/make_scale.py');
 const SEED = 1;
 const MEMORY_QUERIES = 50;
 
-const USAGE = 'usage: node tests/bench/bench.mjs [N] [--out FILE] [--only qidiruv]';
+const USAGE = 'usage: node tests/bench/bench.mjs [N] [--profile local|broadband|mobile]... [--http1] [--out FILE] ' +
+  '[--only qidiruv]';
 let parsed;
+let profiles;
 try {
   parsed = parseArgs({
     allowPositionals: true,
     options: {
       out: { type: 'string' },
       only: { type: 'string' },
+      profile: { type: 'string', multiple: true, default: [] },
+      http1: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  profiles = selectProfiles(parsed.values.profile);
 } catch (error) {
   console.error(`${error.message}\n${USAGE}`);
   process.exit(2);
 }
+const http1 = parsed.values.http1;
+const protocol = http1 ? 'HTTP/1.1 with TLS' : 'HTTP/2 with TLS';
 if (parsed.values.help) {
   console.log(USAGE);
   process.exit(0);
@@ -124,6 +135,15 @@ for (const lang of LANGS) {
       `showImages: false, pageSize: 8, debounceTimeoutMs: 0 }));\n</script>\n</body>\n</html>\n`,
   );
 }
+// For checkEmulation: a worker that times one fetch, as Pagefind's worker fetches its index.
+const EMULATION_PAGE = '/bench-blank.html';
+const EMULATION_WORKER = '/bench-worker.js';
+writeFileSync(path.join(SITE, EMULATION_PAGE.slice(1)), '<!DOCTYPE html>\n<meta charset="utf-8"><title>bench</title>\n');
+writeFileSync(
+  path.join(SITE, EMULATION_WORKER.slice(1)),
+  'onmessage = async (e) => {\n  const t = performance.now();\n' +
+    "  await (await fetch(e.data, { cache: 'no-store' })).arrayBuffer();\n  postMessage(performance.now() - t);\n};\n",
+);
 
 // --- sizes ----------------------------------------------------------------------------------------------
 
@@ -191,27 +211,38 @@ const memoryQueries = [...new Set([...QUERIES.map((q) => q.query), ...QUERIES.fl
   .filter((q) => [...q].length >= 3)
   .slice(0, MEMORY_QUERIES);
 
-const server = await startServer({ root: SITE, mounts: { '/qidiruv/': WIDGET }, cache });
-const browser = await launchBrowser();
+// Over TLS, as sites are served: a certificate made for this run, which Chromium takes as valid.
+const tls = selfSignedCertificate(path.join(WORK, 'tls'));
+const server = await startServer({ root: SITE, mounts: { '/qidiruv/': WIDGET }, cache, tls: { ...tls, http1 } });
+const browser = await launchBrowser({ args: [`--ignore-certificate-errors-spki-list=${tls.spki}`] });
 const chromiumVersion = browser.version();
+const wantVersion = http1 ? '1.1' : '2.0';
 const measured = {};
 try {
-  for (const [key, engine] of Object.entries(ENGINES).filter(([key]) => !only || key === only)) {
-    say(`${engine.name}: cold first query, ${QUERIES.length} fresh pages`);
-    const cold = [];
-    for (const q of QUERIES) {
-      const r = await coldQuery(browser, server, engine, q);
-      say(`  ${q.lang} ${JSON.stringify(q.query)}: ${formatMs(r.ms)}, ${formatBytes(r.indexBytes)} index, ` +
-        `${r.requests} requests (server saw ${r.served}), depth ${r.depth} (${r.keystrokeDepth} from keystroke)`);
-      cold.push(r);
+  for (const profile of profiles) {
+    say(`profile ${profile.name}, ${protocol}: ${describeProfile(profile)}`);
+    const check = await checkEmulation(browser, server, profile, EMULATION_PAGE, EMULATION_WORKER);
+    if (check) say(`  one fetch took ${formatMs(check.page)} from the page, ${formatMs(check.worker)} from a worker`);
+    measured[profile.name] = {};
+    for (const [key, engine] of Object.entries(ENGINES).filter(([key]) => !only || key === only)) {
+      say(`${engine.name}: cold first query, ${QUERIES.length} fresh pages`);
+      const cold = [];
+      for (const q of QUERIES) {
+        const r = await coldQuery(browser, server, engine, q, profile);
+        say(`  ${q.lang} ${JSON.stringify(q.query)}: ${formatMs(r.ms)}, ${formatBytes(r.indexBytes)} index, ` +
+          `${r.requests} requests (server saw ${r.served}), depth ${r.depth} (${r.keystrokeDepth} from keystroke)`);
+        cold.push(r);
+      }
+      say(`${engine.name}: warm typing, key by key`);
+      const warm = await warmTyping(browser, server, engine, QUERIES, profile);
+      for (const { lang, prefix } of warm.missed) say(`  ${lang} ${JSON.stringify(prefix)}: its own results never came`);
+      say(`${engine.name}: wasm memory after ${memoryQueries.length} queries`);
+      const memory = await wasmMemory(browser, server, engine, 'en', memoryQueries, profile);
+      measured[profile.name][key] = { cold, warm, memory };
     }
-    say(`${engine.name}: warm typing, key by key`);
-    const warm = await warmTyping(browser, server, engine, QUERIES);
-    for (const { lang, prefix } of warm.missed) say(`  ${lang} ${JSON.stringify(prefix)}: its own results never came`);
-    say(`${engine.name}: wasm memory after ${memoryQueries.length} queries`);
-    const memory = await wasmMemory(browser, server, engine, 'en', memoryQueries);
-    measured[key] = { cold, warm, memory };
   }
+  const otherVersions = [...new Set(server.log.map((r) => r.version))].filter((v) => v !== wantVersion);
+  if (otherVersions.length) throw new Error(`expected every request over HTTP/${wantVersion}, some came over ${otherVersions}`);
 } finally {
   await browser.close();
   await server.close();
@@ -240,18 +271,18 @@ const native = JSON.parse(nativeOut.trim().split('\n').at(-1));
 
 // --- the table ----------------------------------------------------------------------------------------------
 
-const q = measured.qidiruv;
-// Not measured (--only): empty numbers, shown as n/a below.
-const p = measured.pagefind ??
-  { cold: [], warm: { samples: [], frames: [], unchanged: 0, missed: [] }, memory: { page: 0, workers: 0 } };
 const stat = (engine, field, fn) => fn(engine.cold.map((r) => r[field]));
 const max = (v) => Math.max(...v);
 const ms = formatMs;
 const count = formatCount;
+// Not measured (--only): empty numbers, shown as n/a.
+const NOT_MEASURED = { cold: [], warm: { samples: [], frames: [], unchanged: 0, missed: [] }, memory: { page: 0, workers: 0 } };
 /** Keystrokes timed (those whose results were the previous ones), and any whose results never came. */
 const keystrokeCount = ({ samples, unchanged, missed }) =>
   `${samples.length} (${unchanged})${missed.length ? `, ${missed.length} never shown` : ''}`;
-const rows = [
+
+/** The rows of one profile's table: builds, sizes and the native bench are the same in each. */
+const tableRows = ({ qidiruv: q, pagefind: p = NOT_MEASURED }) => [
   { section: `index build (${N} articles)` },
   { measure: 'wall time', q: qBuild.seconds * 1000, p: pfBuild.seconds * 1000, fmt: ms },
   { measure: 'peak RSS, largest process (time -v)', q: qBuild.maxRssBytes, p: pfBuild.maxRssBytes },
@@ -298,9 +329,25 @@ const rows = [
   { measure: 'cold searcher, p99', q: native.cold.p99_us / 1000, p: 'n/a', fmt: ms },
   { measure: 'warm searcher (the query seen before), p50', q: native.warm.p50_us / 1000, p: 'n/a', fmt: ms },
   { measure: 'warm searcher, p99', q: native.warm.p99_us / 1000, p: 'n/a', fmt: ms },
-];
+].map((row) => (only && !row.section ? { ...row, p: 'n/a' } : row));
 
-if (only) for (const row of rows) if (!row.section) row.p = 'n/a';
+/** One profile's table, headed with the profile and protocol, and its cold queries one by one. */
+function profileTable(profile) {
+  const { qidiruv: q, pagefind: p = NOT_MEASURED } = measured[profile.name];
+  const perQuery = [
+    '',
+    'cold first query, per query (Qidiruv | Pagefind): focus → results, index bytes, requests, depth from focus/keystroke',
+    ...QUERIES.map((query, i) => {
+      const a = q.cold[i];
+      const b = p.cold[i] ?? { ms: NaN, indexBytes: NaN, requests: '', depth: '', keystrokeDepth: '' };
+      return `  ${query.lang.padEnd(7)} ${JSON.stringify(query.query).padEnd(26)} ${ms(a.ms).padStart(8)} ` +
+        `${formatBytes(a.indexBytes).padStart(10)} ${String(a.requests).padStart(4)} ${a.depth}/${a.keystrokeDepth} | ` +
+        `${ms(b.ms).padStart(8)} ${formatBytes(b.indexBytes).padStart(10)} ${String(b.requests).padStart(4)} ${b.depth}/${b.keystrokeDepth}`;
+    }),
+  ];
+  return `### ${profile.name} · ${protocol} · ${describeProfile(profile)}\n\n` +
+    `${formatTable(tableRows(measured[profile.name]))}\n${perQuery.join('\n')}\n`;
+}
 
 const commit = (() => {
   try {
@@ -314,29 +361,19 @@ const header = [
   `Qidiruv ${commit} beside Pagefind ${pagefindVersion}: ${N} articles (make_scale.py ${N} --seed ${SEED})`,
   `${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model.trim()} · ${formatBytes(os.totalmem())} RAM · ` +
     `load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} · Chromium ${chromiumVersion} · Node ${process.version}`,
-  `Bytes on the wire are response bodies as sent: brotli (quality 9, Content-Encoding: br) for both, except files that`,
-  `are already gzip (Pagefind's index, fragments and wasm), sent as they are. A keystroke is timed to the paint of its`,
-  `own results, however long they take.`,
+  `Served over ${protocol} (self-signed, taken as valid). Bytes on the wire are response bodies as sent: brotli`,
+  `(quality 9, Content-Encoding: br) for both, except files that are already gzip (Pagefind's index, fragments and wasm),`,
+  `sent as they are. A keystroke is timed to the paint of its own results, however long they take.`,
   '',
 ];
-const perQuery = [
-  '',
-  'cold first query, per query (Qidiruv | Pagefind): focus → results, index bytes, requests, depth from focus/keystroke',
-  ...QUERIES.map((query, i) => {
-    const a = q.cold[i];
-    const b = p.cold[i] ?? { ms: NaN, indexBytes: NaN, requests: '', depth: '', keystrokeDepth: '' };
-    return `  ${query.lang.padEnd(7)} ${JSON.stringify(query.query).padEnd(26)} ${ms(a.ms).padStart(8)} ` +
-      `${formatBytes(a.indexBytes).padStart(10)} ${String(a.requests).padStart(4)} ${a.depth}/${a.keystrokeDepth} | ` +
-      `${ms(b.ms).padStart(8)} ${formatBytes(b.indexBytes).padStart(10)} ${String(b.requests).padStart(4)} ${b.depth}/${b.keystrokeDepth}`;
-  }),
-];
-const text = `${header.join('\n')}${formatTable(rows)}\n${perQuery.join('\n')}\n`;
+const text = `${header.join('\n')}\n${profiles.map(profileTable).join('\n')}`;
 console.log(`\n${text}`);
 
 const date = new Date().toISOString().slice(0, 10);
-const out = parsed.values.out ?? (only ? path.join(WORK, `only-${only}.txt`) : path.join(HERE, 'results', `${date}-${N}.txt`));
+const out = parsed.values.out ??
+  (only ? path.join(WORK, `only-${only}.txt`) : path.join(HERE, 'results', resultsName({ date, n: N, profiles, http1 })));
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, text);
-writeFileSync(path.join(WORK, 'raw.json'), JSON.stringify({ N, qBuild, pfBuild, qIndex, pfAll, pfIndex, qPayload, pfPayload,
-  measured, native }, (k, v) => (k === 'stderr' ? undefined : v), 1));
-say(`table written to ${path.relative(REPO, out)}; raw numbers in ${path.relative(REPO, path.join(WORK, 'raw.json'))}`);
+writeFileSync(path.join(WORK, 'raw.json'), JSON.stringify({ N, protocol, profiles, qBuild, pfBuild, qIndex, pfAll, pfIndex,
+  qPayload, pfPayload, measured, native }, (k, v) => (k === 'stderr' ? undefined : v), 1));
+say(`tables written to ${path.relative(REPO, out)}; raw numbers in ${path.relative(REPO, path.join(WORK, 'raw.json'))}`);

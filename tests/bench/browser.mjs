@@ -1,9 +1,9 @@
 // The in-browser measures: cold first query, warm keystroke latency and wasm
-// memory, for one engine at a time. An engine is an object describing its test
-// page, how to find its box and how it tells which query its shown results are
-// for (see ENGINES in bench.mjs).
+// memory, for one engine at a time, under one network profile. An engine is an
+// object describing its test page, how to find its box and how it tells which
+// query its shown results are for (see ENGINES in bench.mjs).
 
-import { chainDepth, firstShown, keystrokePrefixes } from './lib.mjs';
+import { chainDepth, firstShown, keystrokePrefixes, networkConditions } from './lib.mjs';
 
 // The browser tests' Chromium, with the same flags.
 export { launchBrowser } from '../e2e/harness.mjs';
@@ -82,11 +82,14 @@ async function shownFor(page, engine, term, timeout = TIMEOUT_MS) {
 
 /**
  * A page in a fresh browser context (empty caches) at the engine's test page
- * for `lang`, loaded and network-idle.
+ * for `lang`, under the network `profile` (the DevTools protocol's
+ * Network.emulateNetworkConditions, which Chromium applies to the page's
+ * dedicated workers too: checkEmulation), loaded and network-idle.
  */
-async function freshPage(browser, server, engine, lang) {
+async function freshPage(browser, server, engine, lang, profile) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
   const page = await context.newPage();
+  await emulate(context, page, profile);
   const problems = [];
   page.on('pageerror', (e) => problems.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
@@ -104,6 +107,55 @@ async function freshPage(browser, server, engine, lang) {
   await page.waitForLoadState('networkidle', { timeout: TIMEOUT_MS });
   await watch(page, engine);
   return { page, context, problems, navStart, requests };
+}
+
+/**
+ * Emulates `profile` on `page` over its own DevTools session (kept open for
+ * the page's life: the conditions belong to the session).
+ */
+async function emulate(context, page, profile) {
+  const conditions = networkConditions(profile);
+  if (!conditions) return;
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.emulateNetworkConditions', conditions);
+}
+
+/**
+ * Checks that `profile`'s emulation slows the fetches of a dedicated worker
+ * (Pagefind searches in one) as it does the page's: times one fetch from each
+ * on a page at `pagePath`, with `workerPath` a worker that fetches the url it
+ * is sent and answers the ms it took. Throws when either took less than the
+ * profile's latency; returns { page, worker } in ms.
+ */
+export async function checkEmulation(browser, server, profile, pagePath, workerPath) {
+  const conditions = networkConditions(profile);
+  if (!conditions) return null;
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await emulate(context, page, profile);
+    await page.goto(server.url(pagePath), { timeout: TIMEOUT_MS });
+    const took = await page.evaluate(async ([target, workerUrl]) => {
+      const t = performance.now();
+      await (await fetch(`${target}?page`, { cache: 'no-store' })).arrayBuffer();
+      const inPage = performance.now() - t;
+      const worker = new Worker(workerUrl);
+      const inWorker = await new Promise((resolve) => {
+        worker.onmessage = (e) => resolve(e.data);
+        worker.postMessage(`${target}?worker`);
+      });
+      worker.terminate();
+      return { page: inPage, worker: inWorker };
+    }, [pagePath, workerPath]);
+    if (took.page < conditions.latency || took.worker < conditions.latency) {
+      throw new Error(`the ${profile.name} profile adds ${conditions.latency} ms to every request, but a fetch took ` +
+        `${took.page.toFixed(0)} ms from the page and ${took.worker.toFixed(0)} ms from a worker: ` +
+        'this Chromium does not emulate the network for both');
+    }
+    return took;
+  } finally {
+    await context.close();
+  }
 }
 
 /** Focuses the widget's box; waits until it is ready for typing. */
@@ -131,14 +183,14 @@ async function fetchTimes(page) {
 }
 
 /**
- * The first query on a fresh page (new browser context, empty cache): focus
- * the box, type the query in one input event, wait until its results are
- * painted. Bytes are the server's log from navigation on, requests and the
- * dependent chain from focus on, and the chain of requests the keystroke
- * starts; each up to the moment the results were seen.
+ * The first query on a fresh page (new browser context, empty cache) under
+ * `profile`: focus the box, type the query in one input event, wait until its
+ * results are painted. Bytes are the server's log from navigation on,
+ * requests and the dependent chain from focus on, and the chain of requests
+ * the keystroke starts; each up to the moment the results were seen.
  */
-export async function coldQuery(browser, server, engine, { lang, query }) {
-  const { page, context, problems, navStart, requests } = await freshPage(browser, server, engine, lang);
+export async function coldQuery(browser, server, engine, { lang, query }, profile) {
+  const { page, context, problems, navStart, requests } = await freshPage(browser, server, engine, lang, profile);
   try {
     const fromFocus = performance.now();
     const fromFocusWall = Date.now();
@@ -209,24 +261,24 @@ async function clearBox(page, engine) {
 }
 
 /**
- * Warm keystroke latency: on one page per language, after a first query has
- * loaded everything it loads, every query is typed key by key into the
- * emptied box; each keystroke waits for the paint of its own results, however
- * long they take. Returns, per keystroke, the input event's time to that
- * paint (`samples`) and to the first frame painted after it (`frames`: how
- * long the keystroke held the page up); `unchanged` counts the keystrokes
- * whose results are the previous keystroke's (their markup is identical), and
- * `missed` lists those whose own results never came within
+ * Warm keystroke latency under `profile`: on one page per language, after a
+ * first query has loaded everything it loads, every query is typed key by
+ * key into the emptied box; each keystroke waits for the paint of its own
+ * results, however long they take. Returns, per keystroke, the input event's
+ * time to that paint (`samples`) and to the first frame painted after it
+ * (`frames`: how long the keystroke held the page up); `unchanged` counts the
+ * keystrokes whose results are the previous keystroke's (their markup is
+ * identical), and `missed` lists those whose own results never came within
  * KEYSTROKE_TIMEOUT_MS. `keystrokes` has every one, for raw.json.
  */
-export async function warmTyping(browser, server, engine, queries) {
+export async function warmTyping(browser, server, engine, queries, profile) {
   const samples = [];
   const frames = [];
   const missed = [];
   const keystrokes = [];
   let unchanged = 0;
   for (const lang of [...new Set(queries.map((q) => q.lang))]) {
-    const { page, context, problems } = await freshPage(browser, server, engine, lang);
+    const { page, context, problems } = await freshPage(browser, server, engine, lang, profile);
     try {
       const mine = queries.filter((q) => q.lang === lang);
       await focus(page, engine);
@@ -310,10 +362,10 @@ async function wasmMemoryOf(browser, page) {
 
 /**
  * WebAssembly memory after `queries` (each typed whole over the last, its
- * results painted) on a fresh page: see wasmMemoryOf.
+ * results painted) on a fresh page under `profile`: see wasmMemoryOf.
  */
-export async function wasmMemory(browser, server, engine, lang, queries) {
-  const { page, context, problems } = await freshPage(browser, server, engine, lang);
+export async function wasmMemory(browser, server, engine, lang, queries, profile) {
+  const { page, context, problems } = await freshPage(browser, server, engine, lang, profile);
   try {
     await focus(page, engine);
     for (const query of queries) {

@@ -1,5 +1,6 @@
-// Pure helpers of the benchmark harness: statistics, the request-chain depth,
-// which results a keystroke got, parsing `/usr/bin/time -v`, and the table. No I/O, no browser, so lib.test.mjs checks them in milliseconds.
+// Pure helpers of the benchmark harness: network profiles, statistics, the
+// request-chain depth, which results a keystroke got, parsing `/usr/bin/time -v`,
+// and the table. No I/O, no browser, so lib.test.mjs checks them in milliseconds.
 
 /** The fixed queries, each run on a page in its language (README.md says why). */
 export const QUERIES = [
@@ -25,6 +26,68 @@ export const HARDER_QUERIES = [
   '"foreign investment"', '"министр сотрудничества"', '"Toshkent tashrif"', '"халқаро иқтисодий"',
   'Toshkent -tashrif', 'саммит -Ташкенте', 'security -afghanistan', 'ташриф -халқаро',
 ];
+
+/**
+ * The network profiles a run measures under, in this order: `latencyMs` is added to every request
+ * before its response starts, `downBits` and `upBits` (bits/s) are the rates the requests in flight
+ * share. `local` emulates nothing (loopback). `mobile` is Lighthouse's mobile profile; `broadband`
+ * sends as fast as it receives (a request is a few hundred bytes).
+ */
+export const PROFILES = [
+  { name: 'local', latencyMs: 0, downBits: null, upBits: null },
+  { name: 'broadband', latencyMs: 40, downBits: 20e6, upBits: 20e6 },
+  { name: 'mobile', latencyMs: 150, downBits: 1.6e6, upBits: 750e3 },
+];
+
+/**
+ * The profiles named in `names` (every one when none is), in PROFILES order, each once;
+ * throws on an unknown name, listing the known ones.
+ */
+export function selectProfiles(names = []) {
+  for (const name of names) {
+    if (!PROFILES.some((p) => p.name === name)) {
+      throw new Error(`unknown profile ${JSON.stringify(name)}: one of ${PROFILES.map((p) => p.name).join(', ')}`);
+    }
+  }
+  return names.length ? PROFILES.filter((p) => names.includes(p.name)) : [...PROFILES];
+}
+
+/**
+ * The DevTools protocol's `Network.emulateNetworkConditions` parameters for `profile`
+ * (throughputs in bytes/s), or null for a profile that emulates nothing.
+ */
+export function networkConditions(profile) {
+  if (!profile.latencyMs && !profile.downBits && !profile.upBits) return null;
+  const bytes = (bits) => (bits ? bits / 8 : -1);
+  return {
+    offline: false,
+    latency: profile.latencyMs,
+    downloadThroughput: bytes(profile.downBits),
+    uploadThroughput: bytes(profile.upBits),
+  };
+}
+
+/** A bit rate as people write it: 20 Mbit/s, 750 kbit/s. */
+export function formatBits(bits) {
+  return bits >= 1e6 ? `${bits / 1e6} Mbit/s` : `${bits / 1e3} kbit/s`;
+}
+
+/** What `profile` does, in words, for a table's heading. */
+export function describeProfile(profile) {
+  if (!networkConditions(profile)) return 'no emulation (loopback)';
+  return `${profile.latencyMs} ms added to every request, ${formatBits(profile.downBits)} down, ` +
+    `${formatBits(profile.upBits)} up (Chromium's network emulation)`;
+}
+
+/**
+ * Where a run's table goes unless --out says: `results/<date>-<N>.txt` for a run of every profile
+ * over HTTP/2, with `-<profile>` for a single profile and `-http1` for HTTP/1.1.
+ */
+export function resultsName({ date, n, profiles, http1 }) {
+  const some = profiles.length === 1 ? `-${profiles[0].name}` : profiles.length < PROFILES.length
+    ? `-${profiles.map((p) => p.name).join('-')}` : '';
+  return `${date}-${n}${some}${http1 ? '-http1' : ''}.txt`;
+}
 
 /**
  * The first results shown for `term` among `shown` (each { term, t, paint }: what a widget showed

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  QUERIES, chainDepth, descendants, firstShown, formatTable, keystrokePrefixes, median, parseTimeV, percentile, ratio,
+  PROFILES, QUERIES, chainDepth, describeProfile, descendants, firstShown, formatTable, keystrokePrefixes, median,
+  networkConditions, parseTimeV, percentile, ratio, resultsName, selectProfiles,
 } from './lib.mjs';
 
 test('percentile is nearest-rank', () => {
@@ -91,6 +92,35 @@ test('ratios and the table', () => {
   assert.match(lines[3], /\| bytes +\| +1\.0 KiB \| +2\.0 KiB \| +0\.50× \|/);
   assert.match(lines[4], /n\/a/);
   assert.equal(new Set(lines.map((l) => l.length)).size, 1, 'columns line up');
+});
+
+test('every profile by default, named ones in their own order, an unknown one refused', () => {
+  assert.deepEqual(selectProfiles().map((p) => p.name), ['local', 'broadband', 'mobile']);
+  assert.deepEqual(selectProfiles(['mobile', 'local', 'mobile']).map((p) => p.name), ['local', 'mobile']);
+  assert.throws(() => selectProfiles(['3g']), /unknown profile "3g": one of local, broadband, mobile/);
+});
+
+test('network conditions are in bytes per second; local emulates nothing', () => {
+  const byName = Object.fromEntries(PROFILES.map((p) => [p.name, p]));
+  assert.equal(networkConditions(byName.local), null);
+  assert.deepEqual(networkConditions(byName.mobile),
+    { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 93_750 });
+  assert.deepEqual(networkConditions(byName.broadband),
+    { offline: false, latency: 40, downloadThroughput: 2_500_000, uploadThroughput: 2_500_000 });
+  assert.deepEqual(networkConditions({ name: 'slow', latencyMs: 300, downBits: null, upBits: null }),
+    { offline: false, latency: 300, downloadThroughput: -1, uploadThroughput: -1 }, 'no throughput limit is -1');
+  assert.equal(describeProfile(byName.local), 'no emulation (loopback)');
+  assert.match(describeProfile(byName.mobile), /^150 ms added to every request, 1\.6 Mbit\/s down, 750 kbit\/s up/);
+});
+
+test('a results file names its profile and protocol unless it has every profile over HTTP/2', () => {
+  const all = selectProfiles();
+  assert.equal(resultsName({ date: '2026-12-06', n: 2000, profiles: all, http1: false }), '2026-12-06-2000.txt');
+  assert.equal(resultsName({ date: '2026-12-06', n: 2000, profiles: all, http1: true }), '2026-12-06-2000-http1.txt');
+  assert.equal(resultsName({ date: '2026-12-06', n: 10, profiles: selectProfiles(['mobile']), http1: false }),
+    '2026-12-06-10-mobile.txt');
+  assert.equal(resultsName({ date: '2026-12-06', n: 10, profiles: selectProfiles(['mobile', 'local']), http1: true }),
+    '2026-12-06-10-local-mobile-http1.txt');
 });
 
 test("a keystroke's results are the first shown for its text after its input", () => {
