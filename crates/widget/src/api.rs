@@ -46,7 +46,7 @@ pub async fn search(query: String, options: JsValue) -> Result<JsValue, JsError>
     if !base.ends_with('/') {
         base.push('/');
     }
-    let shown = search_at(&base, &Query::parse(&query), &options, || true).await.map_err(fail)?;
+    let shown = search_at(&base, &Query::parse(&query), &options, &|| true).await.map_err(fail)?;
     let shown = shown.ok_or_else(|| fail(format!("{base}: search abandoned")))?;
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     Answer::new(&query, shown, Offsets::Utf16).serialize(&serializer).map_err(|e| fail(e.to_string()))

@@ -146,10 +146,10 @@ pub async fn search_at(
     base: &str,
     query: &Query,
     options: &SearchOptions,
-    wanted: impl Fn() -> bool,
+    wanted: &dyn Fn() -> bool,
 ) -> Result<Option<Presented>, String> {
     let index = index_at(base).await?;
-    match index.search_while(query, options, &wanted).await {
+    match index.search_while(query, options, wanted).await {
         Err(_) if index.gone.get() => {
             forget(base, &index);
             index_at(base).await?.search_while(query, options, wanted).await
@@ -289,7 +289,7 @@ impl LoadedIndex {
         &self,
         query: &Query,
         options: &SearchOptions,
-        wanted: impl Fn() -> bool,
+        wanted: &dyn Fn() -> bool,
     ) -> Result<Option<Presented>, String> {
         // After the keystroke's frame: the box shows what was typed at once.
         after_next_paint().await;
