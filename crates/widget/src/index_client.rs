@@ -4,10 +4,12 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::future::Future;
 use std::ops::Range;
 use std::rc::Rc;
+use std::task::Poll;
 
-use futures::future::{self, join_all, FutureExt, LocalBoxFuture, Shared};
+use futures::future::{self, FutureExt, LocalBoxFuture, Shared};
 use js_sys::{ArrayBuffer, Promise, Reflect, Symbol, Uint8Array};
 use qidiruv_engine::index::{verify_part, Manifest, MANIFEST_NAME};
 use qidiruv_engine::{PartRequest, Presented, Query, SearchOptions, Searcher, Step};
@@ -60,6 +62,26 @@ async fn after_next_paint() {
         let _ = window.request_animation_frame(after.unchecked_ref());
     });
     let _ = JsFuture::from(painted).await;
+}
+
+/// Waits for all of `futures`, polling each in turn, and gives their outputs
+/// in order: what `futures::future::join_all` does for a few futures, without
+/// the task pool it switches to for more than 30 (some kilobytes of wasm per use).
+async fn join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+    let mut futures: Vec<_> = futures.into_iter().map(|f| Box::pin(future::maybe_done(f))).collect();
+    future::poll_fn(|cx| {
+        let mut ready = true;
+        for f in &mut futures {
+            ready &= f.as_mut().poll(cx).is_ready();
+        }
+        if ready {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    futures.iter_mut().filter_map(|f| f.as_mut().take_output()).collect()
 }
 
 type Fetch<T, E = String> = Shared<LocalBoxFuture<'static, Result<T, E>>>;
