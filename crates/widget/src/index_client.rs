@@ -99,9 +99,9 @@ pub struct LoadedIndex {
     fetching: RefCell<HashMap<PartRequest, PartFetch>>,
     ranges: Rc<Cell<Ranges>>,
     /// Whole files, by name, once the host is known to ignore ranges.
-    files: Rc<RefCell<HashMap<String, File>>>,
+    files: Rc<RefCell<Named<File>>>,
     /// The first range asked of each file while `ranges` is unknown.
-    probes: RefCell<HashMap<String, PartFetch>>,
+    probes: RefCell<Named<PartFetch>>,
     /// The host no longer has a part this manifest names: a publish since.
     gone: Cell<bool>,
     /// Verified parts kept across visits, where the page has Cache Storage.
@@ -109,7 +109,45 @@ pub struct LoadedIndex {
 }
 
 thread_local! {
-    static INDEXES: RefCell<HashMap<String, Opening>> = RefCell::new(HashMap::new());
+    static INDEXES: RefCell<Named<Opening>> = RefCell::default();
+}
+
+/// A few values by name (an index or two per page, a few files per index),
+/// kept in a list: a hash map's code costs a few kilobytes of wasm per type.
+struct Named<T>(Vec<(String, T)>);
+
+impl<T> Default for Named<T> {
+    fn default() -> Self {
+        Named(Vec::new())
+    }
+}
+
+impl<T> Named<T> {
+    fn get(&self, name: &str) -> Option<&T> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, value)| value)
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut T> {
+        self.0.iter_mut().find(|(n, _)| n == name).map(|(_, value)| value)
+    }
+
+    /// The value under `name`, where `value` is put unless one is there already.
+    fn or_insert(&mut self, name: &str, value: T) -> &T {
+        let at = self.0.iter().position(|(n, _)| n == name).unwrap_or_else(|| {
+            self.0.push((name.to_string(), value));
+            self.0.len() - 1
+        });
+        &self.0[at].1
+    }
+
+    fn insert(&mut self, name: &str, value: T) {
+        self.remove(name);
+        self.0.push((name.to_string(), value));
+    }
+
+    fn remove(&mut self, name: &str) {
+        self.0.retain(|(n, _)| n != name);
+    }
 }
 
 /// An index being opened, opened, or that failed to open.
@@ -141,7 +179,7 @@ pub async fn index_at(base: &str) -> Result<Rc<LoadedIndex>, String> {
             None => FIRST_BACKOFF_MS,
         };
         let fetch = open(base.to_string()).boxed_local().shared();
-        cache.insert(base.to_string(), Opening { fetch: fetch.clone(), retry_at: 0.0, backoff_ms });
+        cache.insert(base, Opening { fetch: fetch.clone(), retry_at: 0.0, backoff_ms });
         fetch
     });
     let result = loading.await;
@@ -447,7 +485,7 @@ impl LoadedIndex {
                 None if ranges.get() == Ranges::Ignored => {
                     let file =
                         async move { fetch_bytes(&url, Freshness::Immutable, None).await.map(|f| Rc::new(f.bytes)) };
-                    files.borrow_mut().entry(name).or_insert(file.boxed_local().shared()).clone()
+                    files.borrow_mut().or_insert(&name, file.boxed_local().shared()).clone()
                 }
                 None => {
                     let fetched = fetch_bytes(&url, Freshness::Immutable, Some(range.clone())).await?;
@@ -457,7 +495,7 @@ impl LoadedIndex {
                     }
                     ranges.set(Ranges::Ignored);
                     let file = future::ready(Ok(Rc::new(fetched.bytes))).boxed_local().shared();
-                    files.borrow_mut().entry(name).or_insert(file).clone()
+                    files.borrow_mut().or_insert(&name, file).clone()
                 }
             };
             Ok((Rc::new(slice(&file.await?, &range)), false))
@@ -465,7 +503,7 @@ impl LoadedIndex {
         .boxed_local()
         .shared();
         if probing && first {
-            self.probes.borrow_mut().insert(request.name.clone(), fetch.clone());
+            self.probes.borrow_mut().insert(&request.name, fetch.clone());
         }
         self.fetching.borrow_mut().insert(request.clone(), fetch.clone());
         fetch
