@@ -23,7 +23,10 @@ pub struct Manifest {
     pub documents: u32,
     /// Terms over all segments (a term in two segments counts twice).
     pub terms: u64,
-    /// Live documents per language tag.
+    /// Live documents per language tag. Like each segment's `lengths`, for
+    /// the builder and the CLI only: the browser skips it (a map type's code
+    /// costs the wasm kilobytes), so it is empty there.
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub languages: BTreeMap<String, u32>,
     /// The segments, oldest first. Their documents are numbered one after
     /// another: a segment's first document is the sum of the sizes of the
@@ -46,6 +49,7 @@ pub struct Segment {
     pub deleted: Vec<DocId>,
     /// Per language tag: documents, title words and body words, what a
     /// later segment's length normalisation starts from.
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub lengths: BTreeMap<String, [u64; 3]>,
     /// The builder's record of the segment's documents (see
     /// [`crate::index::catalog`]); readers in the browser never fetch it.
