@@ -119,7 +119,7 @@ impl Manifest {
             }
             text.push_str(&format!("\ndeleted {:?}\n", segment.deleted));
         }
-        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+        format!("{:016x}", super::part::xxh3_64(text.as_bytes()))
     }
 }
 

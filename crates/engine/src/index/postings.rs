@@ -19,8 +19,7 @@
 //! hash, so the checksum (low 32 bits of xxh3 over codec and body) catches
 //! a damaged list.
 
-use xxhash_rust::xxh3::xxh3_64;
-
+use super::part::xxh3_64;
 use super::{DocId, IndexError};
 
 /// The largest BM25F term weight: `tf (k1 + 1) / (tf + k1)` tends to
