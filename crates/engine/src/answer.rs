@@ -98,17 +98,17 @@ impl AnswerItem {
 }
 
 /// `pairs` sorted by key, the last of each key kept: what collecting them
-/// into a `BTreeMap` gives, without the map's code in the wasm.
-fn by_key<V>(mut pairs: Vec<(String, V)>) -> Vec<(String, V)> {
-    pairs.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut unique: Vec<(String, V)> = Vec::with_capacity(pairs.len());
+/// into a `BTreeMap` gives, without the map's code (or a sort's) in the
+/// wasm. There are a few: languages, years, a story's translations.
+fn by_key<V>(pairs: Vec<(String, V)>) -> Vec<(String, V)> {
+    let mut sorted: Vec<(String, V)> = Vec::with_capacity(pairs.len());
     for (key, value) in pairs {
-        match unique.last_mut() {
-            Some(last) if last.0 == key => last.1 = value,
-            _ => unique.push((key, value)),
+        match sorted.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(at) => sorted[at].1 = value,
+            Err(at) => sorted.insert(at, (key, value)),
         }
     }
-    unique
+    sorted
 }
 
 /// Writes `(key, value)` pairs as a JSON object.

@@ -452,7 +452,9 @@ fn most_frequent(
     quality: f32,
     typo: bool,
 ) -> impl Iterator<Item = Expansion> {
-    candidates.sort_by(|a, b| b.term.df_class.cmp(&a.term.df_class).then_with(|| a.key.cmp(&b.key)));
+    candidates.sort_unstable_by(|a, b| {
+        b.term.df_class.cmp(&a.term.df_class).then_with(|| a.key.cmp(&b.key)).then(b.is_stem.cmp(&a.is_stem))
+    });
     candidates.into_iter().take(limit).map(move |c| Expansion {
         key: c.key,
         is_stem: c.is_stem,
