@@ -3,14 +3,13 @@
 
 use qidiruv_engine::answer::{Answer, Offsets};
 use qidiruv_engine::{Date, Lang, Query, SearchOptions};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::index_client::search_at;
+use crate::options::{count, text};
 
 /// What `qidiruv.js` passes on from `search(query, options)`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct Request {
     /// Absolute URL of the index directory.
     index: String,
@@ -25,6 +24,19 @@ struct Request {
     to: Option<String>,
 }
 
+impl Request {
+    fn read(options: &JsValue) -> Result<Request, String> {
+        Ok(Request {
+            index: text(options, "index")?.ok_or("no index")?,
+            lang: text(options, "lang")?,
+            prefer_lang: text(options, "preferLang")?,
+            limit: count(options, "limit")?,
+            from: text(options, "from")?,
+            to: text(options, "to")?,
+        })
+    }
+}
+
 /// Results unless the caller asks for another number, as the CLI.
 const DEFAULT_LIMIT: usize = 10;
 
@@ -33,8 +45,7 @@ const DEFAULT_LIMIT: usize = 10;
 #[wasm_bindgen]
 pub async fn search(query: String, options: JsValue) -> Result<JsValue, JsError> {
     let fail = |message: String| JsError::new(&format!("qidiruv: {message}"));
-    let request: Request =
-        serde_wasm_bindgen::from_value(options).map_err(|e| fail(format!("bad search options: {e}")))?;
+    let request = Request::read(&options).map_err(|e| fail(format!("bad search options: {e}")))?;
     let options = SearchOptions {
         lang: canonical(request.lang).map_err(fail)?,
         prefer_lang: canonical(request.prefer_lang).map_err(fail)?,

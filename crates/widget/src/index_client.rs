@@ -332,8 +332,7 @@ struct Prefetched {
 fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "the manifest is not UTF-8 text")?;
     let value = js_sys::JSON::parse(text).map_err(|_| "the manifest is not JSON")?;
-    let manifest: Manifest =
-        serde_wasm_bindgen::from_value(value).map_err(|e| format!("not a Qidiruv manifest ({e})"))?;
+    let manifest = Manifest::from_js(&value).map_err(|e| format!("not a Qidiruv manifest ({e})"))?;
     manifest.check_version().map_err(|e| e.to_string())?;
     Ok(manifest)
 }
