@@ -124,6 +124,74 @@ fn highlights(excerpt: &Excerpt, offsets: Offsets) -> Vec<(usize, usize)> {
     }
 }
 
+/// The answer as a JavaScript object, for the widget's `search()`: the
+/// shape serde gives the CLI's JSON, built directly (serde's writer of
+/// JavaScript values costs the wasm a few kilobytes more).
+#[cfg(feature = "js")]
+mod js {
+    use js_sys::wasm_bindgen::JsValue;
+    use js_sys::{Array, Object, Reflect};
+
+    use super::{Answer, AnswerItem, Grouping};
+
+    impl Answer<'_> {
+        pub fn to_js(&self) -> JsValue {
+            // A new grouping must be named here too.
+            let Grouping::Story = self.grouped;
+            object(&[
+                ("query", self.query.into()),
+                ("grouped", "story".into()),
+                ("total", count(self.total)),
+                ("related", count(self.related)),
+                ("partial", self.partial.into()),
+                ("corrected", text(self.corrected.as_deref())),
+                ("languages", map(self.languages.iter().map(|(k, n)| (k, count(*n))))),
+                ("years", map(self.years.iter().map(|(k, n)| (k, count(*n))))),
+                ("results", self.results.iter().map(AnswerItem::to_js).collect::<Array>().into()),
+            ])
+        }
+    }
+
+    impl AnswerItem {
+        fn to_js(&self) -> JsValue {
+            let highlight = |&(start, end): &(usize, usize)| JsValue::from(Array::of2(&count(start), &count(end)));
+            object(&[
+                ("id", self.id.as_str().into()),
+                ("url", self.url.as_str().into()),
+                ("title", self.title.as_str().into()),
+                ("lang", self.lang.as_str().into()),
+                ("date", text(self.date.as_deref())),
+                ("score", f64::from(self.score).into()),
+                ("related", self.related.into()),
+                ("excerpt", self.excerpt.as_str().into()),
+                ("highlights", self.highlights.iter().map(highlight).collect::<Array>().into()),
+                ("translations", map(self.translations.iter().map(|(lang, url)| (lang, url.as_str().into())))),
+            ])
+        }
+    }
+
+    fn object(fields: &[(&str, JsValue)]) -> JsValue {
+        map(fields.iter().map(|(key, value)| (*key, value.clone())))
+    }
+
+    fn map<K: AsRef<str>>(pairs: impl Iterator<Item = (K, JsValue)>) -> JsValue {
+        let object = Object::new();
+        for (key, value) in pairs {
+            let _ = Reflect::set(&object, &key.as_ref().into(), &value);
+        }
+        object.into()
+    }
+
+    fn count(n: usize) -> JsValue {
+        (n as f64).into()
+    }
+
+    /// A string, or `null`.
+    fn text(value: Option<&str>) -> JsValue {
+        value.map_or(JsValue::NULL, JsValue::from)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,6 @@
 
 use qidiruv_engine::answer::{Answer, Offsets};
 use qidiruv_engine::{Date, Lang, Query, SearchOptions};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::index_client::search_at;
@@ -59,8 +58,7 @@ pub async fn search(query: String, options: JsValue) -> Result<JsValue, JsError>
     }
     let shown = search_at(&base, &Query::parse(&query), &options, &|| true).await.map_err(fail)?;
     let shown = shown.ok_or_else(|| fail(format!("{base}: search abandoned")))?;
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    Answer::new(&query, shown, Offsets::Utf16).serialize(&serializer).map_err(|e| fail(e.to_string()))
+    Ok(Answer::new(&query, shown, Offsets::Utf16).to_js())
 }
 
 /// A language tag as the engine names it (`uz` → `uz-Latn`), or why it is not one.
