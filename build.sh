@@ -116,8 +116,9 @@ build_dist() {
   wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
     --out-dir "$staging/qidiruv" "target/widget/$WASM_TARGET/wasm-release/qidiruv_widget.wasm"
   # Inlining every single-caller function (wasm-opt's default) makes the wasm smaller raw but
-  # 16 KB larger after brotli: only small ones are inlined.
-  node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=20 --strip-debug \
+  # 16 KB larger after brotli: only small ones are inlined. --converge repeats the passes while
+  # they still shrink it.
+  node_modules/.bin/wasm-opt -Oz --converge --one-caller-inline-max-function-size=20 --strip-debug \
     --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
     "$staging/qidiruv/qidiruv_widget_bg.wasm" -o "$staging/qidiruv/qidiruv_widget_bg.wasm"
