@@ -48,10 +48,10 @@ pub fn option_id(prefix: &str, index: usize, variant: Option<usize>) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
+/// What the list shows.
 pub struct ListProps {
     /// Starts every id in the list.
-    pub prefix: AttrValue,
+    pub prefix: String,
     pub items: Rc<Vec<ResultItem>>,
     pub active: Option<usize>,
     /// The active result's translation link that is active instead of it.
@@ -63,8 +63,8 @@ pub struct ListProps {
     pub onchoose: Callback<(usize, Option<usize>, MouseEvent)>,
 }
 
-/// The listbox: the matches, then the related results under their own label.
-#[function_component(ResultList)]
+/// The listbox: the matches, then the related results under their own
+/// label. A function, not a component (see [`also_in`]); each result is one.
 pub fn result_list(props: &ListProps) -> Html {
     let ui = props.ui;
     let option = |i: usize| {
@@ -150,27 +150,18 @@ pub fn result_option(props: &OptionProps) -> Html {
         <div role="none" class={ classes!("entry", props.active.then_some("active")) }>
             { result }
             if !item.translations.is_empty() {
-                <AlsoIn item={ item.clone() } id={ props.id.clone() } variant={ props.variant } ui={ props.ui }
-                    onchoose={ props.onchoose.clone() } />
+                { also_in(props) }
             }
         </div>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct AlsoInProps {
-    pub item: ResultItem,
-    /// The result's option id, which each translation's id extends.
-    pub id: AttrValue,
-    pub variant: Option<usize>,
-    pub ui: UiLang,
-    pub onchoose: Callback<(Option<usize>, MouseEvent)>,
-}
-
 /// "Also in: Русский · Oʻzbekcha": the result's translations (already
-/// checked with [`safe_href`]), names in the UI language.
-#[function_component(AlsoIn)]
-fn also_in(props: &AlsoInProps) -> Html {
+/// checked with [`safe_href`]), names in the UI language, each an option
+/// whose id extends the result's. Part of its [`ResultOption`], which it
+/// re-renders with (not a component of its own: a component's machinery
+/// costs the wasm more than the rendering it would save).
+fn also_in(props: &OptionProps) -> Html {
     let ui = props.ui;
     let link = |(v, translation): (usize, &qidiruv_engine::index::Translation)| {
         let name = ui.language_name(&translation.lang);
@@ -193,30 +184,22 @@ fn also_in(props: &AlsoInProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct StatusProps {
-    pub status: Status,
-    pub ui: UiLang,
-    pub onretry: Callback<MouseEvent>,
-}
-
 /// The visible status line. Not a live region: it changes with every
-/// keystroke, and the separate announcer speaks once typing pauses.
-#[function_component(StatusLine)]
-pub fn status_line(props: &StatusProps) -> Html {
-    let ui = props.ui;
-    let corrected = match &props.status {
+/// keystroke, and the separate announcer speaks once typing pauses. A
+/// function, not a component: see [`also_in`].
+pub fn status_line(status: &Status, ui: UiLang, onretry: Callback<MouseEvent>) -> Html {
+    let corrected = match status {
         Status::Found { corrected, .. } => corrected.as_ref(),
         _ => None,
     };
     html! {
         <div class="status">
-            { ui.status(&props.status) }
+            { ui.status(status) }
             if let Some(corrected) = corrected {
                 <span class="corrected">{ " · " }{ ui.showing_results_for(corrected) }</span>
             }
-            if props.status == Status::Failed {
-                { " " }<button type="button" class="retry" onclick={ props.onretry.clone() }>{ ui.retry() }</button>
+            if *status == Status::Failed {
+                { " " }<button type="button" class="retry" onclick={ onretry }>{ ui.retry() }</button>
             }
         </div>
     }
