@@ -64,17 +64,21 @@ pub struct ListProps {
 }
 
 /// The listbox: the matches, then the related results under their own
-/// label. A function, not a component (see [`also_in`]); each result is one.
+/// label. Functions, not components, render it: a component's machinery
+/// costs the wasm more than the rendering it would save; each result is
+/// keyed by its id, so the list is diffed as before.
 pub fn result_list(props: &ListProps) -> Html {
     let ui = props.ui;
     let option = |i: usize| {
-        let item = &props.items[i];
-        html! {
-            <ResultOption key={ item.id.clone() } item={ item.clone() } id={ option_id(&props.prefix, i, None) }
-                active={ props.active == Some(i) } variant={ props.variant.filter(|_| props.active == Some(i)) } { ui }
-                onhover={ props.onhover.reform(move |e| (i, e)) }
-                onchoose={ props.onchoose.reform(move |(v, e)| (i, v, e)) } />
-        }
+        result_option(&OptionProps {
+            item: &props.items[i],
+            id: option_id(&props.prefix, i, None),
+            active: props.active == Some(i),
+            variant: props.variant.filter(|_| props.active == Some(i)),
+            ui,
+            onhover: props.onhover.reform(move |e| (i, e)),
+            onchoose: props.onchoose.reform(move |(v, e)| (i, v, e)),
+        })
     };
     let count = props.items.len();
     let first_related = props.items.iter().position(|item| item.related).unwrap_or(count);
@@ -99,24 +103,22 @@ pub fn result_list(props: &ListProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct OptionProps {
-    pub item: ResultItem,
-    pub id: AttrValue,
-    pub active: bool,
-    pub variant: Option<usize>,
-    pub ui: UiLang,
-    pub onhover: Callback<MouseEvent>,
+struct OptionProps<'a> {
+    item: &'a ResultItem,
+    id: String,
+    active: bool,
+    variant: Option<usize>,
+    ui: UiLang,
+    onhover: Callback<MouseEvent>,
     /// The result, or its translation link, was clicked.
-    pub onchoose: Callback<(Option<usize>, MouseEvent)>,
+    onchoose: Callback<(Option<usize>, MouseEvent)>,
 }
 
 /// One result: a link with `role=option`, then "also in:" its translations,
 /// each an option of its own (a link nested inside an option is neither
 /// valid nor reachable), reached from the result with → and ←.
-#[function_component(ResultOption)]
-pub fn result_option(props: &OptionProps) -> Html {
-    let item = &props.item;
+fn result_option(props: &OptionProps) -> Html {
+    let item = props.item;
     let heading = if item.title.text.trim().is_empty() {
         html! { { fallback_heading(&item.excerpt.text) } }
     } else {
@@ -147,7 +149,7 @@ pub fn result_option(props: &OptionProps) -> Html {
         },
     };
     html! {
-        <div role="none" class={ classes!("entry", props.active.then_some("active")) }>
+        <div key={ item.id.clone() } role="none" class={ classes!("entry", props.active.then_some("active")) }>
             { result }
             if !item.translations.is_empty() {
                 { also_in(props) }
@@ -159,8 +161,7 @@ pub fn result_option(props: &OptionProps) -> Html {
 /// "Also in: Русский · Oʻzbekcha": the result's translations (already
 /// checked with [`safe_href`]), names in the UI language, each an option
 /// whose id extends the result's. Part of its [`ResultOption`], which it
-/// re-renders with (not a component of its own: a component's machinery
-/// costs the wasm more than the rendering it would save).
+/// re-renders with.
 fn also_in(props: &OptionProps) -> Html {
     let ui = props.ui;
     let link = |(v, translation): (usize, &qidiruv_engine::index::Translation)| {
@@ -186,7 +187,7 @@ fn also_in(props: &OptionProps) -> Html {
 
 /// The visible status line. Not a live region: it changes with every
 /// keystroke, and the separate announcer speaks once typing pauses. A
-/// function, not a component: see [`also_in`].
+/// function, not a component: see [`result_list`].
 pub fn status_line(status: &Status, ui: UiLang, onretry: Callback<MouseEvent>) -> Html {
     let corrected = match status {
         Status::Found { corrected, .. } => corrected.as_ref(),
