@@ -129,7 +129,7 @@ fn result_option(props: &OptionProps) -> Html {
     });
     let onmousemove = props.onhover.clone();
     let onclick = props.onchoose.reform(|e| (None, e));
-    let class = classes!("result", (props.active && props.variant.is_none()).then_some("active"));
+    let class = if props.active && props.variant.is_none() { "result active" } else { "result" };
     let selected = (props.active && props.variant.is_none()).to_string();
     let body = html! {
         <>
@@ -149,7 +149,7 @@ fn result_option(props: &OptionProps) -> Html {
         },
     };
     html! {
-        <div key={ item.id.clone() } role="none" class={ classes!("entry", props.active.then_some("active")) }>
+        <div key={ item.id.clone() } role="none" class={ if props.active { "entry active" } else { "entry" } }>
             { result }
             if !item.translations.is_empty() {
                 { also_in(props) }
@@ -171,7 +171,7 @@ fn also_in(props: &OptionProps) -> Html {
             <>
                 if v > 0 { <span aria-hidden="true">{ " · " }</span> }
                 <a role="option" id={ format!("{}-{v}", props.id) } href={ translation.url.clone() }
-                   class={ classes!("translation", active.then_some("active")) } hreflang={ translation.lang.clone() }
+                   class={ if active { "translation active" } else { "translation" } } hreflang={ translation.lang.clone() }
                    aria-selected={ active.to_string() } aria-label={ format!("{} {name}", ui.also_in()) }
                    tabindex="-1" onclick={ props.onchoose.reform(move |e| (Some(v), e)) }>{ name }</a>
             </>
