@@ -55,7 +55,8 @@ ensure_wasm_bindgen() {
 }
 
 ensure_npm_tools() {
-  if [[ ! -x node_modules/.bin/wasm-opt || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  if [[ ! -x node_modules/.bin/wasm-opt || ! -x node_modules/.bin/esbuild ||
+    package-lock.json -nt node_modules/.package-lock.json ]]; then
     say "installing npm tools"
     npm ci --no-audit --no-fund --loglevel=error
   fi
@@ -127,14 +128,17 @@ build_dist() {
   wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
     --out-dir "$staging/qidiruv" "target/widget/$WASM_TARGET/wasm-release/qidiruv_widget.wasm"
   # Inlining every single-caller function (wasm-opt's default) makes the wasm smaller raw but
-  # 16 KB larger after brotli: only small ones are inlined.
-  node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=20 --strip-debug \
+  # 16 KB larger after brotli: only small ones are inlined. --converge repeats the passes while
+  # they still shrink it.
+  node_modules/.bin/wasm-opt -Oz --converge --one-caller-inline-max-function-size=20 --strip-debug \
     --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
     "$staging/qidiruv/qidiruv_widget_bg.wasm" -o "$staging/qidiruv/qidiruv_widget_bg.wasm"
-  # The loader is loaded on every page: shipped without its comment lines (a third of its bytes).
-  sed -e '/^ *\/\/ /d' -e '/^ *\/\*\*.*\*\/$/d' -e '/^ *\/\*\*/,/\*\/$/d' www/qidiruv/qidiruv.js >"$staging/qidiruv/qidiruv.js"
-  cp www/qidiruv/qidiruv.css "$staging/qidiruv/"
+  # Shipped minified: the loader runs on every page, and the glue and styles come with the widget.
+  local esbuild=(node_modules/.bin/esbuild --minify --log-level=warning)
+  "${esbuild[@]}" www/qidiruv/qidiruv.js --outfile="$staging/qidiruv/qidiruv.js"
+  "${esbuild[@]}" "$staging/qidiruv/qidiruv_widget.js" --outfile="$staging/qidiruv/qidiruv_widget.js" --allow-overwrite
+  "${esbuild[@]}" www/qidiruv/qidiruv.css --outfile="$staging/qidiruv/qidiruv.css"
 
   say "indexing the demo corpus"
   target/release/qidiruv build "$DEMO_CORPUS" --out "$staging/search"

@@ -98,17 +98,17 @@ impl AnswerItem {
 }
 
 /// `pairs` sorted by key, the last of each key kept: what collecting them
-/// into a `BTreeMap` gives, without the map's code in the wasm.
-fn by_key<V>(mut pairs: Vec<(String, V)>) -> Vec<(String, V)> {
-    pairs.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut unique: Vec<(String, V)> = Vec::with_capacity(pairs.len());
+/// into a `BTreeMap` gives, without the map's code (or a sort's) in the
+/// wasm. There are a few: languages, years, a story's translations.
+fn by_key<V>(pairs: Vec<(String, V)>) -> Vec<(String, V)> {
+    let mut sorted: Vec<(String, V)> = Vec::with_capacity(pairs.len());
     for (key, value) in pairs {
-        match unique.last_mut() {
-            Some(last) if last.0 == key => last.1 = value,
-            _ => unique.push((key, value)),
+        match sorted.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(at) => sorted[at].1 = value,
+            Err(at) => sorted.insert(at, (key, value)),
         }
     }
-    unique
+    sorted
 }
 
 /// Writes `(key, value)` pairs as a JSON object.
@@ -121,6 +121,74 @@ fn highlights(excerpt: &Excerpt, offsets: Offsets) -> Vec<(usize, usize)> {
     match offsets {
         Offsets::Chars => excerpt.char_highlights(),
         Offsets::Utf16 => excerpt.utf16_highlights(),
+    }
+}
+
+/// The answer as a JavaScript object, for the widget's `search()`: the
+/// shape serde gives the CLI's JSON, built directly (serde's writer of
+/// JavaScript values costs the wasm a few kilobytes more).
+#[cfg(feature = "js")]
+mod js {
+    use js_sys::wasm_bindgen::JsValue;
+    use js_sys::{Array, Object, Reflect};
+
+    use super::{Answer, AnswerItem, Grouping};
+
+    impl Answer<'_> {
+        pub fn to_js(&self) -> JsValue {
+            // A new grouping must be named here too.
+            let Grouping::Story = self.grouped;
+            object(&[
+                ("query", self.query.into()),
+                ("grouped", "story".into()),
+                ("total", count(self.total)),
+                ("related", count(self.related)),
+                ("partial", self.partial.into()),
+                ("corrected", text(self.corrected.as_deref())),
+                ("languages", map(self.languages.iter().map(|(k, n)| (k, count(*n))))),
+                ("years", map(self.years.iter().map(|(k, n)| (k, count(*n))))),
+                ("results", self.results.iter().map(AnswerItem::to_js).collect::<Array>().into()),
+            ])
+        }
+    }
+
+    impl AnswerItem {
+        fn to_js(&self) -> JsValue {
+            let highlight = |&(start, end): &(usize, usize)| JsValue::from(Array::of2(&count(start), &count(end)));
+            object(&[
+                ("id", self.id.as_str().into()),
+                ("url", self.url.as_str().into()),
+                ("title", self.title.as_str().into()),
+                ("lang", self.lang.as_str().into()),
+                ("date", text(self.date.as_deref())),
+                ("score", f64::from(self.score).into()),
+                ("related", self.related.into()),
+                ("excerpt", self.excerpt.as_str().into()),
+                ("highlights", self.highlights.iter().map(highlight).collect::<Array>().into()),
+                ("translations", map(self.translations.iter().map(|(lang, url)| (lang, url.as_str().into())))),
+            ])
+        }
+    }
+
+    fn object(fields: &[(&str, JsValue)]) -> JsValue {
+        map(fields.iter().map(|(key, value)| (*key, value.clone())))
+    }
+
+    fn map<K: AsRef<str>>(pairs: impl Iterator<Item = (K, JsValue)>) -> JsValue {
+        let object = Object::new();
+        for (key, value) in pairs {
+            let _ = Reflect::set(&object, &key.as_ref().into(), &value);
+        }
+        object.into()
+    }
+
+    fn count(n: usize) -> JsValue {
+        (n as f64).into()
+    }
+
+    /// A string, or `null`.
+    fn text(value: Option<&str>) -> JsValue {
+        value.map_or(JsValue::NULL, JsValue::from)
     }
 }
 

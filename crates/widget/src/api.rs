@@ -3,14 +3,12 @@
 
 use qidiruv_engine::answer::{Answer, Offsets};
 use qidiruv_engine::{Date, Lang, Query, SearchOptions};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::index_client::search_at;
+use crate::options::{count, text};
 
 /// What `qidiruv.js` passes on from `search(query, options)`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct Request {
     /// Absolute URL of the index directory.
     index: String,
@@ -25,6 +23,19 @@ struct Request {
     to: Option<String>,
 }
 
+impl Request {
+    fn read(options: &JsValue) -> Result<Request, String> {
+        Ok(Request {
+            index: text(options, "index")?.ok_or("no index")?,
+            lang: text(options, "lang")?,
+            prefer_lang: text(options, "preferLang")?,
+            limit: count(options, "limit")?,
+            from: text(options, "from")?,
+            to: text(options, "to")?,
+        })
+    }
+}
+
 /// Results unless the caller asks for another number, as the CLI.
 const DEFAULT_LIMIT: usize = 10;
 
@@ -33,8 +44,7 @@ const DEFAULT_LIMIT: usize = 10;
 #[wasm_bindgen]
 pub async fn search(query: String, options: JsValue) -> Result<JsValue, JsError> {
     let fail = |message: String| JsError::new(&format!("qidiruv: {message}"));
-    let request: Request =
-        serde_wasm_bindgen::from_value(options).map_err(|e| fail(format!("bad search options: {e}")))?;
+    let request = Request::read(&options).map_err(|e| fail(format!("bad search options: {e}")))?;
     let options = SearchOptions {
         lang: canonical(request.lang).map_err(fail)?,
         prefer_lang: canonical(request.prefer_lang).map_err(fail)?,
@@ -46,10 +56,9 @@ pub async fn search(query: String, options: JsValue) -> Result<JsValue, JsError>
     if !base.ends_with('/') {
         base.push('/');
     }
-    let shown = search_at(&base, &Query::parse(&query), &options, || true).await.map_err(fail)?;
+    let shown = search_at(&base, &Query::parse(&query), &options, &|| true).await.map_err(fail)?;
     let shown = shown.ok_or_else(|| fail(format!("{base}: search abandoned")))?;
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    Answer::new(&query, shown, Offsets::Utf16).serialize(&serializer).map_err(|e| fail(e.to_string()))
+    Ok(Answer::new(&query, shown, Offsets::Utf16).to_js())
 }
 
 /// A language tag as the engine names it (`uz` → `uz-Latn`), or why it is not one.

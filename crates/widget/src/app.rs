@@ -8,11 +8,11 @@ use web_sys::{Element, HtmlInputElement, Node, ScrollIntoViewOptions, ScrollLogi
 use yew::prelude::*;
 
 use crate::events;
-use crate::filters::Filters;
+use crate::filters::filters;
 use crate::i18n::UiLang;
 use crate::search::{self, prefetch, use_search, Search};
 use crate::state::{Action, Phase, State};
-use crate::view::{listbox_id, option_id, safe_href, ResultList, StatusLine};
+use crate::view::{listbox_id, option_id, result_list, safe_href, status_line, ListProps};
 
 /// What the host element configures (see `docs/embedding.md`).
 #[derive(Properties, PartialEq, Clone)]
@@ -207,11 +207,11 @@ pub fn search_box(config: &Config) -> Html {
                 autocomplete="off" spellcheck="false" enterkeyhint="search"
                 placeholder={ placeholder } { oninput } { onkeydown } { onfocus } { onclick } />
             // tabindex=-1: a scrolling panel is otherwise a Tab stop, and Tab must leave the combobox.
-            <div class={ classes!("panel", state.open.then_some("open")) } tabindex="-1" onkeydown={ onpanelkey }>
-                <StatusLine status={ state.status() } { ui } onretry={ retry } />
-                <Filters facets={ state.facets.clone() } filter={ state.filter.clone() } { ui } onchange={ refine } />
-                <ResultList prefix={ prefix.clone() } items={ state.items.clone() } active={ state.active }
-                    variant={ state.variant } { ui } { onhover } { onchoose } />
+            <div class={ if state.open { "panel open" } else { "panel" } } tabindex="-1" onkeydown={ onpanelkey }>
+                { status_line(&state.status(), ui, retry) }
+                { filters(&state.facets, &state.filter, ui, &refine) }
+                { result_list(&ListProps { prefix: prefix.clone(), items: state.items.clone(), active: state.active,
+                    variant: state.variant, ui, onhover, onchoose }) }
                 if state.more {
                     <button type="button" class="more" onclick={ onmore }>{ ui.show_more() }</button>
                 }

@@ -2,53 +2,39 @@
 //! (`bubbles` and `composed`, so they leave the shadow root): see
 //! `docs/embedding.md`.
 
+use js_sys::{Object, Reflect};
 use qidiruv_engine::index::Translation;
 use qidiruv_engine::ResultItem;
-use serde::Serialize;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CustomEvent, CustomEventInit, EventTarget, Node, ShadowRoot};
 
-/// `qidiruv-query`: results for a query are shown.
-#[derive(Serialize)]
-struct QueryDetail<'a> {
-    query: &'a str,
-    total: usize,
-}
-
-/// `qidiruv-select`: a visitor chose a result.
-#[derive(Serialize)]
-struct SelectDetail<'a> {
-    id: &'a str,
-    /// Only a url the widget would link to: `None` (JSON `null`) for one
-    /// that fails the check (a forged index's `javascript:` url, say).
-    url: Option<&'a str>,
-    title: &'a str,
-    lang: &'a str,
-    date: Option<&'a str>,
-    query: &'a str,
-    /// 1 for the first result.
-    position: usize,
-}
-
-/// Fires `qidiruv-query` for the shown results of `query`.
+/// Fires `qidiruv-query` for the shown results of `query`, with the detail
+/// `{ query, total }`.
 pub fn query_shown(from: &Node, query: &str, total: usize) {
-    fire(from, "qidiruv-query", &QueryDetail { query, total }, false);
+    fire(from, "qidiruv-query", &[("query", query.into()), ("total", number(total))], false);
 }
 
 /// Fires `qidiruv-select` for `item` (or its `translation`), shown at
 /// `index`; false when a listener called `preventDefault()`, and the
-/// widget must not navigate.
+/// widget must not navigate. Its detail is `{ id, url, title, lang, date,
+/// query, position }`: `url` only when the widget would link to it, else
+/// `null` (a forged index's `javascript:` url, say), `date` or `null`, and
+/// `position` 1 for the first result.
 pub fn selected(from: &Node, item: &ResultItem, translation: Option<&Translation>, query: &str, index: usize) -> bool {
-    let detail = SelectDetail {
-        id: &item.id,
-        url: select_url(item, translation),
-        title: &item.title.text,
-        lang: translation.map_or(&item.lang, |t| &t.lang),
-        date: item.date.as_deref(),
-        query,
-        position: index + 1,
-    };
+    let detail = [
+        ("id", item.id.as_str().into()),
+        ("url", select_url(item, translation).map_or(JsValue::NULL, JsValue::from)),
+        ("title", item.title.text.as_str().into()),
+        ("lang", translation.map_or(&item.lang, |t| &t.lang).as_str().into()),
+        ("date", item.date.as_deref().map_or(JsValue::NULL, JsValue::from)),
+        ("query", query.into()),
+        ("position", number(index + 1)),
+    ];
     fire(from, "qidiruv-select", &detail, true)
+}
+
+fn number(n: usize) -> JsValue {
+    (n as f64).into()
 }
 
 /// The url `qidiruv-select` reports for `item` (or its `translation`):
@@ -60,14 +46,16 @@ fn select_url<'a>(item: &'a ResultItem, translation: Option<&'a Translation>) ->
 
 /// Dispatches a custom event at the element whose shadow root holds
 /// `from`; returns whether it was not cancelled.
-fn fire(from: &Node, name: &str, detail: &impl Serialize, cancelable: bool) -> bool {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let Ok(detail) = detail.serialize(&serializer) else { return true };
+fn fire(from: &Node, name: &str, detail: &[(&str, JsValue)], cancelable: bool) -> bool {
+    let object = Object::new();
+    for (key, value) in detail {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+    }
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
     init.set_cancelable(cancelable);
-    init.set_detail(&detail);
+    init.set_detail(&object);
     let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) else { return true };
     let host: EventTarget = match from.get_root_node().dyn_into::<ShadowRoot>() {
         Ok(root) => root.host().into(),

@@ -87,7 +87,8 @@ pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u6
     let response: Response = response.dyn_into().map_err(|_| format!("{url}: not an HTTP response"))?;
     if let (416, Some(range)) = (response.status(), &range) {
         // The range lies past the file's end: an upload cut short.
-        return Err(format!("{url}: truncated: the file ends before bytes {range:?} (HTTP 416)").into());
+        let (start, end) = (range.start, range.end);
+        return Err(format!("{url}: truncated: the file ends before bytes {start}..{end} (HTTP 416)").into());
     }
     if !response.ok() {
         let gone = matches!(response.status(), 404 | 410);

@@ -10,17 +10,10 @@ use yew::prelude::*;
 use crate::i18n::UiLang;
 use crate::state::Filter;
 
-#[derive(Properties, PartialEq)]
-pub struct FilterProps {
-    pub facets: Facets,
-    pub filter: Filter,
-    pub ui: UiLang,
-    pub onchange: Callback<Filter>,
-}
-
-#[function_component(Filters)]
-pub fn filters(props: &FilterProps) -> Html {
-    let (ui, filter, facets) = (props.ui, &props.filter, &props.facets);
+/// The filters for the current query's `facets`, `filter` in force; a
+/// choice is sent to `onchange`. A function, not a component: a component's
+/// machinery costs the wasm more than the rendering it would save.
+pub fn filters(facets: &Facets, filter: &Filter, ui: UiLang, onchange: &Callback<Filter>) -> Html {
     // A choice is offered while it would change something, or is in force.
     let show_langs = facets.languages.len() > 1 || filter.lang.is_some();
     let show_years = facets.years.len() > 1 || filter.year.is_some();
@@ -41,7 +34,7 @@ pub fn filters(props: &FilterProps) -> Html {
     let lang_button = |lang: Option<&String>, label: String, count: usize| {
         let pressed = filter.lang.as_ref() == lang;
         let next = Filter { lang: lang.cloned(), ..filter.clone() };
-        let onclick = props.onchange.reform(move |_: MouseEvent| next.clone());
+        let onclick = onchange.reform(move |_: MouseEvent| next.clone());
         html! {
             <button type="button" class="chip" aria-pressed={ pressed.to_string() } { onclick }>
                 { label }{ " " }<span class="count">{ count }</span>
@@ -49,7 +42,7 @@ pub fn filters(props: &FilterProps) -> Html {
         }
     };
     let onyear = {
-        let (filter, onchange) = (filter.clone(), props.onchange.clone());
+        let (filter, onchange) = (filter.clone(), onchange.clone());
         Callback::from(move |e: Event| {
             let value = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value());
             onchange.emit(Filter { year: value.and_then(|v| v.parse().ok()), ..filter.clone() });

@@ -4,10 +4,12 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::future::Future;
 use std::ops::Range;
 use std::rc::Rc;
+use std::task::Poll;
 
-use futures::future::{self, join_all, FutureExt, LocalBoxFuture, Shared};
+use futures::future::{self, FutureExt, LocalBoxFuture, Shared};
 use js_sys::{ArrayBuffer, Promise, Reflect, Symbol, Uint8Array};
 use qidiruv_engine::index::{verify_part, Manifest, MANIFEST_NAME};
 use qidiruv_engine::{PartRequest, Presented, Query, SearchOptions, Searcher, Step};
@@ -62,6 +64,26 @@ async fn after_next_paint() {
     let _ = JsFuture::from(painted).await;
 }
 
+/// Waits for all of `futures`, polling each in turn, and gives their outputs
+/// in order: what `futures::future::join_all` does for a few futures, without
+/// the task pool it switches to for more than 30 (some kilobytes of wasm per use).
+async fn join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+    let mut futures: Vec<_> = futures.into_iter().map(|f| Box::pin(future::maybe_done(f))).collect();
+    future::poll_fn(|cx| {
+        let mut ready = true;
+        for f in &mut futures {
+            ready &= f.as_mut().poll(cx).is_ready();
+        }
+        if ready {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    futures.iter_mut().filter_map(|f| f.as_mut().take_output()).collect()
+}
+
 type Fetch<T, E = String> = Shared<LocalBoxFuture<'static, Result<T, E>>>;
 /// A part on its way, and whether it comes from the [`PartCache`].
 type PartFetch = Fetch<(Rc<Vec<u8>>, bool), FetchError>;
@@ -77,9 +99,9 @@ pub struct LoadedIndex {
     fetching: RefCell<HashMap<PartRequest, PartFetch>>,
     ranges: Rc<Cell<Ranges>>,
     /// Whole files, by name, once the host is known to ignore ranges.
-    files: Rc<RefCell<HashMap<String, File>>>,
+    files: Rc<RefCell<Named<File>>>,
     /// The first range asked of each file while `ranges` is unknown.
-    probes: RefCell<HashMap<String, PartFetch>>,
+    probes: RefCell<Named<PartFetch>>,
     /// The host no longer has a part this manifest names: a publish since.
     gone: Cell<bool>,
     /// Verified parts kept across visits, where the page has Cache Storage.
@@ -87,7 +109,45 @@ pub struct LoadedIndex {
 }
 
 thread_local! {
-    static INDEXES: RefCell<HashMap<String, Opening>> = RefCell::new(HashMap::new());
+    static INDEXES: RefCell<Named<Opening>> = RefCell::default();
+}
+
+/// A few values by name (an index or two per page, a few files per index),
+/// kept in a list: a hash map's code costs a few kilobytes of wasm per type.
+struct Named<T>(Vec<(String, T)>);
+
+impl<T> Default for Named<T> {
+    fn default() -> Self {
+        Named(Vec::new())
+    }
+}
+
+impl<T> Named<T> {
+    fn get(&self, name: &str) -> Option<&T> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, value)| value)
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut T> {
+        self.0.iter_mut().find(|(n, _)| n == name).map(|(_, value)| value)
+    }
+
+    /// The value under `name`, where `value` is put unless one is there already.
+    fn or_insert(&mut self, name: &str, value: T) -> &T {
+        let at = self.0.iter().position(|(n, _)| n == name).unwrap_or_else(|| {
+            self.0.push((name.to_string(), value));
+            self.0.len() - 1
+        });
+        &self.0[at].1
+    }
+
+    fn insert(&mut self, name: &str, value: T) {
+        self.remove(name);
+        self.0.push((name.to_string(), value));
+    }
+
+    fn remove(&mut self, name: &str) {
+        self.0.retain(|(n, _)| n != name);
+    }
 }
 
 /// An index being opened, opened, or that failed to open.
@@ -119,7 +179,7 @@ pub async fn index_at(base: &str) -> Result<Rc<LoadedIndex>, String> {
             None => FIRST_BACKOFF_MS,
         };
         let fetch = open(base.to_string()).boxed_local().shared();
-        cache.insert(base.to_string(), Opening { fetch: fetch.clone(), retry_at: 0.0, backoff_ms });
+        cache.insert(base, Opening { fetch: fetch.clone(), retry_at: 0.0, backoff_ms });
         fetch
     });
     let result = loading.await;
@@ -146,10 +206,10 @@ pub async fn search_at(
     base: &str,
     query: &Query,
     options: &SearchOptions,
-    wanted: impl Fn() -> bool,
+    wanted: &dyn Fn() -> bool,
 ) -> Result<Option<Presented>, String> {
     let index = index_at(base).await?;
-    match index.search_while(query, options, &wanted).await {
+    match index.search_while(query, options, wanted).await {
         Err(_) if index.gone.get() => {
             forget(base, &index);
             index_at(base).await?.search_while(query, options, wanted).await
@@ -273,8 +333,7 @@ struct Prefetched {
 fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "the manifest is not UTF-8 text")?;
     let value = js_sys::JSON::parse(text).map_err(|_| "the manifest is not JSON")?;
-    let manifest: Manifest =
-        serde_wasm_bindgen::from_value(value).map_err(|e| format!("not a Qidiruv manifest ({e})"))?;
+    let manifest = Manifest::from_js(&value).map_err(|e| format!("not a Qidiruv manifest ({e})"))?;
     manifest.check_version().map_err(|e| e.to_string())?;
     Ok(manifest)
 }
@@ -290,7 +349,7 @@ impl LoadedIndex {
         &self,
         query: &Query,
         options: &SearchOptions,
-        wanted: impl Fn() -> bool,
+        wanted: &dyn Fn() -> bool,
     ) -> Result<Option<Presented>, String> {
         // After the keystroke's frame: the box shows what was typed at once.
         after_next_paint().await;
@@ -426,7 +485,7 @@ impl LoadedIndex {
                 None if ranges.get() == Ranges::Ignored => {
                     let file =
                         async move { fetch_bytes(&url, Freshness::Immutable, None).await.map(|f| Rc::new(f.bytes)) };
-                    files.borrow_mut().entry(name).or_insert(file.boxed_local().shared()).clone()
+                    files.borrow_mut().or_insert(&name, file.boxed_local().shared()).clone()
                 }
                 None => {
                     let fetched = fetch_bytes(&url, Freshness::Immutable, Some(range.clone())).await?;
@@ -436,7 +495,7 @@ impl LoadedIndex {
                     }
                     ranges.set(Ranges::Ignored);
                     let file = future::ready(Ok(Rc::new(fetched.bytes))).boxed_local().shared();
-                    files.borrow_mut().entry(name).or_insert(file).clone()
+                    files.borrow_mut().or_insert(&name, file).clone()
                 }
             };
             Ok((Rc::new(slice(&file.await?, &range)), false))
@@ -444,7 +503,7 @@ impl LoadedIndex {
         .boxed_local()
         .shared();
         if probing && first {
-            self.probes.borrow_mut().insert(request.name.clone(), fetch.clone());
+            self.probes.borrow_mut().insert(&request.name, fetch.clone());
         }
         self.fetching.borrow_mut().insert(request.clone(), fetch.clone());
         fetch

@@ -13,12 +13,12 @@ mod fetch;
 mod filters;
 mod i18n;
 mod index_client;
+mod options;
 mod part_cache;
 mod search;
 mod state;
 mod view;
 
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -26,8 +26,6 @@ use app::{Config, SearchBox};
 use i18n::UiLang;
 
 /// What `qidiruv.js` passes to [`mount`], read from the element's attributes.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct MountOptions {
     index: String,
     lang: String,
@@ -37,12 +35,26 @@ struct MountOptions {
     instance: u32,
 }
 
+impl MountOptions {
+    fn read(options: &JsValue) -> Result<MountOptions, String> {
+        let missing = |key: &str| format!("no {key}");
+        Ok(MountOptions {
+            index: options::text(options, "index")?.ok_or_else(|| missing("index"))?,
+            lang: options::text(options, "lang")?.ok_or_else(|| missing("lang"))?,
+            placeholder: options::text(options, "placeholder")?,
+            limit: options::count(options, "limit")?.ok_or_else(|| missing("limit"))?,
+            instance: options::count(options, "instance")?.ok_or_else(|| missing("instance"))? as u32,
+        })
+    }
+}
+
 /// Renders the search box into `root` (an element in the shadow root),
 /// next to the loader's box, which keeps focus and keystrokes until the
 /// widget has rendered and takes over from it (see [`app::take_over`]).
 #[wasm_bindgen]
 pub fn mount(root: web_sys::Element, options: JsValue) -> Result<(), JsError> {
-    let options: MountOptions = serde_wasm_bindgen::from_value(options)?;
+    let options =
+        MountOptions::read(&options).map_err(|e| JsError::new(&format!("qidiruv: bad mount options: {e}")))?;
     let mut index = options.index;
     if !index.ends_with('/') {
         index.push('/');

@@ -114,7 +114,7 @@ fn spawn_search(
     latest.borrow().filter.apply(&mut options);
     spawn_local(async move {
         let wanted = || latest.borrow().seq == seq;
-        let result = search_at(&base, &Query::parse(&query), &options, wanted).await;
+        let result = search_at(&base, &Query::parse(&query), &options, &wanted).await;
         dispatcher.dispatch(match result {
             // A newer request replaced this one: its answer is dropped anyway.
             Ok(None) => return,

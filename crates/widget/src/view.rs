@@ -48,10 +48,10 @@ pub fn option_id(prefix: &str, index: usize, variant: Option<usize>) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
+/// What the list shows.
 pub struct ListProps {
     /// Starts every id in the list.
-    pub prefix: AttrValue,
+    pub prefix: String,
     pub items: Rc<Vec<ResultItem>>,
     pub active: Option<usize>,
     /// The active result's translation link that is active instead of it.
@@ -63,18 +63,22 @@ pub struct ListProps {
     pub onchoose: Callback<(usize, Option<usize>, MouseEvent)>,
 }
 
-/// The listbox: the matches, then the related results under their own label.
-#[function_component(ResultList)]
+/// The listbox: the matches, then the related results under their own
+/// label. Functions, not components, render it: a component's machinery
+/// costs the wasm more than the rendering it would save; each result is
+/// keyed by its id, so the list is diffed as before.
 pub fn result_list(props: &ListProps) -> Html {
     let ui = props.ui;
     let option = |i: usize| {
-        let item = &props.items[i];
-        html! {
-            <ResultOption key={ item.id.clone() } item={ item.clone() } id={ option_id(&props.prefix, i, None) }
-                active={ props.active == Some(i) } variant={ props.variant.filter(|_| props.active == Some(i)) } { ui }
-                onhover={ props.onhover.reform(move |e| (i, e)) }
-                onchoose={ props.onchoose.reform(move |(v, e)| (i, v, e)) } />
-        }
+        result_option(&OptionProps {
+            item: &props.items[i],
+            id: option_id(&props.prefix, i, None),
+            active: props.active == Some(i),
+            variant: props.variant.filter(|_| props.active == Some(i)),
+            ui,
+            onhover: props.onhover.reform(move |e| (i, e)),
+            onchoose: props.onchoose.reform(move |(v, e)| (i, v, e)),
+        })
     };
     let count = props.items.len();
     let first_related = props.items.iter().position(|item| item.related).unwrap_or(count);
@@ -99,24 +103,22 @@ pub fn result_list(props: &ListProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct OptionProps {
-    pub item: ResultItem,
-    pub id: AttrValue,
-    pub active: bool,
-    pub variant: Option<usize>,
-    pub ui: UiLang,
-    pub onhover: Callback<MouseEvent>,
+struct OptionProps<'a> {
+    item: &'a ResultItem,
+    id: String,
+    active: bool,
+    variant: Option<usize>,
+    ui: UiLang,
+    onhover: Callback<MouseEvent>,
     /// The result, or its translation link, was clicked.
-    pub onchoose: Callback<(Option<usize>, MouseEvent)>,
+    onchoose: Callback<(Option<usize>, MouseEvent)>,
 }
 
 /// One result: a link with `role=option`, then "also in:" its translations,
 /// each an option of its own (a link nested inside an option is neither
 /// valid nor reachable), reached from the result with → and ←.
-#[function_component(ResultOption)]
-pub fn result_option(props: &OptionProps) -> Html {
-    let item = &props.item;
+fn result_option(props: &OptionProps) -> Html {
+    let item = props.item;
     let heading = if item.title.text.trim().is_empty() {
         html! { { fallback_heading(&item.excerpt.text) } }
     } else {
@@ -127,7 +129,7 @@ pub fn result_option(props: &OptionProps) -> Html {
     });
     let onmousemove = props.onhover.clone();
     let onclick = props.onchoose.reform(|e| (None, e));
-    let class = classes!("result", (props.active && props.variant.is_none()).then_some("active"));
+    let class = if props.active && props.variant.is_none() { "result active" } else { "result" };
     let selected = (props.active && props.variant.is_none()).to_string();
     let body = html! {
         <>
@@ -147,30 +149,20 @@ pub fn result_option(props: &OptionProps) -> Html {
         },
     };
     html! {
-        <div role="none" class={ classes!("entry", props.active.then_some("active")) }>
+        <div key={ item.id.clone() } role="none" class={ if props.active { "entry active" } else { "entry" } }>
             { result }
             if !item.translations.is_empty() {
-                <AlsoIn item={ item.clone() } id={ props.id.clone() } variant={ props.variant } ui={ props.ui }
-                    onchoose={ props.onchoose.clone() } />
+                { also_in(props) }
             }
         </div>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct AlsoInProps {
-    pub item: ResultItem,
-    /// The result's option id, which each translation's id extends.
-    pub id: AttrValue,
-    pub variant: Option<usize>,
-    pub ui: UiLang,
-    pub onchoose: Callback<(Option<usize>, MouseEvent)>,
-}
-
 /// "Also in: Русский · Oʻzbekcha": the result's translations (already
-/// checked with [`safe_href`]), names in the UI language.
-#[function_component(AlsoIn)]
-fn also_in(props: &AlsoInProps) -> Html {
+/// checked with [`safe_href`]), names in the UI language, each an option
+/// whose id extends the result's. Part of its [`ResultOption`], which it
+/// re-renders with.
+fn also_in(props: &OptionProps) -> Html {
     let ui = props.ui;
     let link = |(v, translation): (usize, &qidiruv_engine::index::Translation)| {
         let name = ui.language_name(&translation.lang);
@@ -179,7 +171,7 @@ fn also_in(props: &AlsoInProps) -> Html {
             <>
                 if v > 0 { <span aria-hidden="true">{ " · " }</span> }
                 <a role="option" id={ format!("{}-{v}", props.id) } href={ translation.url.clone() }
-                   class={ classes!("translation", active.then_some("active")) } hreflang={ translation.lang.clone() }
+                   class={ if active { "translation active" } else { "translation" } } hreflang={ translation.lang.clone() }
                    aria-selected={ active.to_string() } aria-label={ format!("{} {name}", ui.also_in()) }
                    tabindex="-1" onclick={ props.onchoose.reform(move |e| (Some(v), e)) }>{ name }</a>
             </>
@@ -193,30 +185,22 @@ fn also_in(props: &AlsoInProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct StatusProps {
-    pub status: Status,
-    pub ui: UiLang,
-    pub onretry: Callback<MouseEvent>,
-}
-
 /// The visible status line. Not a live region: it changes with every
-/// keystroke, and the separate announcer speaks once typing pauses.
-#[function_component(StatusLine)]
-pub fn status_line(props: &StatusProps) -> Html {
-    let ui = props.ui;
-    let corrected = match &props.status {
+/// keystroke, and the separate announcer speaks once typing pauses. A
+/// function, not a component: see [`result_list`].
+pub fn status_line(status: &Status, ui: UiLang, onretry: Callback<MouseEvent>) -> Html {
+    let corrected = match status {
         Status::Found { corrected, .. } => corrected.as_ref(),
         _ => None,
     };
     html! {
         <div class="status">
-            { ui.status(&props.status) }
+            { ui.status(status) }
             if let Some(corrected) = corrected {
                 <span class="corrected">{ " · " }{ ui.showing_results_for(corrected) }</span>
             }
-            if props.status == Status::Failed {
-                { " " }<button type="button" class="retry" onclick={ props.onretry.clone() }>{ ui.retry() }</button>
+            if *status == Status::Failed {
+                { " " }<button type="button" class="retry" onclick={ onretry }>{ ui.retry() }</button>
             }
         </div>
     }

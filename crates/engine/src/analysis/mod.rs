@@ -58,7 +58,7 @@ pub fn stems_of(folded: &str, key: &str, lang: Option<&Lang>) -> Vec<String> {
         stems.push(stem::uzbek(key));
     }
     stems.retain(|s| s != key && !s.is_empty());
-    stems.sort();
+    stems.sort_unstable();
     stems.dedup();
     stems.into_iter().map(truncate).collect()
 }

@@ -23,7 +23,9 @@ pub struct Manifest {
     pub documents: u32,
     /// Terms over all segments (a term in two segments counts twice).
     pub terms: u64,
-    /// Live documents per language tag.
+    /// Live documents per language tag. Like each segment's `lengths`, for
+    /// the builder and the CLI only: the browser does not read it (see
+    /// `Manifest::from_js`), so it is empty there.
     pub languages: BTreeMap<String, u32>,
     /// The segments, oldest first. Their documents are numbered one after
     /// another: a segment's first document is the sum of the sizes of the
@@ -115,7 +117,7 @@ impl Manifest {
             }
             text.push_str(&format!("\ndeleted {:?}\n", segment.deleted));
         }
-        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+        format!("{:016x}", super::part::xxh3_64(text.as_bytes()))
     }
 }
 
@@ -141,5 +143,150 @@ impl Segment {
     /// Live documents of the segment.
     pub fn live(&self) -> u32 {
         self.documents.saturating_sub(self.deleted.len() as u32)
+    }
+}
+
+/// The manifest in the browser, read from what `JSON.parse` made of it.
+/// serde's readers (of JavaScript values, or of JSON text) cost the wasm a
+/// visitor per type and float formatting for their error messages, tens of
+/// kilobytes; these few functions read the same fields with the same
+/// defaults, but not the per-language counts (`languages`, `lengths`),
+/// which only the builder and the CLI use.
+#[cfg(feature = "js")]
+mod js {
+    use std::cell::RefCell;
+
+    use js_sys::wasm_bindgen::{JsCast, JsValue};
+    use js_sys::{Array, Reflect};
+
+    use super::{Manifest, Parts, Segment, StoreClass};
+
+    impl Manifest {
+        /// The manifest, or which of its fields is missing or of the wrong type.
+        pub fn from_js(value: &JsValue) -> Result<Manifest, String> {
+            let read = Reader::default();
+            let manifest = Manifest {
+                format: read.string(value, "format"),
+                version: read.number(value, "version"),
+                build_id: read.string(value, "build_id"),
+                documents: read.number(value, "documents"),
+                terms: read.number(value, "terms"),
+                languages: Default::default(),
+                segments: read.list(value, "segments", Reader::segment),
+            };
+            read.error.into_inner().map_or(Ok(manifest), Err)
+        }
+    }
+
+    /// Reads fields, each a default value when it is missing or of the wrong
+    /// type, keeping the first such error for the caller: no error path per
+    /// field, which in the wasm would drop what was read before it.
+    #[derive(Default)]
+    struct Reader {
+        error: RefCell<Option<String>>,
+    }
+
+    impl Reader {
+        fn segment(&self, value: &JsValue) -> Segment {
+            let parts = self.field(value, "parts").unwrap_or_default();
+            Segment {
+                seq: self.number(value, "seq"),
+                documents: self.number(value, "documents"),
+                terms: self.number(value, "terms"),
+                deleted: match given(value, "deleted") {
+                    Some(_) => self.list(value, "deleted", |read, item| read.whole(item, "deleted")),
+                    None => Vec::new(),
+                },
+                lengths: Default::default(),
+                catalog: self.string(value, "catalog"),
+                parts: Parts {
+                    dictionary: self.list(&parts, "dictionary", Reader::names),
+                    heads: self.list(&parts, "heads", Reader::names),
+                    docs: self.string(&parts, "docs"),
+                    postings: self.list(&parts, "postings", Reader::postings),
+                    store: self.list(&parts, "store", Reader::store_class),
+                },
+            }
+        }
+
+        fn store_class(&self, value: &JsValue) -> StoreClass {
+            StoreClass {
+                slot_bytes: self.number(value, "slot_bytes"),
+                file_docs: self.number(value, "file_docs"),
+                files: self.list(value, "files", |read, item| read.text(item, "files")),
+            }
+        }
+
+        /// `[first key, name]` of a dictionary shard, or `[prefix, name]` of a head.
+        fn names(&self, value: &JsValue) -> (String, String) {
+            let [first, name] = self.pair(value);
+            (self.text(&first, "dictionary"), self.text(&name, "dictionary"))
+        }
+
+        /// `[name, bytes]` of a postings file.
+        fn postings(&self, value: &JsValue) -> (String, u64) {
+            let [name, bytes] = self.pair(value);
+            (self.text(&name, "postings"), self.whole(&bytes, "postings"))
+        }
+
+        fn fail<T: Default>(&self, what: &str) -> T {
+            self.error.borrow_mut().get_or_insert_with(|| what.to_string());
+            T::default()
+        }
+
+        /// `object[key]`, which must be there.
+        fn field(&self, object: &JsValue, key: &str) -> Option<JsValue> {
+            let value = given(object, key);
+            if value.is_none() {
+                self.fail::<()>(&format!("no {key}"));
+            }
+            value
+        }
+
+        fn string(&self, object: &JsValue, key: &str) -> String {
+            self.field(object, key).map(|value| self.text(&value, key)).unwrap_or_default()
+        }
+
+        fn number<T: TryFrom<u64> + Default>(&self, object: &JsValue, key: &str) -> T {
+            self.field(object, key).map(|value| self.whole(&value, key)).unwrap_or_default()
+        }
+
+        /// The list `object[key]`, each item read with `item`.
+        fn list<T>(&self, object: &JsValue, key: &str, item: fn(&Reader, &JsValue) -> T) -> Vec<T> {
+            let Some(value) = self.field(object, key) else { return Vec::new() };
+            let Some(items) = value.dyn_ref::<Array>() else { return self.fail(&format!("{key} is not a list")) };
+            let mut list = Vec::new();
+            for value in items.iter() {
+                list.push(item(self, &value));
+            }
+            list
+        }
+
+        /// `value` as a string; `key` names it in an error.
+        fn text(&self, value: &JsValue, key: &str) -> String {
+            value.as_string().unwrap_or_else(|| self.fail(&format!("{key} holds other than a string")))
+        }
+
+        /// `value` as a whole number of type `T` (JSON's are exact up to 2^53).
+        fn whole<T: TryFrom<u64> + Default>(&self, value: &JsValue, key: &str) -> T {
+            let n = value.as_f64().filter(|n| n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(n));
+            n.and_then(|n| T::try_from(n as u64).ok())
+                .unwrap_or_else(|| self.fail(&format!("{key} holds other than a whole number in range")))
+        }
+
+        fn pair(&self, value: &JsValue) -> [JsValue; 2] {
+            match value.dyn_ref::<Array>() {
+                Some(items) if items.length() == 2 => [items.get(0), items.get(1)],
+                _ => {
+                    self.fail::<()>("a pair is not a list of two");
+                    [JsValue::UNDEFINED, JsValue::UNDEFINED]
+                }
+            }
+        }
+    }
+
+    /// `object[key]`, unless it is missing, `undefined` or `null`.
+    fn given(object: &JsValue, key: &str) -> Option<JsValue> {
+        Reflect::get(object, &JsValue::from_str(key)).ok().filter(|value| !value.is_undefined() && !value.is_null())
     }
 }

@@ -1,7 +1,14 @@
 //! Content-hashed part names.
 
 use super::IndexError;
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// xxh3-64 of `bytes`. Seed 0 makes `xxh3_64_with_seed` the plain xxh3-64
+/// (the spec defines it so); calling it here too, not `xxh3_64`, keeps one
+/// copy of the hash in the wasm, where store slots hash with their seeds.
+pub fn xxh3_64(bytes: &[u8]) -> u64 {
+    xxh3_64_with_seed(bytes, 0)
+}
 
 /// The name of a part: `<stem>.<xxh3-64 hex>.<ext>`.
 pub fn part_name(stem: &str, ext: &str, bytes: &[u8]) -> String {
@@ -36,6 +43,14 @@ pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hash_is_plain_xxh3() {
+        for len in [0, 3, 16, 17, 128, 129, 240, 241, 5000] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            assert_eq!(xxh3_64(&bytes), xxhash_rust::xxh3::xxh3_64(&bytes), "{len} bytes");
+        }
+    }
 
     #[test]
     fn names_carry_the_content_hash() {

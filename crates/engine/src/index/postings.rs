@@ -19,8 +19,7 @@
 //! hash, so the checksum (low 32 bits of xxh3 over codec and body) catches
 //! a damaged list.
 
-use xxhash_rust::xxh3::xxh3_64;
-
+use super::part::xxh3_64;
 use super::{DocId, IndexError};
 
 /// The largest BM25F term weight: `tf (k1 + 1) / (tf + k1)` tends to
@@ -124,7 +123,7 @@ pub fn decode_list(bytes: &[u8], term: u64, documents: u32) -> Result<Vec<Postin
             // A list holds each document at most once: 5 varint bytes and an impact.
             let limit = (documents as usize).saturating_mul(6).saturating_add(16);
             inflated = miniz_oxide::inflate::decompress_to_vec_with_limit(body, limit)
-                .map_err(|e| corrupt(term, format!("cannot inflate: {e:?}")))?;
+                .map_err(|e| corrupt(term, format!("cannot inflate: {e}")))?;
             &inflated[..]
         }
         _ => return Err(corrupt(term, "unknown codec")),

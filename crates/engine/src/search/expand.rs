@@ -352,16 +352,14 @@ fn plentiful(found: &[Expansion]) -> bool {
 /// typo-tolerant as its Latin twin.
 fn fuzzy(dictionary: &Dictionary, word: &QueryWord, shards: &[usize], known: &[Expansion]) -> Vec<Expansion> {
     let mut seen: FxHashSet<Term> = known.iter().map(|e| e.term).collect();
-    let mark = STEM_MARK.to_string();
     let mut found = Vec::new();
     for distance in 1..=typo_budget(word.folded.chars().count()) {
         let typos = LetterLevenshtein::new(&word.key, distance, FIRM_LETTERS);
-        let words_only = Str::new(&mark).starts_with().complement();
         let candidates = if word.prefix {
-            let automaton = typos.starts_with().intersection(words_only);
+            let automaton = typos.prefixes().intersection(KeyKind::Words);
             candidates(dictionary, automaton, shards, MAX_FUZZY_PREFIX_SCAN, &mut seen)
         } else {
-            candidates(dictionary, typos.intersection(words_only), shards, usize::MAX, &mut seen)
+            candidates(dictionary, typos.intersection(KeyKind::Words), shards, usize::MAX, &mut seen)
         };
         found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance), true));
     }
@@ -369,12 +367,45 @@ fn fuzzy(dictionary: &Dictionary, word: &QueryWord, shards: &[usize], known: &[E
         for distance in 1..=typo_budget(letters_of(stem).len()) {
             // The mark is one more firm letter, and must be there.
             let typos = LetterLevenshtein::new(&stem_key(stem.clone()), distance, FIRM_LETTERS + 1);
-            let stems_only = Str::new(&mark).starts_with().intersection(typos);
-            let candidates = candidates(dictionary, stems_only, shards, usize::MAX, &mut seen);
+            let candidates = candidates(dictionary, typos.intersection(KeyKind::Stems), shards, usize::MAX, &mut seen);
             found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance), true));
         }
     }
     found
+}
+
+/// Accepts the keys of one kind: stem keys (behind [`STEM_MARK`]) or word
+/// keys (the rest). With [`LetterLevenshtein::prefixes`], it makes every typo
+/// search one automaton type (see there).
+#[derive(Clone, Copy)]
+enum KeyKind {
+    Words,
+    Stems,
+}
+
+impl Automaton for KeyKind {
+    /// Whether the key is of the kind, once its first byte is read.
+    type State = Option<bool>;
+
+    fn start(&self) -> Option<bool> {
+        None
+    }
+
+    fn is_match(&self, state: &Option<bool>) -> bool {
+        state.unwrap_or(matches!(self, KeyKind::Words))
+    }
+
+    fn can_match(&self, state: &Option<bool>) -> bool {
+        state.unwrap_or(true)
+    }
+
+    fn will_always_match(&self, state: &Option<bool>) -> bool {
+        *state == Some(true)
+    }
+
+    fn accept(&self, state: &Option<bool>, byte: u8) -> Option<bool> {
+        Some(state.unwrap_or((byte == STEM_MARK as u8) == matches!(self, KeyKind::Stems)))
+    }
 }
 
 fn fuzzy_quality(distance: u8) -> f32 {
@@ -421,7 +452,9 @@ fn most_frequent(
     quality: f32,
     typo: bool,
 ) -> impl Iterator<Item = Expansion> {
-    candidates.sort_by(|a, b| b.term.df_class.cmp(&a.term.df_class).then_with(|| a.key.cmp(&b.key)));
+    candidates.sort_unstable_by(|a, b| {
+        b.term.df_class.cmp(&a.term.df_class).then_with(|| a.key.cmp(&b.key)).then(b.is_stem.cmp(&a.is_stem))
+    });
     candidates.into_iter().take(limit).map(move |c| Expansion {
         key: c.key,
         is_stem: c.is_stem,

@@ -9,11 +9,10 @@ mod stories;
 mod tally;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::index::dictionary::Dictionary;
 use crate::index::postings::Posting;
@@ -161,8 +160,8 @@ pub struct Searcher {
     ranker: Ranker,
     /// Live documents per language index.
     lang_docs: Vec<u32>,
-    /// Each part's segment and place in it.
-    slots: HashMap<String, (usize, Slot)>,
+    /// Each part's segment and place in it, by name (sorted).
+    slots: Vec<(String, (usize, Slot))>,
     segments: Vec<SegmentReader>,
     store: FxHashMap<DocId, StoredDoc>,
     expansions: Recent<QueryWord, WordMatch>,
@@ -207,8 +206,9 @@ impl Searcher {
             }
         }
         let slots = segments.iter().enumerate().flat_map(|(n, s)| s.slots().map(move |(name, slot)| (name, (n, slot))));
-        let slots: HashMap<String, (usize, Slot)> = slots.collect();
-        if slots.len() != segments.iter().map(|s| s.slots().count()).sum::<usize>() {
+        let mut slots: Vec<(String, (usize, Slot))> = slots.collect();
+        slots.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if slots.windows(2).any(|pair| pair[0].0 == pair[1].0) {
             return Err(IndexError::Inconsistent { detail: "two parts of the index have one name".into() });
         }
         let ranker = Ranker::new(&table);
@@ -234,9 +234,10 @@ impl Searcher {
 
     /// Verifies, decodes and keeps a part that a [`Step::Need`] asked for.
     pub fn add_part(&mut self, request: &PartRequest, bytes: &[u8]) -> Result<(), IndexError> {
-        let Some(&(segment, slot)) = self.slots.get(&request.name) else {
+        let Ok(at) = self.slots.binary_search_by(|(name, _)| name.cmp(&request.name)) else {
             return Err(IndexError::Inconsistent { detail: format!("{}: not a part of this index", request.name) });
         };
+        let (segment, slot) = self.slots[at].1;
         self.segments[segment].add_part(slot, request, bytes, &mut self.store)
     }
 
@@ -472,7 +473,9 @@ impl Searcher {
                 let direct = sum.guessed & direct_words == 0;
                 (doc, Combined { required, in_title: sum.in_title as usize, score: sum.score, direct })
             })
-            .filter(|(doc, c)| c.required > 0 && !excluded.contains(doc) && !self.is_deleted(*doc))
+            .filter(|&(doc, ref c)| {
+                c.required > 0 && !excluded.get(doc as usize).copied().unwrap_or(false) && !self.is_deleted(doc)
+            })
             .collect();
         drop(tally);
         // Facets count the matches in every language and year, so a filter
@@ -584,17 +587,26 @@ impl Searcher {
         let script: Vec<f32> = self.table.langs.iter().map(|lang| ranking::script_factor(typed.script, lang)).collect();
         tally.start_word();
         let lists = matched.expansions.iter().map(|e| self.list(e)).collect::<Result<Vec<_>, _>>()?;
-        // A key in several segments has one document frequency, theirs together.
-        let mut df: FxHashMap<(&str, bool), usize> = FxHashMap::default();
+        // A key in several segments has one document frequency, theirs
+        // together. A word has a few dozen expansions: a list will do.
+        let mut df: Vec<((&str, bool), usize)> = Vec::new();
         for (expansion, list) in matched.expansions.iter().zip(&lists) {
-            *df.entry((&expansion.key, expansion.is_stem)).or_default() += list.len();
+            let key = (expansion.key.as_str(), expansion.is_stem);
+            match df.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += list.len(),
+                None => df.push((key, list.len())),
+            }
         }
+        let df_of = |expansion: &Expansion| {
+            let key = (expansion.key.as_str(), expansion.is_stem);
+            df.iter().find(|(k, _)| *k == key).map_or(0, |&(_, n)| n)
+        };
         let mut per_lang = vec![0u32; self.lang_docs.len()];
         // The exact key's documents per language, over every segment.
         let mut exact_per_lang = vec![0u32; self.lang_docs.len()];
         let mut exact = false;
         for (expansion, list) in matched.expansions.iter().zip(&lists) {
-            let idf = self.ranker.idf(df[&(expansion.key.as_str(), expansion.is_stem)]);
+            let idf = self.ranker.idf(df_of(expansion));
             per_lang.fill(0);
             for posting in list {
                 let lang = usize::from(self.table.docs[posting.doc as usize].lang);
@@ -622,12 +634,18 @@ impl Searcher {
         Ok(ScoredWord { common, direct, langs: langs.contains(&true).then_some(langs) })
     }
 
-    /// Documents holding an excluded word (exactly or by stem; no typos).
-    fn excluded_docs(&self, matches: &[WordMatch]) -> Result<FxHashSet<DocId>, IndexError> {
-        let mut docs = FxHashSet::default();
+    /// Per document: it holds an excluded word (exactly or by stem; no
+    /// typos). Empty when the query excludes nothing.
+    fn excluded_docs(&self, matches: &[WordMatch]) -> Result<Vec<bool>, IndexError> {
+        let mut docs = Vec::new();
         for matched in matches {
             for expansion in matched.expansions.iter().filter(|e| e.quality >= expand::STEM) {
-                docs.extend(self.list(expansion)?.iter().map(|p| p.doc));
+                docs.resize(self.table.docs.len(), false);
+                for posting in self.list(expansion)? {
+                    if let Some(excluded) = docs.get_mut(posting.doc as usize) {
+                        *excluded = true;
+                    }
+                }
             }
         }
         Ok(docs)

@@ -60,7 +60,7 @@ impl SegmentReader {
             return Err(IndexError::Inconsistent {
                 detail: format!(
                     "segment {} counts {} documents ({} deleted) in {} dictionary shards, \
-                     its document table holds {} in {} languages ({} slot runs), its store classes are {:?}",
+                     its document table holds {} in {} languages ({} slot runs), its store classes are [{}]",
                     segment.seq,
                     segment.documents,
                     segment.deleted.len(),
@@ -68,7 +68,12 @@ impl SegmentReader {
                     table.docs.len(),
                     table.langs.len(),
                     table.slot_runs.len(),
-                    parts.store.iter().map(|c| (c.files.len(), c.file_docs, c.slot_bytes)).collect::<Vec<_>>(),
+                    parts
+                        .store
+                        .iter()
+                        .map(|c| format!("({}, {}, {})", c.files.len(), c.file_docs, c.slot_bytes))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 ),
             });
         }
@@ -125,7 +130,7 @@ impl SegmentReader {
                 if range.start > range.end || range.end > end - start || bytes.len() as u64 != range.end - range.start {
                     return Err(IndexError::Corrupt {
                         part: name.to_string(),
-                        detail: format!("asked for bytes {range:?} of {}, got {}", end - start, bytes.len()),
+                        detail: format!("asked for bytes {} of {}, got {}", span(&range), end - start, bytes.len()),
                     });
                 }
                 let at = start + range.start;
@@ -139,7 +144,7 @@ impl SegmentReader {
                         if !postings::is_intact(&bytes[(list.start - at) as usize..(list.end - at) as usize]) {
                             return Err(IndexError::Corrupt {
                                 part: name.to_string(),
-                                detail: format!("a postings list at bytes {list:?} fails its checksum"),
+                                detail: format!("a postings list at bytes {} fails its checksum", span(&list)),
                             });
                         }
                     }
@@ -163,7 +168,7 @@ impl SegmentReader {
                 if range.start % slot != 0 || bytes.len() as u64 != range.end - range.start {
                     return Err(IndexError::Corrupt {
                         part: name.to_string(),
-                        detail: format!("asked for bytes {range:?}, got {}", bytes.len()),
+                        detail: format!("asked for bytes {}, got {}", span(range), bytes.len()),
                     });
                 }
                 // Decoded first, kept only if every slot checks out.
@@ -180,7 +185,8 @@ impl SegmentReader {
                 store.extend(decoded);
                 Ok(())
             }
-            (_, range) => Err(misplaced(format!("cannot be read as the range {range:?}"))),
+            (_, Some(range)) => Err(misplaced(format!("cannot be read as bytes {}", span(range)))),
+            (_, None) => Err(misplaced("cannot be read whole".into())),
         }
     }
 
@@ -228,4 +234,10 @@ impl SegmentReader {
         let (class, index) = self.table.store_slot(local);
         self.parts.store.get(class)?.slot(index)
     }
+}
+
+/// `start..end`, as messages write a byte range (without `Debug`, whose
+/// machinery would cost the wasm a few kilobytes).
+pub(crate) fn span(range: &Range<u64>) -> String {
+    format!("{}..{}", range.start, range.end)
 }

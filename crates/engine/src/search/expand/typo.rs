@@ -23,6 +23,10 @@ pub struct LetterLevenshtein {
     query: Vec<Letter>,
     budget: u8,
     firm: usize,
+    /// Keys that start with a match match too, as with fst's `starts_with`;
+    /// built in, so that every typo search is one automaton type, and the
+    /// wasm holds one copy of fst's search stream instead of one per combination.
+    prefixes: bool,
 }
 
 /// Where the automaton stands after some bytes of a key.
@@ -36,12 +40,19 @@ pub struct State {
     /// The bytes read of a character not yet complete.
     pending: [u8; 4],
     pending_len: u8,
+    /// A prefix of the key matched, with `prefixes` on: so does the key.
+    matched: bool,
 }
 
 impl LetterLevenshtein {
     /// Edits among the first `firm` letters of `query_key` cost two.
     pub fn new(query_key: &str, budget: u8, firm: usize) -> LetterLevenshtein {
-        LetterLevenshtein { query: letters_of(query_key), budget, firm }
+        LetterLevenshtein { query: letters_of(query_key), budget, firm, prefixes: false }
+    }
+
+    /// Matches the keys that start with a match as well.
+    pub fn prefixes(self) -> LetterLevenshtein {
+        LetterLevenshtein { prefixes: true, ..self }
     }
 
     fn cap(&self) -> u8 {
@@ -87,7 +98,7 @@ impl Automaton for LetterLevenshtein {
     type State = State;
 
     fn start(&self) -> State {
-        State {
+        let start = State {
             row: std::iter::once(0)
                 .chain((0..self.query.len()).scan(0u8, |edits, j| {
                     *edits = edits.saturating_add(self.cost(j)).min(self.cap());
@@ -97,10 +108,15 @@ impl Automaton for LetterLevenshtein {
             reader: LetterReader::default(),
             pending: [0; 4],
             pending_len: 0,
-        }
+            matched: false,
+        };
+        State { matched: self.prefixes && self.is_match(&start), ..start }
     }
 
     fn is_match(&self, state: &State) -> bool {
+        if state.matched {
+            return true;
+        }
         if state.pending_len > 0 {
             return false;
         }
@@ -114,10 +130,17 @@ impl Automaton for LetterLevenshtein {
     /// No cell of a row is ever below the smallest cell of the row before:
     /// once every cell is over budget, no key with this start can match.
     fn can_match(&self, state: &State) -> bool {
-        state.row.iter().any(|&edits| edits <= self.budget)
+        state.matched || state.row.iter().any(|&edits| edits <= self.budget)
+    }
+
+    fn will_always_match(&self, state: &State) -> bool {
+        state.matched
     }
 
     fn accept(&self, state: &State, byte: u8) -> State {
+        if state.matched {
+            return state.clone();
+        }
         let mut next = state.clone();
         next.pending[usize::from(next.pending_len)] = byte;
         next.pending_len += 1;
@@ -131,6 +154,7 @@ impl Automaton for LetterLevenshtein {
         let mut row = next.row;
         next.reader.push(c, |letter| row = self.step(&row, letter));
         next.row = row;
+        next.matched = self.prefixes && self.is_match(&next);
         next
     }
 }
@@ -200,14 +224,14 @@ mod tests {
 
     #[test]
     fn prefixes_match_within_the_budget() {
-        let found = search(LetterLevenshtein::new("lavrov", 1, 0).starts_with(), &["lavro", "lavrova", "lavrentiy"]);
+        let found = search(LetterLevenshtein::new("lavrov", 1, 0).prefixes(), &["lavro", "lavrova", "lavrentiy"]);
         assert_eq!(found, ["lavro", "lavrova"]);
     }
 
     #[test]
     fn a_wrong_first_letter_costs_two() {
         let keys = ["aerokosmik", "berbok", "uzbekiston"];
-        assert_eq!(search(LetterLevenshtein::new("baerbok", 2, 1).starts_with(), &keys), ["berbok"]);
+        assert_eq!(search(LetterLevenshtein::new("baerbok", 2, 1).prefixes(), &keys), ["berbok"]);
         assert_eq!(search(LetterLevenshtein::new("ozbekiston", 2, 1), &keys), ["uzbekiston"]);
         assert!(search(LetterLevenshtein::new("ozbekiston", 1, 1), &keys).is_empty());
     }
@@ -230,6 +254,19 @@ mod tests {
             expected.sort();
             expected.dedup();
             proptest::prop_assert_eq!(search(LetterLevenshtein::new(&query, budget, firm), &keys), expected);
+        }
+
+        /// With `prefixes`, it accepts what fst's `starts_with` makes of it.
+        #[test]
+        fn prefixes_agree_with_starts_with(
+            query in "[a-zш]{0,6}",
+            keys in proptest::collection::vec("[a-zéш]{0,9}", 1..24),
+            budget in 0u8..3,
+            firm in 0usize..3,
+        ) {
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let expected = search(LetterLevenshtein::new(&query, budget, firm).starts_with(), &keys);
+            proptest::prop_assert_eq!(search(LetterLevenshtein::new(&query, budget, firm).prefixes(), &keys), expected);
         }
     }
 }
