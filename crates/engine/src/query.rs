@@ -167,9 +167,11 @@ impl Query {
                 Source::Run(r) => self.runs[r].word.clone(),
             })
             .collect();
-        // Runs are never quoted, so a phrase's words all stay and only move.
+        // A phrase's words move; one that a run took in (a quote mark that is
+        // also a letter key, say) leaves its phrase unchecked: what was quoted is
+        // no longer what is read.
         let moved = |i: usize| sources.iter().position(|&s| s == Source::Word(i));
-        let phrases = self.phrases.iter().map(|p| p.iter().filter_map(|&i| moved(i)).collect()).collect();
+        let phrases = self.phrases.iter().filter_map(|p| p.iter().map(|&i| moved(i)).collect()).collect();
         let read_query = Query { words, phrases, excluded: self.excluded.clone(), runs: Vec::new() };
         (read_query, sources)
     }
@@ -290,6 +292,20 @@ mod tests {
         let q = Query::parse(r#""in the" talks "of the""#);
         assert_eq!(keys(&q.words), ["in", "the", "talks", "of"]);
         assert_eq!(q.phrases, [vec![0, 1], vec![3, 1]]);
+    }
+
+    #[test]
+    fn a_run_that_takes_in_quoted_words_leaves_no_broken_phrase() {
+        // Found by the query_parser fuzz target: a phrase emptied by a run panicked the phrase check.
+        let input = "'z'J\n]j\n'&M'J\n]jMmj\u{44e}'%M'y\"'J\n\0\0\0\0\0\0\0<J\n\"#t {\",L\ntza~'B,La]~";
+        let query = Query::parse(input);
+        let all: Vec<usize> = (0..query.runs.len()).collect();
+        for read in [&all[..], &all[..all.len().min(1)], &[]] {
+            let (read_query, _) = query.with_runs_read(read);
+            for phrase in &read_query.phrases {
+                assert!(phrase.len() > 1 && phrase.iter().all(|&i| i < read_query.words.len()), "{phrase:?}");
+            }
+        }
     }
 
     #[test]
