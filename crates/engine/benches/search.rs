@@ -11,8 +11,7 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use qidiruv_engine::index::BuiltIndex;
-use qidiruv_engine::{IndexBuilder, PartRequest, Query, SearchOptions, Searcher};
+use qidiruv_engine::{IndexBuilder, PartRequest, Query, SearchOptions};
 
 /// What a visitor types, and what a hostile or careless one pastes.
 fn queries() -> Vec<(&'static str, String)> {
@@ -58,28 +57,16 @@ fn bench(c: &mut Criterion) {
     for (name, text) in queries() {
         group.bench_function(name, |b| {
             b.iter_batched(
-                || opened(&built),
-                |mut cold| cold.run(&Query::parse(&text), &options, |request| Ok(bytes(&built, request))).unwrap(),
+                || built.opened().unwrap(),
+                |mut cold| {
+                    let load = |request: &PartRequest| Ok(request.of_file(built.part(&request.name)).unwrap().to_vec());
+                    cold.run(&Query::parse(&text), &options, load).unwrap()
+                },
                 BatchSize::SmallInput,
             )
         });
     }
     group.finish();
-}
-
-/// A searcher over `built` that has loaded no part but the document tables.
-fn opened(built: &BuiltIndex) -> Searcher {
-    let tables: Vec<&[u8]> = built.manifest.segments.iter().map(|s| built.part(&s.parts.docs)).collect();
-    Searcher::open(built.manifest.clone(), &tables).unwrap()
-}
-
-/// What `request` asks of `built`'s parts.
-fn bytes(built: &BuiltIndex, request: &PartRequest) -> Vec<u8> {
-    let part = built.part(&request.name);
-    match &request.range {
-        Some(range) => part[range.start as usize..range.end as usize].to_vec(),
-        None => part.to_vec(),
-    }
 }
 
 criterion_group!(benches, bench);

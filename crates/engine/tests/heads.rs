@@ -57,10 +57,7 @@ fn hits(searcher: &Searcher, query: &str) -> Vec<(u32, f32)> {
 fn serve(built: &BuiltIndex, request: &PartRequest) -> Result<Vec<u8>, IndexError> {
     let missing = || IndexError::Inconsistent { detail: format!("{request:?} is not there") };
     let bytes = &built.parts.iter().find(|(name, _)| *name == request.name).ok_or_else(missing)?.1;
-    match &request.range {
-        Some(range) => bytes.get(range.start as usize..range.end as usize).map(<[u8]>::to_vec).ok_or_else(missing),
-        None => Ok(bytes.clone()),
-    }
+    request.of_file(bytes).map(<[u8]>::to_vec).ok_or_else(missing)
 }
 
 /// The parts that `query` reads, step by step, on a searcher that has

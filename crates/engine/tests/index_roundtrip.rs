@@ -416,10 +416,7 @@ fn each_article_is_stored_whole_in_a_slot_near_its_size() {
 /// The bytes of `request` in `built`.
 fn bytes_of(built: &BuiltIndex, request: &qidiruv_engine::PartRequest) -> Vec<u8> {
     let whole = &built.parts.iter().find(|(name, _)| *name == request.name).unwrap().1;
-    match &request.range {
-        Some(range) => whole[range.start as usize..range.end as usize].to_vec(),
-        None => whole.clone(),
-    }
+    request.of_file(whole).expect("a range within its file").to_vec()
 }
 
 #[test]

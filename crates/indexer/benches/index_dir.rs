@@ -15,7 +15,7 @@
 //! - **warm**: one searcher for every run, which has seen the query before
 //!   and remembers its words' expansions and its articles' words, as when
 //!   a visitor types on a page that has searched already;
-//! - **cold**: a searcher just opened (untimed) per run, which must check and
+//! - **cold**: a searcher opened afresh (untimed) per run, which must check and
 //!   decode each part it is handed and expand every word afresh, as on a
 //!   new page's first query once its parts have arrived.
 //!
@@ -23,11 +23,11 @@
 //! in microseconds. Without QIDIRUV_BENCH_INDEX it says so and measures nothing.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
-use qidiruv::index_dir::{read_manifest, read_part};
-use qidiruv_engine::{IndexError, PartRequest, Query, SearchOptions, Searcher};
+use qidiruv::index_dir::{open_searcher, read_part};
+use qidiruv_engine::{IndexError, PartRequest, Query, SearchOptions};
 
 const LIMIT: usize = 8;
 
@@ -46,13 +46,13 @@ fn main() {
     let iters: usize = std::env::var("QIDIRUV_BENCH_ITERS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
     let options = SearchOptions { limit: LIMIT, ..Default::default() };
 
+    let open = || open_searcher(&dir).unwrap_or_else(|e| panic!("{e}"));
     let opened = Instant::now();
-    let index = Index::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let mut warm = open();
     let open_ms = opened.elapsed().as_secs_f64() * 1e3;
 
     // The untimed pass: every file the queries read from, into memory.
     let mut files = HashMap::new();
-    let mut warm = index.searcher();
     for text in &queries {
         warm.run(&Query::parse(text), &options, |request| {
             let whole = PartRequest { name: request.name.clone(), range: None };
@@ -75,7 +75,7 @@ fn main() {
             warm_samples.push(start.elapsed().as_secs_f64() * 1e6);
             std::hint::black_box(shown);
 
-            let mut cold = index.searcher();
+            let mut cold = open();
             let start = Instant::now();
             let shown = cold.run(&Query::parse(text), &options, from_memory).unwrap_or_else(|e| panic!("{e}"));
             cold_samples.push(start.elapsed().as_secs_f64() * 1e6);
@@ -93,41 +93,11 @@ fn main() {
     println!("{report}");
 }
 
-/// What opening the index reads once: its manifest and document tables.
-struct Index {
-    manifest: qidiruv_engine::Manifest,
-    tables: Vec<Vec<u8>>,
-}
-
-impl Index {
-    fn open(dir: &Path) -> Result<Index, String> {
-        let manifest = read_manifest(dir)?;
-        let tables = manifest
-            .segments
-            .iter()
-            .map(|segment| {
-                let path = dir.join(&segment.parts.docs);
-                std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Index { manifest, tables })
-    }
-
-    /// A searcher that has loaded no part and run no query.
-    fn searcher(&self) -> Searcher {
-        let tables: Vec<&[u8]> = self.tables.iter().map(Vec::as_slice).collect();
-        Searcher::open(self.manifest.clone(), &tables).unwrap_or_else(|e| panic!("{e}"))
-    }
-}
-
 /// The bytes `request` asks of `file`.
 fn slice(file: &[u8], request: &PartRequest) -> Result<Vec<u8>, IndexError> {
-    let Some(range) = &request.range else { return Ok(file.to_vec()) };
-    let bytes =
-        usize::try_from(range.start).ok().zip(usize::try_from(range.end).ok()).and_then(|(s, e)| file.get(s..e));
-    bytes.map(<[u8]>::to_vec).ok_or_else(|| IndexError::Unreadable {
+    request.of_file(file).map(<[u8]>::to_vec).ok_or_else(|| IndexError::Unreadable {
         part: request.name.clone(),
-        detail: format!("bytes {range:?} are past its end"),
+        detail: format!("bytes {:?} are past its end", request.range),
     })
 }
 

@@ -158,14 +158,8 @@ impl Files {
             let bytes = read(&self.dir, &request.name).map_err(unreadable)?;
             self.read.insert(request.name.clone(), bytes);
         }
-        let bytes = &self.read[&request.name];
-        match &request.range {
-            None => Ok(bytes.clone()),
-            Some(range) => bytes
-                .get(range.start as usize..range.end as usize)
-                .map(<[u8]>::to_vec)
-                .ok_or_else(|| unreadable(format!("bytes {range:?} are past its end"))),
-        }
+        let bytes = request.of_file(&self.read[&request.name]);
+        bytes.map(<[u8]>::to_vec).ok_or_else(|| unreadable(format!("bytes {:?} are past its end", request.range)))
     }
 }
 

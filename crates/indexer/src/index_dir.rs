@@ -16,15 +16,7 @@ pub struct IndexDir<'a> {
 
 impl<'a> IndexDir<'a> {
     pub fn open(dir: &'a Path) -> Result<IndexDir<'a>, String> {
-        let manifest = read_manifest(dir)?;
-        let mut tables = Vec::new();
-        for segment in &manifest.segments {
-            let path = dir.join(&segment.parts.docs);
-            tables.push(fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
-        }
-        let tables: Vec<&[u8]> = tables.iter().map(Vec::as_slice).collect();
-        let searcher = Searcher::open(manifest, &tables).map_err(|e| format!("{}: {e}", dir.display()))?;
-        Ok(IndexDir { dir, searcher, fetched: Vec::new() })
+        Ok(IndexDir { dir, searcher: open_searcher(dir)?, fetched: Vec::new() })
     }
 
     /// Runs a query, reading the parts it needs.
@@ -45,6 +37,19 @@ impl<'a> IndexDir<'a> {
     }
 }
 
+/// A searcher over the index in `dir` that has read its manifest and
+/// document tables, and no other part yet.
+pub fn open_searcher(dir: &Path) -> Result<Searcher, String> {
+    let manifest = read_manifest(dir)?;
+    let mut tables = Vec::new();
+    for segment in &manifest.segments {
+        let path = dir.join(&segment.parts.docs);
+        tables.push(fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
+    let tables: Vec<&[u8]> = tables.iter().map(Vec::as_slice).collect();
+    Searcher::open(manifest, &tables).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
 /// The manifest of the index in `dir`, checked for its format and version.
 pub fn read_manifest(dir: &Path) -> Result<Manifest, String> {
     let manifest_path = dir.join(MANIFEST_NAME);
@@ -61,10 +66,8 @@ pub fn read_part(dir: &Path, request: &PartRequest) -> Result<Vec<u8>, IndexErro
     let bytes = fs::read(dir.join(&request.name)).map_err(|e| unreadable(e.to_string()))?;
     match &request.range {
         None => Ok(bytes),
-        Some(range) => usize::try_from(range.start)
-            .ok()
-            .zip(usize::try_from(range.end).ok())
-            .and_then(|(start, end)| bytes.get(start..end))
+        Some(range) => request
+            .of_file(&bytes)
             .map(<[u8]>::to_vec)
             .ok_or_else(|| unreadable(format!("bytes {range:?} are past its end ({} bytes)", bytes.len()))),
     }

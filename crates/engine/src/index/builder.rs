@@ -174,10 +174,8 @@ impl BuiltIndex {
     /// and tools that hold a whole index in memory anyway).
     pub fn searcher(&self) -> Result<crate::Searcher, IndexError> {
         let bytes_of = |name: &str| self.part(name);
-        let segments = &self.manifest.segments;
-        let tables: Vec<&[u8]> = segments.iter().map(|s| bytes_of(&s.parts.docs)).collect();
-        let mut searcher = crate::Searcher::open(self.manifest.clone(), &tables)?;
-        for parts in segments.iter().map(|s| &s.parts) {
+        let mut searcher = self.opened()?;
+        for parts in self.manifest.segments.iter().map(|s| &s.parts) {
             let in_dictionary = |name: &str| parts.dictionary.iter().chain(&parts.heads).any(|(_, part)| part == name);
             for name in parts.names().filter(|name| *name != parts.docs) {
                 let bytes = bytes_of(name);
@@ -187,6 +185,13 @@ impl BuiltIndex {
             }
         }
         Ok(searcher)
+    }
+
+    /// A searcher over this index that has loaded its document tables only,
+    /// as a page has once it opened the index.
+    pub fn opened(&self) -> Result<crate::Searcher, IndexError> {
+        let tables: Vec<&[u8]> = self.manifest.segments.iter().map(|s| self.part(&s.parts.docs)).collect();
+        crate::Searcher::open(self.manifest.clone(), &tables)
     }
 }
 

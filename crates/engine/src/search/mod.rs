@@ -143,6 +143,13 @@ impl PartRequest {
     fn whole(name: &str) -> PartRequest {
         PartRequest { name: name.to_string(), range: None }
     }
+
+    /// What this request asks of its whole file: the file, or its range of
+    /// it; `None` when the range lies past the file's end.
+    pub fn of_file<'a>(&self, file: &'a [u8]) -> Option<&'a [u8]> {
+        let Some(range) = &self.range else { return Some(file) };
+        file.get(usize::try_from(range.start).ok()?..usize::try_from(range.end).ok()?)
+    }
 }
 
 /// An open index: the manifest and document tables, plus the dictionary
