@@ -29,14 +29,14 @@ fuzz_target!(|data: &[u8]| {
             *slot = name.clone();
         }
     }
-    for (slot, len) in &mut parts.postings {
+    for (slot, len) in parts.postings.iter_mut().chain(&mut parts.positions) {
         if *slot == old {
             (*slot, *len) = (name.clone(), bytes.len() as u64);
         }
     }
     let Ok(mut searcher) = built.searcher() else { return };
     // Short words: no typo automata, so the time goes to the decoders under test.
-    for text in ["tash", "bor sec", "мирз ", "\"st bo\" -ta", "o"] {
+    for text in ["tash", "bor sec", "мирз ", "\"st bo\" -ta", "\"state border\"", "o"] {
         // Every part is loaded, but a damaged one may lack what the reader
         // asks for again: that is an error, like a failed fetch.
         let unavailable = |part: &_| Err(IndexError::Inconsistent { detail: format!("{part:?} is not available") });

@@ -75,9 +75,9 @@ pub struct Presented {
     pub items: Vec<ResultItem>,
 }
 
-/// Turns ranked hits into shown results: checks phrases against the stored
-/// text, cuts excerpts, and spells out corrections. `stored` gives the
-/// stored document of a hit and its words (the caller has fetched its store slot).
+/// Turns ranked hits into shown results: cuts excerpts, and spells out
+/// corrections. `stored` gives the stored document of a hit and its words
+/// (the caller has fetched its store slot).
 pub fn present<'a>(
     query: &Query,
     found: &SearchResults,
@@ -85,36 +85,18 @@ pub fn present<'a>(
     stored: impl Fn(DocId) -> Option<(&'a StoredDoc, Arc<DocWords>)>,
 ) -> Presented {
     let query = found.reading.as_ref().unwrap_or(query);
-    let mut items = Vec::new();
-    let (mut matched, mut related) = (0, 0);
-    for hit in &found.hits {
-        let Some((doc, words)) = stored(hit.doc) else { continue };
-        if found.phrase_check && !has_phrases(query, &found.matcher, &words) {
-            continue;
-        }
-        if hit.related {
-            related += 1;
-        } else {
-            matched += 1;
-        }
-        if items.len() < limit {
-            items.push(ResultItem::new(doc, &words, *hit, &found.matcher));
-        }
-    }
-    let (total, related) = if found.phrase_check { (matched, related) } else { (found.total, found.related) };
+    let shown = found.hits.iter().filter_map(|hit| Some((hit, stored(hit.doc)?))).take(limit);
+    let items: Vec<ResultItem> =
+        shown.map(|(hit, (doc, words))| ResultItem::new(doc, &words, *hit, &found.matcher)).collect();
     let corrected = correction(query, found, &items);
-    Presented { total, related, partial: found.partial, corrected, items, facets: found.facets.clone() }
-}
-
-/// Whether every phrase's words stand side by side, in order, in the title or text.
-pub(crate) fn has_phrases(query: &Query, matcher: &Matcher, doc: &DocWords) -> bool {
-    [&doc.title, &doc.text].iter().any(|tokens| {
-        let words: Vec<Option<usize>> = tokens.iter().map(|t| matcher.word_of(t, doc.lang.as_ref())).collect();
-        query
-            .phrases
-            .iter()
-            .all(|phrase| words.windows(phrase.len()).any(|w| w.iter().zip(phrase).all(|(m, &p)| *m == Some(p))))
-    })
+    Presented {
+        total: found.total,
+        related: found.related,
+        partial: found.partial,
+        corrected,
+        items,
+        facets: found.facets.clone(),
+    }
 }
 
 /// The query with each corrected word replaced by what it matched, in the

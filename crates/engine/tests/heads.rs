@@ -126,7 +126,7 @@ fn a_one_letter_query_reads_its_head_and_no_shard() {
 fn a_head_with_a_key_outside_its_prefix_is_corrupt() {
     let mut built = wide_vocabulary();
     let (prefix, old) = built.manifest.segments[0].parts.heads[0].clone();
-    let stray = HeadKey { key: format!("z{prefix}"), ordinal: 0, df_class: 1, list_start: 0, list_bytes: 1 };
+    let stray = HeadKey { key: format!("z{prefix}"), df_class: 1, list_bytes: 1, ..Default::default() };
     let bytes = postcard::to_allocvec(&HeadPart { keys: vec![stray] }).unwrap();
     let name = part_name("head-0", "bin", &bytes);
     built.manifest.segments[0].parts.heads[0].1 = name.clone();

@@ -290,7 +290,13 @@ proptest! {
 #[test]
 fn a_dictionary_with_bad_node_addresses_is_an_error() {
     let fst = include_bytes!("regressions/fst-bad-address.bin")[1..].to_vec();
-    let shard = ShardPart { first_ordinal: 0, df_classes: vec![0; 3], lists_start: 0, list_bytes: vec![0; 3], fst };
+    let shard = ShardPart {
+        df_classes: vec![0; 3],
+        list_bytes: vec![0; 3],
+        positions_bytes: vec![0; 3],
+        fst,
+        ..Default::default()
+    };
     let bytes = postcard::to_allocvec(&shard).unwrap();
     let mut built = sample();
     let name = part_name("s0-dict-0", "bin", &bytes);

@@ -15,6 +15,7 @@ use super::dictionary::{df_class, Dictionary, HeadKey, HeadPart, ShardPart};
 use super::doc_table::{DocInfo, DocTable};
 use super::manifest::{Manifest, Parts, Segment, StoreClass, FORMAT_NAME, FORMAT_VERSION};
 use super::part::{encode, part_name};
+use super::positions::{body_position, encode_positions};
 use super::postings::{encode_list, Impact, Posting};
 use super::scratch::ScratchDir;
 use super::spill::{Accumulator, Counts, DEFAULT_BUDGET};
@@ -34,10 +35,10 @@ use crate::{Date, Lang};
 /// query word costs two small downloads (its key and its stem) however
 /// large the vocabulary.
 const SHARD_KEY_BYTES: usize = 6 * 1024;
-/// Postings files end at the first list boundary past this size: queries
-/// read them by range, so size only matters to hosts that ignore ranges
-/// and send whole files, and to hosts that cap a site's file count.
-const POSTINGS_FILE_BYTES: usize = 4 << 20;
+/// Postings and positions files end at the first list boundary past this
+/// size: queries read them by range, so size only matters to hosts that
+/// ignore ranges and send whole files, and to hosts that cap a site's file count.
+const LIST_FILE_BYTES: usize = 4 << 20;
 /// Prefixes of up to this many letters may have a head: a longer one
 /// spans a shard or two.
 const HEAD_MAX_LETTERS: usize = 2;
@@ -122,11 +123,20 @@ thread_local! {
     static STEMS: std::cell::RefCell<StemCache> = std::cell::RefCell::default();
 }
 
-/// A document's terms with their title and body frequencies, and its lengths.
+/// A document's terms with their title and body frequencies and their
+/// positions (see [`positions`](super::positions)), and its lengths.
 struct Analysed {
-    terms: Vec<(String, u32, u32)>,
+    terms: Vec<(String, Counted)>,
     title_len: u32,
     body_len: u32,
+}
+
+/// A term's occurrences in one document.
+#[derive(Default)]
+struct Counted {
+    title_tf: u32,
+    body_tf: u32,
+    positions: Vec<u32>,
 }
 
 fn analyse(doc: &Document, stems: &mut StemCache) -> Analysed {
@@ -139,24 +149,31 @@ fn analyse(doc: &Document, stems: &mut StemCache) -> Analysed {
             stems.insert(token.folded.clone(), keys);
         }
     }
+    let title_len = title_tokens.len() as u32;
     // Keys borrowed while counting: most of a document's words repeat.
-    let mut counts: HashMap<&str, (u32, u32)> = HashMap::new();
+    let mut counts: HashMap<&str, Counted> = HashMap::new();
     for (tokens, in_title) in [(&title_tokens, true), (&body_tokens, false)] {
-        for token in tokens {
+        for (i, token) in (0..).zip(tokens.iter()) {
+            let position = if in_title { i } else { body_position(title_len, i) };
             let token_stems = stems.get(&token.folded).into_iter().flatten();
             for key in std::iter::once(&token.key).chain(token_stems) {
                 let count = counts.entry(key).or_default();
+                // Two stems that cut to one key are one occurrence of it.
+                if count.positions.last() == Some(&position) {
+                    continue;
+                }
+                count.positions.push(position);
                 if in_title {
-                    count.0 += 1;
+                    count.title_tf += 1;
                 } else {
-                    count.1 += 1;
+                    count.body_tf += 1;
                 }
             }
         }
     }
     Analysed {
-        terms: counts.into_iter().map(|(term, (title, body))| (term.to_string(), title, body)).collect(),
-        title_len: title_tokens.len() as u32,
+        terms: counts.into_iter().map(|(term, counted)| (term.to_string(), counted)).collect(),
+        title_len,
         body_len: body_tokens.len() as u32,
     }
 }
@@ -289,8 +306,9 @@ impl IndexBuilder {
 
     fn keep(&mut self, doc: Document, analysed: Analysed, record: &[u8]) -> io::Result<()> {
         let id = self.stats.len() as DocId;
-        for (term, title_tf, body_tf) in &analysed.terms {
-            self.postings.add(term, Counts { doc: id, title_tf: *title_tf, body_tf: *body_tf })?;
+        for (term, counted) in &analysed.terms {
+            let counts = Counts { doc: id, title_tf: counted.title_tf, body_tf: counted.body_tf };
+            self.postings.add(term, counts, &counted.positions)?;
         }
         let day = doc.date.map(Date::days_since_epoch);
         let fingerprint = doc.fingerprint();
@@ -361,7 +379,7 @@ impl IndexBuilder {
             (title + prior_title, body + prior_body, docs + prior_docs)
         });
         let weights = TermWeights::from_sums(sums.collect());
-        let terms = weighted_terms(self.postings, &new_id, &weights, &lengths)?;
+        let mut terms = weighted_terms(self.postings, &new_id, &weights, &lengths)?;
 
         let catalog: Vec<CatalogEntry> = order.iter().map(|&doc| self.catalog[doc].clone()).collect();
         let catalog_bytes = encode_catalog(&catalog);
@@ -371,14 +389,15 @@ impl IndexBuilder {
         let docs_bytes = encode(&table);
         let docs = named("docs", &docs_bytes);
         write(&docs, docs_bytes)?;
-        let mut postings = Vec::new();
-        postings_files(&terms, &named, |name, bytes| {
-            postings.push((name.clone(), bytes.len() as u64));
-            write(&name, bytes)
-        })?;
-        let list_starts = list_starts(&terms);
+        let postings = list_files(&terms, |t| &t.list, "postings", &named, &mut write)?;
+        let positions = list_files(&terms, |t| &t.positions, "positions", &named, &mut write)?;
+        let starts = [list_starts(&terms, |t| &t.list), list_starts(&terms, |t| &t.positions)];
+        // The encoded lists are in their files now.
+        for term in &mut terms {
+            (term.list, term.positions) = (Vec::new(), Vec::new());
+        }
         let mut dictionary = Vec::new();
-        for (n, (first_key, shard)) in shards(&terms, &list_starts).into_iter().enumerate() {
+        for (n, (first_key, shard)) in shards(&terms, &starts).into_iter().enumerate() {
             let bytes = encode(&shard);
             let name = named(&format!("dict-{n}"), &bytes);
             dictionary.push((first_key, name.clone()));
@@ -386,14 +405,13 @@ impl IndexBuilder {
         }
         let mut heads = Vec::new();
         let firsts = dictionary.iter().map(|(first, _)| first.clone()).collect();
-        for (n, (prefix, head)) in wide_prefix_heads(&terms, &list_starts, firsts).into_iter().enumerate() {
+        for (n, (prefix, head)) in wide_prefix_heads(&terms, &starts, firsts).into_iter().enumerate() {
             let bytes = encode(&head);
             let name = named(&format!("head-{n}"), &bytes);
             heads.push((prefix, name.clone()));
             write(&name, bytes)?;
         }
         let term_count = terms.len() as u64;
-        // The encoded lists are in the postings files now.
         drop(terms);
         let store = StoreWriter { stored: &mut self.stored, order: &order, table: &table, named: &named, slot_seed };
         let store_classes = store.write(&classes, &mut write)?;
@@ -404,7 +422,7 @@ impl IndexBuilder {
             deleted: Vec::new(),
             lengths: own_lengths,
             catalog,
-            parts: Parts { dictionary, heads, docs, postings, store: store_classes },
+            parts: Parts { dictionary, heads, docs, postings, positions, store: store_classes },
         })
     }
 }
@@ -465,11 +483,13 @@ fn stored_doc(doc: &Document) -> StoredDoc {
     }
 }
 
-/// A term, how many documents hold it, and its encoded postings list.
+/// A term, how many documents hold it, and its encoded postings and
+/// positions lists (emptied once written).
 struct EncodedTerm {
     key: String,
     df: usize,
     list: Vec<u8>,
+    positions: Vec<u8>,
 }
 
 /// Postings weighed on all cores at a time: enough to share out, few
@@ -483,28 +503,34 @@ fn weighted_terms(
     weights: &TermWeights,
     lengths: &[(u32, u32, u16)],
 ) -> io::Result<Vec<EncodedTerm>> {
-    let weigh = |batch: &[(String, Vec<Counts>)]| {
-        in_parallel(batch, |(key, counts)| {
-            let mut list: Vec<Posting> = counts
+    let weigh = |batch: &[(String, Vec<Counts>, Vec<u32>)]| {
+        in_parallel(batch, |(key, counts, positions)| {
+            let mut at = 0;
+            let mut list: Vec<(Posting, &[u32])> = counts
                 .iter()
                 .map(|c| {
                     let doc = new_id[c.doc as usize];
                     let weight = weights.weight((c.title_tf, c.body_tf), lengths[doc as usize]);
-                    Posting { doc, impact: Impact::new(weight, c.title_tf > 0) }
+                    let occurrences = (c.title_tf + c.body_tf) as usize;
+                    at += occurrences;
+                    (Posting { doc, impact: Impact::new(weight, c.title_tf > 0) }, &positions[at - occurrences..at])
                 })
                 .collect();
-            list.sort_unstable_by_key(|p| p.doc);
+            list.sort_unstable_by_key(|(p, _)| p.doc);
+            let (postings, positions): (Vec<Posting>, Vec<&[u32]>) = list.into_iter().unzip();
             let mut bytes = Vec::new();
-            encode_list(&list, &mut bytes);
-            EncodedTerm { key: key.clone(), df: list.len(), list: bytes }
+            encode_list(&postings, &mut bytes);
+            let mut positions_bytes = Vec::new();
+            encode_positions(positions, &mut positions_bytes);
+            EncodedTerm { key: key.clone(), df: postings.len(), list: bytes, positions: positions_bytes }
         })
     };
     let mut terms = Vec::new();
     let mut batch = Vec::new();
     let mut held = 0;
-    postings.merge(|key, counts| {
-        held += counts.len();
-        batch.push((key, counts));
+    postings.merge(|key, counts, positions| {
+        held += counts.len() + positions.len();
+        batch.push((key, counts, positions));
         if held >= WEIGHT_BATCH {
             terms.extend(weigh(&batch));
             batch.clear();
@@ -516,20 +542,27 @@ fn weighted_terms(
     Ok(terms)
 }
 
-/// Where each term's postings list starts in all postings files taken as
-/// one (they hold the lists in term order), and where the last one ends.
-fn list_starts(terms: &[EncodedTerm]) -> Vec<u64> {
+/// Where each term's list (postings or positions: `list`) starts in all
+/// files of such lists taken as one (they hold the lists in term order),
+/// and where the last one ends.
+fn list_starts(terms: &[EncodedTerm], list: impl Fn(&EncodedTerm) -> &Vec<u8>) -> Vec<u64> {
     let mut starts = Vec::with_capacity(terms.len() + 1);
     starts.push(0);
     for term in terms {
-        starts.push(starts[starts.len() - 1] + term.list.len() as u64);
+        starts.push(starts[starts.len() - 1] + list(term).len() as u64);
     }
     starts
 }
 
+/// Where the lists of term `i` lie, postings and positions, given each
+/// kind's [`list_starts`].
+fn lists_of(starts: &[Vec<u64>; 2], i: usize) -> [(u64, u32); 2] {
+    starts.each_ref().map(|starts| (starts[i], (starts[i + 1] - starts[i]) as u32))
+}
+
 /// The dictionary in key-range shards, each with its first key (the first
 /// shard's empty, so that every key falls in some shard).
-fn shards(terms: &[EncodedTerm], list_starts: &[u64]) -> Vec<(String, ShardPart)> {
+fn shards(terms: &[EncodedTerm], starts: &[Vec<u64>; 2]) -> Vec<(String, ShardPart)> {
     let mut shards = Vec::new();
     let mut start = 0;
     while start < terms.len() || shards.is_empty() {
@@ -544,15 +577,17 @@ fn shards(terms: &[EncodedTerm], list_starts: &[u64]) -> Vec<(String, ShardPart)
             map.insert(&term.key, local as u64).expect("terms are inserted once each, in sorted order");
         }
         let first_key = if start == 0 { String::new() } else { terms[start].key.clone() };
-        let list_bytes: Vec<u32> = terms[start..end].iter().map(|t| t.list.len() as u32).collect();
+        let (lists_start, positions_start) = (starts[0][start], starts[1][start]);
         shards.push((
             first_key,
             ShardPart {
                 first_ordinal: start as u64,
                 df_classes: terms[start..end].iter().map(|t| df_class(t.df)).collect(),
-                lists_start: list_starts[start],
+                lists_start,
+                list_bytes: (start..end).map(|i| lists_of(starts, i)[0].1).collect(),
+                positions_start,
+                positions_bytes: (start..end).map(|i| lists_of(starts, i)[1].1).collect(),
                 fst: map.into_inner().expect("an in-memory fst cannot fail to write"),
-                list_bytes,
             },
         ));
         start = end;
@@ -563,7 +598,7 @@ fn shards(terms: &[EncodedTerm], list_starts: &[u64]) -> Vec<(String, ShardPart)
 /// The heads of the wide prefixes: those of up to [`HEAD_MAX_LETTERS`]
 /// letters whose keys span [`HEAD_MIN_SHARDS`] shards or more (`firsts`:
 /// each shard's first key), in key order.
-fn wide_prefix_heads(terms: &[EncodedTerm], list_starts: &[u64], firsts: Vec<String>) -> Vec<(String, HeadPart)> {
+fn wide_prefix_heads(terms: &[EncodedTerm], starts: &[Vec<u64>; 2], firsts: Vec<String>) -> Vec<(String, HeadPart)> {
     let shards = Dictionary::new(firsts, Vec::new());
     let mut heads = Vec::new();
     for letters in 1..=HEAD_MAX_LETTERS {
@@ -577,7 +612,7 @@ fn wide_prefix_heads(terms: &[EncodedTerm], list_starts: &[u64], firsts: Vec<Str
             };
             let end = start + terms[start..].partition_point(|t| t.key.starts_with(prefix));
             if shards.shards_with_prefix(prefix).len() >= HEAD_MIN_SHARDS {
-                heads.push((prefix.to_string(), head(terms, list_starts, prefix, start..end)));
+                heads.push((prefix.to_string(), head(terms, starts, prefix, start..end)));
             }
             start = end;
         }
@@ -590,7 +625,7 @@ fn wide_prefix_heads(terms: &[EncodedTerm], list_starts: &[u64], firsts: Vec<Str
 /// reads from its shards (`search::expand`), that is the prefix and its stem
 /// key, when they are keys, and its most frequent completions, ties in key
 /// order, with one to spare for the prefix itself.
-fn head(terms: &[EncodedTerm], list_starts: &[u64], prefix: &str, under: Range<usize>) -> HeadPart {
+fn head(terms: &[EncodedTerm], starts: &[Vec<u64>; 2], prefix: &str, under: Range<usize>) -> HeadPart {
     let mut chosen: Vec<usize> = under.clone().collect();
     chosen.sort_by_key(|&i| std::cmp::Reverse(df_class(terms[i].df)));
     chosen.truncate(MAX_PREFIX_EXPANSIONS + 1);
@@ -601,37 +636,52 @@ fn head(terms: &[EncodedTerm], list_starts: &[u64], prefix: &str, under: Range<u
     chosen.extend(terms.binary_search_by(|t| t.key.as_str().cmp(&stem)).ok());
     chosen.sort_unstable();
     chosen.dedup();
-    let keys = chosen.into_iter().map(|i| HeadKey {
-        key: terms[i].key.clone(),
-        ordinal: i as u64,
-        df_class: df_class(terms[i].df),
-        list_start: list_starts[i],
-        list_bytes: terms[i].list.len() as u32,
+    let keys = chosen.into_iter().map(|i| {
+        let [(list_start, list_bytes), (positions_start, positions_bytes)] = lists_of(starts, i);
+        HeadKey {
+            key: terms[i].key.clone(),
+            ordinal: i as u64,
+            df_class: df_class(terms[i].df),
+            list_start,
+            list_bytes,
+            positions_start,
+            positions_bytes,
+        }
     });
     HeadPart { keys: keys.collect() }
 }
 
-/// The postings lists in term order, cut into files at list boundaries,
-/// each handed to `write` (name, bytes) once full.
-fn postings_files<E>(
+/// The lists of one kind (`list`: postings or positions, files named
+/// `<stem>-<n>`) in term order, cut into files at list boundaries, each
+/// handed to `write` (name, bytes) once full; returns each file's name and length.
+fn list_files<E>(
     terms: &[EncodedTerm],
+    list: impl Fn(&EncodedTerm) -> &Vec<u8>,
+    stem: &str,
     name: &impl Fn(&str, &[u8]) -> String,
-    mut write: impl FnMut(String, Vec<u8>) -> Result<(), E>,
-) -> Result<(), E> {
-    let mut named = |n: usize, bytes: Vec<u8>| write(name(&format!("postings-{n}"), &bytes), bytes);
-    let (mut file, mut n): (Option<Vec<u8>>, usize) = (None, 0);
+    write: &mut impl FnMut(&str, Vec<u8>) -> Result<(), E>,
+) -> Result<Vec<(String, u64)>, E> {
+    let mut files = Vec::new();
+    let mut named = |bytes: Vec<u8>| {
+        let file = name(&format!("{stem}-{}", files.len()), &bytes);
+        files.push((file.clone(), bytes.len() as u64));
+        write(&file, bytes)
+    };
+    let mut file: Option<Vec<u8>> = None;
     for term in terms {
         match &mut file {
-            Some(file) if file.len() < POSTINGS_FILE_BYTES => file.extend_from_slice(&term.list),
+            Some(file) if file.len() < LIST_FILE_BYTES => file.extend_from_slice(list(term)),
             _ => {
-                if let Some(full) = file.replace(term.list.clone()) {
-                    named(n, full)?;
-                    n += 1;
+                if let Some(full) = file.replace(list(term).clone()) {
+                    named(full)?;
                 }
             }
         }
     }
-    file.map_or(Ok(()), |last| named(n, last))
+    if let Some(last) = file {
+        named(last)?;
+    }
+    Ok(files)
 }
 
 /// What writing the store's files needs.

@@ -26,15 +26,18 @@ use super::{stem_key, IndexError};
 
 /// One shard as stored: the keys' map, and per key its document frequency
 /// class (see [`df_class`]), for choosing among completions before any
-/// postings are fetched, and the byte length of its postings list, which
-/// starts where the previous key's ends (the first at `lists_start`, an
-/// offset into all postings files taken as one).
+/// postings are fetched, and the byte lengths of its postings and positions
+/// lists, each starting where the previous key's ends (the first at
+/// `lists_start` and `positions_start`, offsets into all postings, and all
+/// positions, files taken as one).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShardPart {
     pub first_ordinal: u64,
     pub df_classes: Vec<u8>,
     pub lists_start: u64,
     pub list_bytes: Vec<u32>,
+    pub positions_start: u64,
+    pub positions_bytes: Vec<u32>,
     pub fst: Vec<u8>,
 }
 
@@ -54,6 +57,16 @@ pub struct HeadKey {
     /// Where its postings list starts in all postings files taken as one.
     pub list_start: u64,
     pub list_bytes: u32,
+    /// Where its positions list starts in all positions files taken as one.
+    pub positions_start: u64,
+    pub positions_bytes: u32,
+}
+
+/// The two kinds of per-term list, which lie in files of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListKind {
+    Postings = 0,
+    Positions = 1,
 }
 
 /// A dictionary key as a query sees it.
@@ -74,8 +87,8 @@ pub fn df_class(df: usize) -> u8 {
 struct Shard {
     first_ordinal: u64,
     df_classes: Vec<u8>,
-    /// Where each key's postings list starts, and where the last one ends.
-    list_starts: Vec<u64>,
+    /// Per [`ListKind`]: where each key's list starts, and where the last one ends.
+    starts: [Vec<u64>; 2],
     map: fst::Map<Vec<u8>>,
 }
 
@@ -92,16 +105,21 @@ impl Shard {
         if map.len() != part.df_classes.len() {
             return Err(corrupt(format!("{} keys but {} frequencies", map.len(), part.df_classes.len())));
         }
-        if part.list_bytes.len() != part.df_classes.len() {
-            return Err(corrupt(format!("{} keys but {} postings lists", map.len(), part.list_bytes.len())));
-        }
-        let mut list_starts = Vec::with_capacity(part.list_bytes.len() + 1);
-        list_starts.push(part.lists_start);
-        for &bytes in &part.list_bytes {
-            let end = list_starts.last().and_then(|start| start.checked_add(bytes.into()));
-            list_starts.push(end.ok_or_else(|| corrupt("its postings lists end past 2^64".into()))?);
-        }
-        Ok(Shard { first_ordinal: part.first_ordinal, df_classes: part.df_classes, list_starts, map })
+        let starts = |start: u64, bytes: &[u32]| {
+            if bytes.len() != part.df_classes.len() {
+                return Err(corrupt(format!("{} keys but {} lists of a kind", map.len(), bytes.len())));
+            }
+            let mut starts = Vec::with_capacity(bytes.len() + 1);
+            starts.push(start);
+            for &bytes in bytes {
+                let end = starts.last().and_then(|start: &u64| start.checked_add(bytes.into()));
+                starts.push(end.ok_or_else(|| corrupt("its lists end past 2^64".into()))?);
+            }
+            Ok(starts)
+        };
+        let starts =
+            [starts(part.lists_start, &part.list_bytes)?, starts(part.positions_start, &part.positions_bytes)?];
+        Ok(Shard { first_ordinal: part.first_ordinal, df_classes: part.df_classes, starts, map })
     }
 
     fn term(&self, local: u64) -> Option<Term> {
@@ -122,8 +140,8 @@ pub struct Dictionary {
     /// The prefixes that have a head, in key order.
     head_prefixes: Vec<String>,
     heads: Vec<Option<Head>>,
-    /// Where the postings lists of the loaded heads' terms lie, by ordinal.
-    head_lists: Vec<(u64, Range<u64>)>,
+    /// Where the lists of the loaded heads' terms lie, by ordinal, per [`ListKind`].
+    head_lists: Vec<(u64, [Range<u64>; 2])>,
 }
 
 impl Dictionary {
@@ -190,9 +208,13 @@ impl Dictionary {
             if !k.key.starts_with(prefix.as_str()) && k.key != stem {
                 return Err(corrupt("it holds a key not under its prefix"));
             }
-            let end = k.list_start.checked_add(k.list_bytes.into()).ok_or_else(|| corrupt("a list ends past 2^64"))?;
+            let range = |start: u64, bytes: u32| {
+                let end = start.checked_add(bytes.into()).ok_or_else(|| corrupt("a list ends past 2^64"))?;
+                Ok::<_, IndexError>(start..end)
+            };
+            let lists = [range(k.list_start, k.list_bytes)?, range(k.positions_start, k.positions_bytes)?];
             if let Err(at) = self.head_lists.binary_search_by_key(&k.ordinal, |(ordinal, _)| *ordinal) {
-                self.head_lists.insert(at, (k.ordinal, k.list_start..end));
+                self.head_lists.insert(at, (k.ordinal, lists));
             }
             head.push((k.key, Term { ordinal: k.ordinal, df_class: k.df_class }));
         }
@@ -200,31 +222,32 @@ impl Dictionary {
         Ok(())
     }
 
-    /// Where the postings list of term `ordinal`, which a loaded shard or
-    /// head gave, lies in all postings files taken as one.
-    pub fn list_bytes(&self, ordinal: u64) -> Option<Range<u64>> {
+    /// Where the `kind` list of term `ordinal`, which a loaded shard or
+    /// head gave, lies in all files of such lists taken as one.
+    pub fn list_bytes(&self, ordinal: u64, kind: ListKind) -> Option<Range<u64>> {
         let in_shard = self.loaded.iter().flatten().find_map(|shard| {
             let local = usize::try_from(ordinal.checked_sub(shard.first_ordinal)?).ok()?;
-            Some(*shard.list_starts.get(local)?..*shard.list_starts.get(local + 1)?)
+            let starts = &shard.starts[kind as usize];
+            Some(*starts.get(local)?..*starts.get(local + 1)?)
         });
         in_shard.or_else(|| {
             let at = self.head_lists.binary_search_by_key(&ordinal, |(ordinal, _)| *ordinal).ok()?;
-            Some(self.head_lists[at].1.clone())
+            Some(self.head_lists[at].1[kind as usize].clone())
         })
     }
 
-    /// Where the postings lists of the loaded shards' and heads' terms lie
-    /// within `range` (of all postings files taken as one).
-    pub fn lists_within(&self, range: &Range<u64>) -> Vec<Range<u64>> {
+    /// Where the `kind` lists of the loaded shards' and heads' terms lie
+    /// within `range` (of all files of such lists taken as one).
+    pub fn lists_within(&self, range: &Range<u64>, kind: ListKind) -> Vec<Range<u64>> {
         let mut lists = Vec::new();
         for shard in self.loaded.iter().flatten() {
-            let starts = &shard.list_starts;
+            let starts = &shard.starts[kind as usize];
             let first = starts.partition_point(|&start| start < range.start);
             for pair in starts[first..].windows(2).take_while(|pair| pair[1] <= range.end) {
                 lists.push(pair[0]..pair[1]);
             }
         }
-        let heads = self.head_lists.iter().map(|(_, list)| list);
+        let heads = self.head_lists.iter().map(|(_, lists)| &lists[kind as usize]);
         lists.extend(heads.filter(|list| range.start <= list.start && list.end <= range.end).cloned());
         lists
     }

@@ -10,7 +10,7 @@ pub const MANIFEST_NAME: &str = "qidiruv.json";
 /// Identifies a Qidiruv index, so a stray JSON file is not mistaken for one.
 pub const FORMAT_NAME: &str = "qidiruv-index";
 /// Bumped on every incompatible change to any part.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// What a reader needs to find and check every other part.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,6 +68,8 @@ pub struct Parts {
     /// Postings files, each with its length in bytes; taken as one, in this
     /// order, they hold every term's list (see [`crate::index::postings`]).
     pub postings: Vec<(String, u64)>,
+    /// Positions files, likewise (see [`crate::index::positions`]).
+    pub positions: Vec<(String, u64)>,
     /// The store's slot classes, smallest slots first; the document table
     /// tells which documents each holds.
     pub store: Vec<StoreClass>,
@@ -123,10 +125,10 @@ impl Manifest {
 
 impl Parts {
     /// The parts a reader fetches, in a fixed order: document table,
-    /// dictionary, postings, store.
+    /// dictionary, postings, positions, store.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         let dictionary = self.dictionary.iter().chain(&self.heads).map(|(_, name)| name);
-        let postings = self.postings.iter().map(|(name, _)| name);
+        let postings = self.postings.iter().chain(&self.positions).map(|(name, _)| name);
         let store = self.store.iter().flat_map(|class| &class.files);
         std::iter::once(&self.docs).chain(dictionary).chain(postings).chain(store).map(String::as_str)
     }
@@ -203,7 +205,8 @@ mod js {
                     dictionary: self.list(&parts, "dictionary", Reader::names),
                     heads: self.list(&parts, "heads", Reader::names),
                     docs: self.string(&parts, "docs"),
-                    postings: self.list(&parts, "postings", Reader::postings),
+                    postings: self.list(&parts, "postings", Reader::list_file),
+                    positions: self.list(&parts, "positions", Reader::list_file),
                     store: self.list(&parts, "store", Reader::store_class),
                 },
             }
@@ -223,10 +226,10 @@ mod js {
             (self.text(&first, "dictionary"), self.text(&name, "dictionary"))
         }
 
-        /// `[name, bytes]` of a postings file.
-        fn postings(&self, value: &JsValue) -> (String, u64) {
+        /// `[name, bytes]` of a postings or positions file.
+        fn list_file(&self, value: &JsValue) -> (String, u64) {
             let [name, bytes] = self.pair(value);
-            (self.text(&name, "postings"), self.whole(&bytes, "postings"))
+            (self.text(&name, "list files"), self.whole(&bytes, "list files"))
         }
 
         fn fail<T: Default>(&self, what: &str) -> T {

@@ -11,6 +11,7 @@
 //! | `s<seq>-dict-<n>.<hash>.bin` | a [`dictionary`] shard: the keys of one key range, as an `fst::Map` | per query word |
 //! | `s<seq>-head-<n>.<hash>.bin` | a [`dictionary`] head: a wide prefix's most frequent completions, located | per one- or two-letter query word |
 //! | `s<seq>-postings-<n>.<hash>.bin` | [`postings`] lists of all terms in key order, each located by its shard | a range per matched term (neighbours merged) |
+//! | `s<seq>-positions-<n>.<hash>.bin` | [`positions`] lists of all terms in key order, likewise | a range per matched term of a quoted phrase, with its postings |
 //! | `s<seq>-store-<size>-<n>.<hash>.bin` | [`store`] slots of one size: the title, url, date and text shown for results | a range per shown result |
 //! | `s<seq>-catalog.<hash>.bin` | the [`catalog`]: each document's id and fingerprint, for the next build | never |
 //!
@@ -25,7 +26,7 @@
 //! `<hash>` is the xxh3-64 of the file's bytes in hex: a part's name changes
 //! exactly when its content does, so hosts can cache parts forever, and the
 //! reader detects any corrupted or truncated part by re-hashing it; a part
-//! read by range (postings lists, store slots) carries a checksum per
+//! read by range (postings and positions lists, store slots) carries a checksum per
 //! list or slot instead. The binary parts are `postcard` encodings of the
 //! types in this module.
 
@@ -37,6 +38,7 @@ mod error;
 mod fst_checksum;
 mod manifest;
 pub(crate) mod part;
+pub mod positions;
 pub mod postings;
 mod scratch;
 mod spill;

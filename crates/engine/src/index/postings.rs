@@ -84,7 +84,12 @@ pub fn encode_list(list: &[Posting], out: &mut Vec<u8>) {
         })
         .collect();
     let impacts: Vec<u8> = list.iter().map(|p| p.impact.0).collect();
-    let plain = super::part::encode(&(deltas, impacts));
+    encode_framed(super::part::encode(&(deltas, impacts)), out);
+}
+
+/// Appends `plain` framed as a list is stored: its checksum, its codec,
+/// and itself, deflated when that pays.
+pub(super) fn encode_framed(plain: Vec<u8>, out: &mut Vec<u8>) {
     let deflated = (plain.len() >= DEFLATE_MIN_BYTES)
         .then(|| miniz_oxide::deflate::compress_to_vec(&plain, DEFLATE_LEVEL))
         .filter(|deflated| deflated.len() < plain.len());
@@ -97,6 +102,24 @@ pub fn encode_list(list: &[Posting], out: &mut Vec<u8>) {
     stored.extend(body);
     out.extend_from_slice(&checksum(&stored).to_le_bytes());
     out.extend(stored);
+}
+
+/// The plain bytes of a framed list, checked; a deflated body inflates to
+/// at most `limit` bytes.
+pub(super) fn decode_framed(bytes: &[u8], limit: usize) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    let (sum, stored) = bytes.split_at_checked(CHECKSUM_BYTES).ok_or("cut short")?;
+    if sum != checksum(stored).to_le_bytes() {
+        return Err("checksum mismatch".into());
+    }
+    match stored.split_first() {
+        Some((&codec, body)) if codec == Codec::Plain as u8 => Ok(body.into()),
+        Some((&codec, body)) if codec == Codec::Deflate as u8 => {
+            let inflated = miniz_oxide::inflate::decompress_to_vec_with_limit(body, limit)
+                .map_err(|e| format!("cannot inflate: {e}"))?;
+            Ok(inflated.into())
+        }
+        _ => Err("unknown codec".into()),
+    }
 }
 
 fn checksum(bytes: &[u8]) -> u32 {
@@ -112,24 +135,11 @@ pub fn is_intact(bytes: &[u8]) -> bool {
 /// Decodes the list of `term` from its bytes, exactly as [`encode_list`]
 /// wrote them; `documents` bounds the doc ids.
 pub fn decode_list(bytes: &[u8], term: u64, documents: u32) -> Result<Vec<Posting>, IndexError> {
-    let (sum, stored) = bytes.split_at_checked(CHECKSUM_BYTES).ok_or_else(|| corrupt(term, "cut short"))?;
-    if sum != checksum(stored).to_le_bytes() {
-        return Err(corrupt(term, "checksum mismatch"));
-    }
-    let inflated;
-    let plain = match stored.split_first() {
-        Some((&codec, body)) if codec == Codec::Plain as u8 => body,
-        Some((&codec, body)) if codec == Codec::Deflate as u8 => {
-            // A list holds each document at most once: 5 varint bytes and an impact.
-            let limit = (documents as usize).saturating_mul(6).saturating_add(16);
-            inflated = miniz_oxide::inflate::decompress_to_vec_with_limit(body, limit)
-                .map_err(|e| corrupt(term, format!("cannot inflate: {e}")))?;
-            &inflated[..]
-        }
-        _ => return Err(corrupt(term, "unknown codec")),
-    };
+    // A list holds each document at most once: 5 varint bytes and an impact.
+    let limit = (documents as usize).saturating_mul(6).saturating_add(16);
+    let plain = decode_framed(bytes, limit).map_err(|e| corrupt(term, e))?;
     let ((deltas, impacts), rest) =
-        postcard::take_from_bytes::<(Vec<u32>, Vec<u8>)>(plain).map_err(|e| corrupt(term, e))?;
+        postcard::take_from_bytes::<(Vec<u32>, Vec<u8>)>(&plain).map_err(|e| corrupt(term, e))?;
     if !rest.is_empty() || deltas.len() != impacts.len() {
         return Err(corrupt(term, "its documents and impacts do not pair up"));
     }

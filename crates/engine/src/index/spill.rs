@@ -1,8 +1,8 @@
 //! Postings accumulated within a memory budget.
 //!
 //! Each term's occurrences are kept as varint bytes (a delta document
-//! number and two frequencies, about 3 bytes an occurrence against 12 for
-//! the struct). When the buffers outgrow the budget, they are written out
+//! number, two frequencies and the positions as gaps, a few bytes a
+//! document against 12 for the struct). When the buffers outgrow the budget, they are written out
 //! as a run sorted by term and memory starts afresh; [`Accumulator::merge`]
 //! then merges the runs by term. Runs hold consecutive documents in input
 //! order, so a term's lists from run after run concatenate in input order:
@@ -57,8 +57,10 @@ impl Accumulator {
         Accumulator { dir: dir.to_path_buf(), budget, terms: HashMap::new(), held: 0, runs: Vec::new() }
     }
 
-    /// Records `counts` under `term`. Documents must come in ascending order.
-    pub fn add(&mut self, term: &str, counts: Counts) -> io::Result<()> {
+    /// Records `counts` under `term`, with the term's `positions` in the
+    /// document (ascending, `title_tf + body_tf` of them). Documents must
+    /// come in ascending order.
+    pub fn add(&mut self, term: &str, counts: Counts, positions: &[u32]) -> io::Result<()> {
         let buf = match self.terms.get_mut(term) {
             Some(buf) => buf,
             None => {
@@ -70,6 +72,11 @@ impl Accumulator {
         put_varint(&mut buf.bytes, counts.doc - buf.last);
         put_varint(&mut buf.bytes, counts.title_tf);
         put_varint(&mut buf.bytes, counts.body_tf);
+        let mut previous = 0;
+        for &position in positions {
+            put_varint(&mut buf.bytes, position - previous);
+            previous = position;
+        }
         buf.last = counts.doc;
         self.held += buf.bytes.capacity() - before;
         if self.held > self.budget {
@@ -95,9 +102,10 @@ impl Accumulator {
         Ok(())
     }
 
-    /// Every term in key order with its counts in input order, calling
-    /// `f` on each; the run files are removed as they are used up.
-    pub fn merge(self, mut f: impl FnMut(String, Vec<Counts>) -> io::Result<()>) -> io::Result<()> {
+    /// Every term in key order with its counts in input order and their
+    /// positions, one after another, calling `f` on each; the run files are
+    /// removed as they are used up.
+    pub fn merge(self, mut f: impl FnMut(String, Vec<Counts>, Vec<u32>) -> io::Result<()>) -> io::Result<()> {
         let mut runs: Vec<Run> = Vec::new();
         for path in &self.runs {
             runs.push(Run::File(BufReader::new(File::open(path)?)));
@@ -113,10 +121,10 @@ impl Accumulator {
             }
         }
         while let Some(Reverse((term, n))) = heads.pop() {
-            let mut counts = Vec::new();
+            let (mut counts, mut positions) = (Vec::new(), Vec::new());
             let mut next = Some(n);
             while let Some(n) = next {
-                decode_into(pending[n].take().expect("a head has its bytes"), &mut counts)?;
+                decode_into(pending[n].take().expect("a head has its bytes"), &mut counts, &mut positions)?;
                 if let Some((term, bytes)) = runs[n].next()? {
                     heads.push(Reverse((term, n)));
                     pending[n] = Some(bytes);
@@ -126,7 +134,7 @@ impl Accumulator {
                     _ => None,
                 };
             }
-            f(term, counts)?;
+            f(term, counts, positions)?;
         }
         for path in &self.runs {
             fs::remove_file(path)?;
@@ -178,13 +186,19 @@ fn read_entry(file: &mut impl Read) -> io::Result<Option<(String, Vec<u8>)>> {
     Ok(Some((key, list)))
 }
 
-fn decode_into(bytes: Vec<u8>, counts: &mut Vec<Counts>) -> io::Result<()> {
+fn decode_into(bytes: Vec<u8>, counts: &mut Vec<Counts>, positions: &mut Vec<u32>) -> io::Result<()> {
     let mut rest = bytes.as_slice();
     let mut doc = 0;
     while !rest.is_empty() {
         let mut field = || read_varint(&mut rest)?.ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof));
         doc += field()?;
-        counts.push(Counts { doc, title_tf: field()?, body_tf: field()? });
+        let entry = Counts { doc, title_tf: field()?, body_tf: field()? };
+        let mut position = 0;
+        for _ in 0..entry.title_tf + entry.body_tf {
+            position += field()?;
+            positions.push(position);
+        }
+        counts.push(entry);
     }
     Ok(())
 }
@@ -217,10 +231,10 @@ fn read_varint(input: &mut impl Read) -> io::Result<Option<u32>> {
 mod tests {
     use super::*;
 
-    fn merged(acc: Accumulator) -> Vec<(String, Vec<Counts>)> {
+    fn merged(acc: Accumulator) -> Vec<(String, Vec<Counts>, Vec<u32>)> {
         let mut out = Vec::new();
-        acc.merge(|term, counts| {
-            out.push((term, counts));
+        acc.merge(|term, counts, positions| {
+            out.push((term, counts, positions));
             Ok(())
         })
         .unwrap();
@@ -230,7 +244,8 @@ mod tests {
     fn fill(acc: &mut Accumulator) {
         for doc in 0..500u32 {
             for term in ["a", "b", "ccc"].iter().take(1 + doc as usize % 3) {
-                acc.add(term, Counts { doc, title_tf: doc % 2, body_tf: doc * 300 }).unwrap();
+                let positions: Vec<u32> = (0..doc % 2 + doc * 3).map(|p| p * 2 + doc).collect();
+                acc.add(term, Counts { doc, title_tf: doc % 2, body_tf: doc * 3 }, &positions).unwrap();
             }
         }
     }
@@ -247,10 +262,12 @@ mod tests {
         assert!(spilled.runs() > 10, "{} runs", spilled.runs());
         let expected = merged(whole);
         assert_eq!(
-            expected.iter().map(|(t, c)| (t.as_str(), c.len())).collect::<Vec<_>>(),
+            expected.iter().map(|(t, c, _)| (t.as_str(), c.len())).collect::<Vec<_>>(),
             [("a", 500), ("b", 333), ("ccc", 166)]
         );
-        assert_eq!(expected[2].1[1], Counts { doc: 5, title_tf: 1, body_tf: 1500 });
+        assert_eq!(expected[2].1[1], Counts { doc: 5, title_tf: 1, body_tf: 15 });
+        // Document 2's six positions come first, then document 5's.
+        assert_eq!(expected[2].2[6..9], [5, 7, 9]);
         assert_eq!(merged(spilled), expected);
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 0, "runs are removed once merged");
         fs::remove_dir(&dir).unwrap();

@@ -1,6 +1,7 @@
 //! Finding and ranking documents for a [`Query`].
 
 mod expand;
+mod list_files;
 mod matcher;
 mod ranking;
 mod recent;
@@ -14,11 +15,11 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use crate::index::dictionary::Dictionary;
+use crate::index::dictionary::{Dictionary, ListKind};
 use crate::index::postings::Posting;
 use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoredDoc};
 use crate::query::{Query, QueryWord};
-use crate::result::{self, present, DocWords, Presented};
+use crate::result::{present, DocWords, Presented};
 use crate::Date;
 pub(crate) use expand::MAX_PREFIX_EXPANSIONS;
 pub use expand::{typo_budget, Correction, Expansion, WordMatch};
@@ -51,10 +52,6 @@ impl Default for SearchOptions {
         SearchOptions { lang: None, from: None, to: None, prefer_lang: None, limit: 10 }
     }
 }
-
-/// Candidates kept for a phrase query, which the caller checks against the
-/// stored text (the index keeps no word positions).
-pub const PHRASE_CANDIDATES: usize = 200;
 
 /// A word whose documents make up more than this share of some language's
 /// documents is treated like a stop word: it ranks, but is not required.
@@ -91,13 +88,11 @@ pub struct SearchResults {
     /// than `limit` stories have every word.
     pub related: usize,
     /// The best hits, one per story, best first; equal scores in doc-id
-    /// order. At most `limit`, or [`PHRASE_CANDIDATES`] when `phrase_check` is set.
+    /// order. At most `limit`.
     pub hits: Vec<Hit>,
     /// No document had every required word: these are the documents with the most.
     pub partial: bool,
-    /// The hits still have to be checked for the query's phrases.
-    pub phrase_check: bool,
-    /// What each query word matched, for highlighting and phrase checks.
+    /// What each query word matched, for highlighting.
     pub matcher: Matcher,
     /// Per query word: what it was corrected to, when it matched only
     /// through a typo or keyboard-layout correction.
@@ -284,23 +279,10 @@ impl Searcher {
     }
 
     /// Turns ranked hits into shown results (see [`present`]) once the first
-    /// `limit` of them to show are loaded. For a phrase query that means
-    /// fetching candidates until `limit` of them hold the phrase.
+    /// `limit` of them are loaded.
     pub fn present(&self, query: &Query, found: &SearchResults, limit: usize) -> Step<Presented> {
-        let query = found.reading.as_ref().unwrap_or(query);
-        let mut shown = 0;
-        let mut missing = Vec::new();
-        for hit in &found.hits {
-            if shown + missing.len() >= limit {
-                break;
-            }
-            match self.store.get(&hit.doc) {
-                None => missing.push(hit.doc),
-                Some(_) if !found.phrase_check => shown += 1,
-                Some(doc) if result::has_phrases(query, &found.matcher, &self.words_of(hit.doc, doc)) => shown += 1,
-                Some(_) => {}
-            }
-        }
+        let hits = found.hits.iter().take(limit);
+        let missing: Vec<DocId> = hits.map(|hit| hit.doc).filter(|doc| !self.store.contains_key(doc)).collect();
         if missing.is_empty() {
             Step::Ready(present(query, found, limit, |doc| self.store.get(&doc).map(|s| (s, self.words_of(doc, s)))))
         } else {
@@ -410,7 +392,8 @@ impl Searcher {
             reading
         });
         let query = reading.as_ref().unwrap_or(query);
-        let missing = self.lists_to_load(&mut matches);
+        let in_phrase = |word: usize| query.phrases.iter().flatten().any(|&w| w == word);
+        let missing = self.lists_to_load(&mut matches, in_phrase);
         if !missing.is_empty() {
             return Ok(Step::Need(missing));
         }
@@ -421,12 +404,15 @@ impl Searcher {
     }
 
     /// Range requests for the postings lists the expansions need and that
-    /// are not loaded yet. Optional expansions (typo guesses and
+    /// are not loaded yet, and for the positions lists of the words
+    /// `in_phrase` (by index). Optional expansions (typo guesses and
     /// completions of words that also matched directly) are dropped unless
     /// their lists lie next to needed ones: a guess is not worth a request
     /// of its own.
-    fn lists_to_load(&self, matches: &mut [WordMatch]) -> Vec<PartRequest> {
-        let bytes_of = |e: &Expansion| Some((e.segment, self.segments[e.segment].list_range(e.term.ordinal)?));
+    fn lists_to_load(&self, matches: &mut [WordMatch], in_phrase: impl Fn(usize) -> bool) -> Vec<PartRequest> {
+        let range_of =
+            |e: &Expansion, kind| Some((e.segment, self.segments[e.segment].list_range(e.term.ordinal, kind)?));
+        let bytes_of = |e: &Expansion| range_of(e, ListKind::Postings);
         let expansions = matches.iter().flat_map(|m| &m.expansions);
         let needed = merged(expansions.filter(|e| !e.optional).filter_map(bytes_of).collect());
         let near_needed = |(segment, list): &(usize, Range<u64>)| {
@@ -437,9 +423,15 @@ impl Searcher {
         for matched in matches.iter_mut() {
             matched.expansions.retain(|e| bytes_of(e).is_some_and(|list| !e.optional || near_needed(&list)));
         }
-        let lists = matches.iter().flat_map(|m| &m.expansions).filter_map(bytes_of);
-        let missing = merged(lists.filter(|(s, list)| self.segments[*s].loaded_list(list).is_none()).collect());
-        missing.into_iter().flat_map(|(s, range)| self.segments[s].postings_requests(range)).collect()
+        let mut requests = Vec::new();
+        for kind in [ListKind::Postings, ListKind::Positions] {
+            let words = matches.iter().enumerate().filter(|&(i, _)| kind == ListKind::Postings || in_phrase(i));
+            let lists = words.flat_map(|(_, m)| &m.expansions).filter_map(|e| range_of(e, kind));
+            let missing = lists.filter(|(s, list)| self.segments[*s].loaded_list(kind, list).is_none());
+            let missing = merged(missing.collect());
+            requests.extend(missing.into_iter().flat_map(|(s, range)| self.segments[s].list_requests(kind, range)));
+        }
+        requests
     }
 
     fn rank(
@@ -485,6 +477,10 @@ impl Searcher {
             })
             .collect();
         drop(tally);
+        if !query.phrases.is_empty() {
+            let holding = self.phrase_docs(query, matches)?;
+            combined.retain(|&(doc, _)| holding[doc as usize]);
+        }
         // Facets count the matches in every language and year, so a filter
         // can show what choosing another value would give.
         results.facets = self.facets(&combined);
@@ -524,10 +520,46 @@ impl Searcher {
         results.total = full;
         results.related = ranked.len() - full;
         results.partial = results.total > 0 && best_count < required_count;
-        results.phrase_check = !query.phrases.is_empty();
-        let kept = if results.phrase_check { options.limit.max(PHRASE_CANDIDATES) } else { options.limit };
-        results.hits = best(ranked, kept);
+        results.hits = best(ranked, options.limit);
         Ok(results)
+    }
+
+    /// Per document: it holds every phrase of `query` (its words side by
+    /// side, in order), by the positions of the keys each phrase word
+    /// matched (`matches`).
+    fn phrase_docs(&self, query: &Query, matches: &[WordMatch]) -> Result<Vec<bool>, IndexError> {
+        let mut positions: Vec<Vec<Vec<(DocId, u32)>>> = vec![Vec::new(); query.words.len()];
+        for &word in query.phrases.iter().flatten() {
+            if positions[word].is_empty() {
+                positions[word] = self.word_positions(&matches[word])?;
+            }
+        }
+        let stands =
+            |word: usize, doc: DocId, at: u32| positions[word].iter().any(|key| key.binary_search(&(doc, at)).is_ok());
+        let mut holding = vec![true; self.table.docs.len()];
+        for phrase in &query.phrases {
+            let mut found = vec![false; holding.len()];
+            for &(doc, start) in positions[phrase[0]].iter().flatten() {
+                let Some(found) = found.get_mut(doc as usize) else { continue };
+                *found = *found || phrase.iter().zip(start..).skip(1).all(|(&word, at)| stands(word, doc, at));
+            }
+            holding.iter_mut().zip(found).for_each(|(holds, found)| *holds &= found);
+        }
+        Ok(holding)
+    }
+
+    /// Where each key a query word matched (`matched`) stands: per key,
+    /// `(document, position)` pairs, ascending.
+    fn word_positions(&self, matched: &WordMatch) -> Result<Vec<Vec<(DocId, u32)>>, IndexError> {
+        let mut keys = Vec::with_capacity(matched.expansions.len());
+        for expansion in &matched.expansions {
+            let list = self.list(expansion)?;
+            let positions = self.segments[expansion.segment].positions(expansion.term.ordinal, list.len())?;
+            let pairs =
+                list.iter().enumerate().flat_map(|(i, posting)| positions.of(i).iter().map(|&at| (posting.doc, at)));
+            keys.push(pairs.collect());
+        }
+        Ok(keys)
     }
 
     /// The decoded postings list of an expansion, which is loaded.

@@ -6,9 +6,11 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
+use super::list_files::ListFiles;
 use super::PartRequest;
-use crate::index::dictionary::Dictionary;
-use crate::index::postings::{self, decode_list, Posting};
+use crate::index::dictionary::{Dictionary, ListKind};
+use crate::index::positions::{decode_positions, Positions};
+use crate::index::postings::{decode_list, Posting};
 use crate::index::store::decode_slot;
 use crate::index::{DocId, DocTable, IndexError, Parts, Segment, StoreClass, StoredDoc};
 
@@ -20,12 +22,8 @@ pub(super) struct SegmentReader {
     pub table: DocTable,
     pub dictionary: Dictionary,
     slot_seed: u64,
-    /// Where each postings file starts in all of them taken as one, and
-    /// where the last ends.
-    postings_starts: Vec<u64>,
-    /// Loaded runs of postings lists, by where they start in all postings
-    /// files taken as one.
-    lists: Vec<(u64, Vec<u8>)>,
+    /// Per [`ListKind`]: its files, and the lists loaded so far.
+    lists: [ListFiles; 2],
 }
 
 /// Where a part name belongs in its segment.
@@ -33,8 +31,8 @@ pub(super) struct SegmentReader {
 pub(super) enum Slot {
     Shard(usize),
     Head(usize),
-    /// A postings file, by its place in the manifest.
-    Postings(usize),
+    /// A postings or positions file, by its place in the manifest.
+    List(ListKind, usize),
     /// Slot class, file.
     Store(usize, usize),
 }
@@ -77,13 +75,10 @@ impl SegmentReader {
                 ),
             });
         }
-        let mut postings_starts = vec![0u64];
-        for (_, bytes) in &parts.postings {
-            let end = postings_starts.last().and_then(|start| start.checked_add(*bytes));
-            postings_starts.push(end.ok_or_else(|| IndexError::Inconsistent {
-                detail: "the postings files add up to more than 2^64 bytes".into(),
-            })?);
-        }
+        let lists = [
+            ListFiles::new(ListKind::Postings, &parts.postings)?,
+            ListFiles::new(ListKind::Positions, &parts.positions)?,
+        ];
         let firsts = parts.dictionary.iter().map(|(first, _)| first.clone()).collect();
         let dictionary = Dictionary::new(firsts, parts.heads.iter().map(|(prefix, _)| prefix.clone()).collect());
         Ok(SegmentReader {
@@ -93,8 +88,7 @@ impl SegmentReader {
             table,
             dictionary,
             slot_seed: segment.slot_seed(),
-            postings_starts,
-            lists: Vec::new(),
+            lists,
         })
     }
 
@@ -106,8 +100,12 @@ impl SegmentReader {
         let store = parts.store.iter().enumerate().flat_map(|(class, c)| {
             c.files.iter().enumerate().map(move |(n, name)| (name.clone(), Slot::Store(class, n)))
         });
-        let postings = parts.postings.iter().enumerate().map(|(n, (name, _))| (name.clone(), Slot::Postings(n)));
-        shards.chain(heads).chain(postings).chain(store)
+        let postings =
+            parts.postings.iter().enumerate().map(|(n, (name, _))| (name.clone(), Slot::List(ListKind::Postings, n)));
+        let positions =
+            parts.positions.iter().enumerate().map(|(n, (name, _))| (name.clone(), Slot::List(ListKind::Positions, n)));
+        let lists = postings.chain(positions);
+        shards.chain(heads).chain(lists).chain(store)
     }
 
     /// Verifies, decodes and keeps a part of this segment; store slots go
@@ -124,38 +122,7 @@ impl SegmentReader {
         match (slot, &request.range) {
             (Slot::Shard(n), None) => self.dictionary.load(n, name, bytes),
             (Slot::Head(n), None) => self.dictionary.load_head(n, name, bytes),
-            (Slot::Postings(n), range) => {
-                let (start, end) = (self.postings_starts[n], self.postings_starts[n + 1]);
-                let range = range.clone().unwrap_or(0..end - start);
-                if range.start > range.end || range.end > end - start || bytes.len() as u64 != range.end - range.start {
-                    return Err(IndexError::Corrupt {
-                        part: name.to_string(),
-                        detail: format!("asked for bytes {} of {}, got {}", span(&range), end - start, bytes.len()),
-                    });
-                }
-                let at = start + range.start;
-                if range == (0..end - start) {
-                    // The whole file: its name's hash covers it.
-                    crate::index::verify_part(name, bytes)?;
-                } else {
-                    // Every list the range holds is checked before any is kept,
-                    // so a damaged range is fetched again, not kept for good.
-                    for list in self.dictionary.lists_within(&(at..at + bytes.len() as u64)) {
-                        if !postings::is_intact(&bytes[(list.start - at) as usize..(list.end - at) as usize]) {
-                            return Err(IndexError::Corrupt {
-                                part: name.to_string(),
-                                detail: format!("a postings list at bytes {} fails its checksum", span(&list)),
-                            });
-                        }
-                    }
-                }
-                match self.lists.binary_search_by_key(&at, |(start, _)| *start) {
-                    Ok(i) if self.lists[i].1.len() < bytes.len() => self.lists[i].1 = bytes.to_vec(),
-                    Ok(_) => {}
-                    Err(i) => self.lists.insert(i, (at, bytes.to_vec())),
-                }
-                Ok(())
-            }
+            (Slot::List(kind, n), range) => self.lists[kind as usize].add(n, range, bytes, &self.dictionary),
             (Slot::Store(class, n), Some(range)) => {
                 let StoreClass { slot_bytes, file_docs, .. } = self.parts.store[class];
                 let slot = u64::from(slot_bytes);
@@ -190,43 +157,42 @@ impl SegmentReader {
         }
     }
 
-    /// Where the postings list of term `ordinal` lies in all postings files
-    /// taken as one, once its shard or head is loaded.
-    pub fn list_range(&self, ordinal: u64) -> Option<Range<u64>> {
-        self.dictionary.list_bytes(ordinal)
+    /// Where the `kind` list of term `ordinal` lies in all files of such
+    /// lists taken as one, once its shard or head is loaded.
+    pub fn list_range(&self, ordinal: u64, kind: ListKind) -> Option<Range<u64>> {
+        self.dictionary.list_bytes(ordinal, kind)
     }
 
-    /// Requests for a range of all postings files taken as one: a range per
-    /// file it spans.
-    pub fn postings_requests(&self, range: Range<u64>) -> impl Iterator<Item = PartRequest> + '_ {
-        let files = self.parts.postings.iter().zip(self.postings_starts.windows(2));
-        files.filter(move |(_, file)| file[0] < range.end && range.start < file[1]).map(move |((name, _), file)| {
-            PartRequest {
-                name: name.clone(),
-                range: Some(range.start.max(file[0]) - file[0]..range.end.min(file[1]) - file[0]),
-            }
-        })
+    /// Requests for a range of all files of `kind` taken as one: a range per file it spans.
+    pub fn list_requests(&self, kind: ListKind, range: Range<u64>) -> impl Iterator<Item = PartRequest> + '_ {
+        self.lists[kind as usize].requests(range)
     }
 
-    /// The bytes of `list` (a range of all postings taken as one), if loaded.
-    pub fn loaded_list(&self, list: &Range<u64>) -> Option<&[u8]> {
-        let before = self.lists.partition_point(|(start, _)| *start <= list.start);
-        let (start, bytes) =
-            self.lists[..before].iter().rev().find(|(start, bytes)| start + bytes.len() as u64 >= list.end)?;
-        bytes.get((list.start - start) as usize..(list.end - start) as usize)
+    /// The bytes of `list` (a range of all files of `kind` taken as one), if loaded.
+    pub fn loaded_list(&self, kind: ListKind, list: &Range<u64>) -> Option<&[u8]> {
+        self.lists[kind as usize].loaded(list)
+    }
+
+    /// The bytes of term `ordinal`'s `kind` list, which is loaded.
+    fn list_bytes(&self, ordinal: u64, kind: ListKind) -> Result<&[u8], IndexError> {
+        let bytes = self.list_range(ordinal, kind).and_then(|list| self.loaded_list(kind, &list));
+        bytes.ok_or_else(|| IndexError::Inconsistent { detail: format!("a list of term {ordinal} is not loaded") })
     }
 
     /// The decoded postings list of term `ordinal`, which is loaded, its
     /// documents numbered as in the index.
     pub fn list(&self, ordinal: u64) -> Result<Vec<Posting>, IndexError> {
-        let bytes = self.list_range(ordinal).and_then(|list| self.loaded_list(&list)).ok_or_else(|| {
-            IndexError::Inconsistent { detail: format!("the postings list of term {ordinal} is not loaded") }
-        })?;
-        let mut list = decode_list(bytes, ordinal, self.documents)?;
+        let mut list = decode_list(self.list_bytes(ordinal, ListKind::Postings)?, ordinal, self.documents)?;
         for posting in &mut list {
             posting.doc += self.base;
         }
         Ok(list)
+    }
+
+    /// The decoded positions list of term `ordinal`, which is loaded, for
+    /// the `docs` documents of its postings list.
+    pub fn positions(&self, ordinal: u64, docs: usize) -> Result<Positions, IndexError> {
+        decode_positions(self.list_bytes(ordinal, ListKind::Positions)?, ordinal, docs)
     }
 
     /// The store file and byte range of the slot of `local`, a document of this segment.
