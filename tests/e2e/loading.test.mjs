@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { activate, DIST, openPage, searchBox, setUp, waitUntil } from './harness.mjs';
+import { chainDepth } from '../bench/lib.mjs';
+import { activate, DIST, openPage, searchBox, setUp, waitForAnswer, waitUntil } from './harness.mjs';
 
 const env = setUp();
 
@@ -80,3 +81,34 @@ test(
     await waitUntil(() => page.log.requests.filter(isIndex).length, (n) => n > 0, 'the index was fetched on focus', 3000);
   },
 );
+
+test('on a slow link, the first results come four round trips after focus', async (t) => {
+  const page = await openPage(env, t, '/en/');
+  await page.waitForLoadState('load');
+  // Every request waits this long for its answer: a dependent fetch is a level of its own.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 150,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
+  const requests = [];
+  page.on('requestfinished', (r) => {
+    const timing = r.timing();
+    requests.push({ url: pathOf(r.url()), start: timing.startTime, end: timing.startTime + timing.responseEnd });
+  });
+  const focusedAt = Date.now();
+  await searchBox(page).focus();
+  await page.keyboard.insertText('visa');
+  await waitForAnswer(page, 'visa', 'en');
+  const fetched = requests.filter((r) => r.start >= focusedAt - 1);
+  // The wasm, its glue and the manifest at once; the document table with the
+  // dictionary shard; postings; store slots.
+  assert.ok(['qidiruv_widget_bg.wasm', 'qidiruv.json', '-docs.', '-dict-', '-postings-', '-store-'].every(
+    (part) => fetched.some((r) => r.url.includes(part)),
+  ), fetched.map((r) => r.url).join(' '));
+  const levels = chainDepth(fetched);
+  assert.ok(levels <= 4, `${levels} dependent round trips: ${fetched.map((r) => `${r.url} ${Math.round(r.start - focusedAt)}–${Math.round(r.end - focusedAt)}`).join(', ')}`);
+});

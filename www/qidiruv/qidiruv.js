@@ -13,9 +13,13 @@ let trapped = false; // the current module trapped: its later errors are that on
 const started = new Map(); // element → what to do if its widget stops: those loading or running
 
 function loadWidget() {
+  // The wasm comes with its glue, not once the glue has run: a round trip
+  // sooner, and on a slow link most of the payload's transfer time.
+  const wasm = widget ? undefined : fetch(new URL('qidiruv_widget_bg.wasm', here));
+  wasm?.catch(() => {}); // a failure is reported below, through the glue's init
   widget ??= import(new URL(`qidiruv_widget.js${fresh ? `?${fresh}` : ''}`, here).href)
     .then(async (module) => {
-      await module.default({ module_or_path: new URL('qidiruv_widget_bg.wasm', here) });
+      await module.default({ module_or_path: wasm });
       trapped = false;
       return module;
     })
@@ -54,7 +58,7 @@ addEventListener('unhandledrejection', onTrap);
 const indexUrl = (index) => new URL(index || '/search/', document.baseURI).href;
 
 // The manifest and document tables of each index, fetched here while the wasm
-// downloads rather than after it starts: two round trips fewer before the
+// downloads rather than after it starts: a round trip fewer before the
 // first results. The widget finds them under this key; whatever fails here,
 // it fetches again itself and reports.
 const prefetched = (globalThis[Symbol.for('qidiruv.prefetched')] ??= new Map());
@@ -80,15 +84,20 @@ function prefetchIndex(index) {
         .then((cache) => cache?.match(new URL(name, url).href))
         .then((response) => response?.arrayBuffer())
         .catch(() => undefined);
-    const parts = bytes('qidiruv.json', { cache: 'no-cache' }).then(async (manifest) => {
-      const segments = JSON.parse(new TextDecoder().decode(manifest))?.segments;
-      const names = Array.isArray(segments) ? segments.map((segment) => segment?.parts?.docs) : [];
-      const held = await Promise.all(names.map((name) => (typeof name === 'string' ? kept(name) : undefined)));
-      const table = (name, i) => held[i] ?? (typeof name === 'string' ? bytes(name).catch(() => null) : null);
+    // The manifest as soon as it comes: the widget asks for the tables with
+    // its first dictionary shards, so it must not wait for them here.
+    const parts = bytes('qidiruv.json', { cache: 'no-cache' }).then((manifest) => {
+      let names = [];
+      try {
+        const segments = JSON.parse(new TextDecoder().decode(manifest))?.segments;
+        names = Array.isArray(segments) ? segments.map((segment) => segment?.parts?.docs) : [];
+      } catch {} // the widget reports a bad manifest
+      const held = Promise.all(names.map((name) => (typeof name === 'string' ? kept(name) : undefined)));
+      const table = (name, i, held) => held[i] ?? (typeof name === 'string' ? bytes(name).catch(() => null) : null);
+      const docs = held.then((held) => Promise.all(names.map((name, i) => table(name, i, held))));
       // A visitor whose first table was kept has been here before: no probe,
       // the widget learns the host's ranges from its first range read.
-      const probe = typeof names[0] === 'string' && !held[0] ? honoursRanges(names[0]) : undefined;
-      const [docs, ranges] = await Promise.all([Promise.all(names.map(table)), probe]);
+      const ranges = held.then((held) => (typeof names[0] === 'string' && !held[0] ? honoursRanges(names[0]) : undefined));
       return { manifest, docs, ranges };
     });
     parts.catch(() => prefetched.delete(url));

@@ -229,63 +229,59 @@ fn forget(base: &str, index: &Rc<LoadedIndex>) {
     });
 }
 
-/// The manifest, then the segments' document tables: the fetches a focus
-/// prefetches (the loader starts them while the wasm downloads; see
-/// `prefetched`). A prefetched table that fails its hash is fetched again,
-/// past the browser's cache.
+/// The manifest, which the loader prefetches on focus (see `prefetched`),
+/// or else fetches itself. The segments' document tables are parts the
+/// first search asks for with its first dictionary shards; those the loader
+/// prefetched are waiting for it.
 async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
     let manifest_url = format!("{base}{MANIFEST_NAME}");
     // The cache opens (and lists what it holds) while the manifest comes.
     let (prefetched, cache) = future::join(prefetched(&base), PartCache::open()).await;
     let cache = cache.map(Rc::new);
-    let Prefetched { manifest: bytes, mut docs, ranges } = match prefetched {
+    let Prefetched { manifest: bytes, docs, ranges } = match prefetched {
         Some(parts) => parts,
         None => Prefetched {
             manifest: fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?.bytes,
-            docs: Vec::new(),
-            ranges: Ranges::Unknown,
+            docs: None,
+            ranges: None,
         },
     };
     let manifest = parse_manifest(&bytes).map_err(|e| format!("{manifest_url}: {e}"))?;
-    docs.resize(manifest.segments.len(), None);
-    let tables = manifest.segments.iter().zip(docs).map(|(segment, prefetched)| {
-        let name = segment.parts.docs.clone();
-        let url = format!("{base}{name}");
-        let cache = cache.clone();
-        async move {
-            let key = part_cache::key(&url, &None);
-            let verified = |bytes: &Vec<u8>| verify_part(&name, bytes).is_ok();
-            let mut bytes = prefetched.filter(verified);
-            if let (None, Some(cache)) = (&bytes, &cache) {
-                bytes = cache.get(&key).await.filter(verified);
-            }
-            let bytes = match bytes {
-                Some(bytes) => bytes,
-                None => fetch_verified(&url, &name, None).await?,
-            };
-            // Kept for the next visit, whichever way it came, once verified.
-            if let Some(cache) = cache.filter(|cache| !cache.holds(&key) && verified(&bytes)) {
-                cache.put(&key, &bytes);
-            }
-            Ok(bytes)
-        }
-    });
-    let tables = join_all(tables).await.into_iter().collect::<Result<Vec<_>, FetchError>>()?;
-    let tables: Vec<&[u8]> = tables.iter().map(Vec::as_slice).collect();
-    let searcher = Searcher::open(manifest, &tables).map_err(|e| format!("{base}: {e}"))?;
+    let searcher = Searcher::new(manifest).map_err(|e| format!("{base}: {e}"))?;
     if let Some(cache) = &cache {
         cache.keep_only(&base, searcher.manifest().part_names().map(str::to_string).collect());
     }
-    Ok(Rc::new(LoadedIndex {
+    let tables: Vec<String> = searcher.manifest().segments.iter().map(|s| s.parts.docs.clone()).collect();
+    let index = LoadedIndex {
         base,
         searcher: RefCell::new(searcher),
         fetching: RefCell::default(),
-        ranges: Rc::new(Cell::new(ranges)),
+        ranges: Rc::new(Cell::new(Ranges::Unknown)),
         files: Rc::default(),
         probes: RefCell::default(),
         gone: Cell::new(false),
         cache,
-    }))
+    };
+    if let Some(docs) = docs {
+        let docs = JsFuture::from(docs).map(|docs| docs.ok()).boxed_local().shared();
+        for (i, name) in tables.into_iter().enumerate() {
+            let request = PartRequest { name, range: None };
+            let prefetched =
+                docs.clone().map(move |docs| docs.and_then(|docs| array_bytes(Reflect::get(&docs, &i.into()).ok()?)));
+            index.fetch_prefetched(request, prefetched);
+        }
+    }
+    if let Some(ranges) = ranges {
+        // A probe the loader made tells the host's ways before the first range read.
+        let learnt = index.ranges.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let answer = JsFuture::from(ranges).await.ok().and_then(|r| r.as_bool());
+            if let (Some(honoured), Ranges::Unknown) = (answer, learnt.get()) {
+                learnt.set(if honoured { Ranges::Honoured } else { Ranges::Ignored });
+            }
+        });
+    }
+    Ok(Rc::new(index))
 }
 
 /// A part (or a range of it), fetched again past every cache when a whole
@@ -299,8 +295,9 @@ async fn fetch_verified(url: &str, name: &str, range: Option<Range<u64>>) -> Res
     Ok(fetch_bytes(url, Freshness::Reload, range).await?.bytes)
 }
 
-/// The manifest and document tables `qidiruv.js` fetched for `base`, if it
-/// did and they arrived; otherwise the widget fetches them itself.
+/// The manifest `qidiruv.js` fetched for `base`, if it did and it arrived,
+/// with its promises of the document tables and of whether the host
+/// answers ranges; otherwise the widget fetches for itself.
 async fn prefetched(base: &str) -> Option<Prefetched> {
     let registry: js_sys::Map =
         Reflect::get(&js_sys::global(), &Symbol::for_("qidiruv.prefetched")).ok()?.dyn_into().ok()?;
@@ -309,25 +306,23 @@ async fn prefetched(base: &str) -> Option<Prefetched> {
     // from a fresh manifest. The entry stays, emptied, so the loader does not prefetch again.
     registry.set(&JsValue::from_str(base), &JsValue::NULL);
     let parts = JsFuture::from(promise).await.ok()?;
-    let bytes = |value: JsValue| value.is_instance_of::<ArrayBuffer>().then(|| Uint8Array::new(&value).to_vec());
-    let manifest = bytes(Reflect::get(&parts, &JsValue::from_str("manifest")).ok()?)?;
-    let docs = Reflect::get(&parts, &JsValue::from_str("docs")).ok()?;
-    let docs = docs.dyn_into::<js_sys::Array>().map(|docs| docs.iter().map(bytes).collect()).unwrap_or_default();
-    let ranges = match Reflect::get(&parts, &JsValue::from_str("ranges")).ok()?.as_bool() {
-        Some(true) => Ranges::Honoured,
-        Some(false) => Ranges::Ignored,
-        None => Ranges::Unknown,
-    };
-    Some(Prefetched { manifest, docs, ranges })
+    let field = |name: &str| Reflect::get(&parts, &JsValue::from_str(name)).ok();
+    let promise = |name: &str| field(name)?.dyn_into::<Promise>().ok();
+    Some(Prefetched { manifest: array_bytes(field("manifest")?)?, docs: promise("docs"), ranges: promise("ranges") })
 }
 
-/// What the loader fetched for an index: the manifest, the segments'
-/// document tables (those that arrived), and whether the host answered
-/// their ranges.
+/// The bytes of an `ArrayBuffer`.
+fn array_bytes(value: JsValue) -> Option<Vec<u8>> {
+    value.is_instance_of::<ArrayBuffer>().then(|| Uint8Array::new(&value).to_vec())
+}
+
+/// What the loader fetched for an index: the manifest, and promises of the
+/// segments' document tables (an `ArrayBuffer` or `null` each) and of
+/// whether the host answered a range (a boolean, or `undefined`).
 struct Prefetched {
     manifest: Vec<u8>,
-    docs: Vec<Option<Vec<u8>>>,
-    ranges: Ranges,
+    docs: Option<Promise>,
+    ranges: Option<Promise>,
 }
 
 fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
@@ -451,6 +446,28 @@ impl LoadedIndex {
         if let Some(cache) = &self.cache {
             cache.put(&part_cache::key(&self.url(request), &request.range), bytes);
         }
+    }
+
+    /// Registers the fetch of a whole part that the loader prefetched:
+    /// its bytes once `prefetched` gives them and they match the part's
+    /// hash, else the part from the [`PartCache`] or the host.
+    fn fetch_prefetched(&self, request: PartRequest, prefetched: impl Future<Output = Option<Vec<u8>>> + 'static) {
+        let url = self.url(&request);
+        let (name, cache) = (request.name.clone(), self.cache.clone());
+        let fetch = async move {
+            let key = part_cache::key(&url, &None);
+            if let Some(bytes) = prefetched.await.filter(|bytes| verify_part(&name, bytes).is_ok()) {
+                // The loader reads the cache too: what came from there is not written again.
+                return Ok((Rc::new(bytes), cache.is_some_and(|cache| cache.holds(&key))));
+            }
+            if let Some(cache) = &cache {
+                if let Some(bytes) = cache.get(&key).await {
+                    return Ok((Rc::new(bytes), true));
+                }
+            }
+            Ok((Rc::new(fetch_verified(&url, &name, None).await?), false))
+        };
+        self.fetching.borrow_mut().insert(request, fetch.boxed_local().shared());
     }
 
     /// A part from the [`PartCache`], else from the host.

@@ -7,7 +7,7 @@
 //! | file | content | fetched |
 //! |---|---|---|
 //! | `qidiruv.json` | the [`Manifest`]: format version, counts, segments and their deletions, the names of all other parts | on focus |
-//! | `s<seq>-docs.<hash>.bin` | the [`DocTable`]: each document's language and day, for filters and recency, and its slot size | on focus |
+//! | `s<seq>-docs.<hash>.bin` | the [`DocTable`]: each document's language and day, for filters and recency, and its slot size | on focus, with the first query's shards |
 //! | `s<seq>-dict-<n>.<hash>.bin` | a [`dictionary`] shard: the keys of one key range, as an `fst::Map` | per query word |
 //! | `s<seq>-head-<n>.<hash>.bin` | a [`dictionary`] head: a wide prefix's most frequent completions, located | per one- or two-letter query word |
 //! | `s<seq>-postings-<n>.<hash>.bin` | [`postings`] lists of all terms in key order, each located by its shard | a range per matched term (neighbours merged) |
@@ -15,9 +15,11 @@
 //! | `s<seq>-store-<size>-<n>.<hash>.bin` | [`store`] slots of one size: the title, url, date and text shown for results | a range per shown result |
 //! | `s<seq>-catalog.<hash>.bin` | the [`catalog`]: each document's id and fingerprint, for the next build | never |
 //!
-//! A query is answered in three dependent steps after the first two: the
-//! shards (or heads) of its words in every segment, then the postings of the
-//! terms they matched, then the store slots of the hits shown (see [`crate::Step`]).
+//! A query is answered in three dependent steps after the manifest: the
+//! shards (or heads) of its words in every segment (the first query's with
+//! the document tables), then the postings of the terms they matched (and
+//! the positions of a quoted phrase's), then the store slots of the hits
+//! shown (see [`crate::Step`]).
 //!
 //! The dictionary holds two key spaces: word keys (see [`crate::analysis`])
 //! as they are, and stem keys behind the byte [`STEM_MARK`], which no word

@@ -177,25 +177,74 @@ impl Searcher {
     /// (`docs`, the parts named by the segments' `parts.docs`, in order)
     /// against it.
     pub fn open(manifest: Manifest, docs: &[&[u8]]) -> Result<Searcher, IndexError> {
-        manifest.check_version()?;
         if docs.len() != manifest.segments.len() {
             return Err(IndexError::Inconsistent {
                 detail: format!("{} segments but {} document tables", manifest.segments.len(), docs.len()),
             });
         }
-        let mut segments = Vec::with_capacity(docs.len());
+        let mut searcher = Searcher::new(manifest)?;
+        let names: Vec<String> = searcher.segments.iter().map(|s| s.parts.docs.clone()).collect();
+        for (name, bytes) in names.into_iter().zip(docs) {
+            searcher.add_part(&PartRequest { name, range: None }, bytes)?;
+        }
+        Ok(searcher)
+    }
+
+    /// Checks the manifest's version and what it says of the segments.
+    /// The segments' document tables are parts like any other: the first
+    /// search asks for them with its first dictionary shards, a round trip
+    /// sooner than opening with them would.
+    pub fn new(manifest: Manifest) -> Result<Searcher, IndexError> {
+        manifest.check_version()?;
+        let mut segments = Vec::with_capacity(manifest.segments.len());
         let mut base: DocId = 0;
-        for (segment, docs) in manifest.segments.iter().zip(docs) {
-            segments.push(SegmentReader::open(segment, base, docs)?);
+        for segment in &manifest.segments {
+            segments.push(SegmentReader::new(segment, base)?);
             base = base.checked_add(segment.documents).ok_or_else(|| IndexError::Inconsistent {
                 detail: "the segments hold more than 2^32 documents".into(),
             })?;
         }
-        let table = joined_table(&segments);
+        let slots = segments.iter().enumerate().flat_map(|(n, s)| s.slots().map(move |(name, slot)| (name, (n, slot))));
+        let mut slots: Vec<(String, (usize, Slot))> = slots.collect();
+        slots.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if slots.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+            return Err(IndexError::Inconsistent { detail: "two parts of the index have one name".into() });
+        }
+        let table = DocTable::default();
+        Ok(Searcher {
+            manifest,
+            ranker: Ranker::new(&table),
+            table,
+            deleted: Vec::new(),
+            lang_docs: Vec::new(),
+            slots,
+            segments,
+            store: FxHashMap::default(),
+            expansions: Recent::new(WORDS_REMEMBERED),
+            words: Recent::new(ARTICLES_REMEMBERED),
+            tally: RefCell::default(),
+            stories: RefCell::default(),
+        })
+    }
+
+    /// The document tables not loaded yet.
+    fn tables_to_load(&self) -> Vec<PartRequest> {
+        let missing = self.segments.iter().filter(|s| s.table().is_none());
+        missing.map(|s| PartRequest::whole(&s.parts.docs)).collect()
+    }
+
+    /// Joins the segments' document tables, once all are loaded, into the
+    /// index's: languages, days, stories, deletions and what ranking
+    /// derives from them.
+    fn join_tables(&mut self) {
+        let tables: Option<Vec<(&DocTable, DocId)>> =
+            self.segments.iter().map(|s| Some((s.table()?, s.base))).collect();
+        let Some(tables) = tables else { return };
+        let table = joined_table(&tables);
         let mut deleted = Vec::new();
-        if manifest.segments.iter().any(|s| !s.deleted.is_empty()) {
+        if self.manifest.segments.iter().any(|s| !s.deleted.is_empty()) {
             deleted.resize(table.docs.len(), false);
-            for (segment, reader) in manifest.segments.iter().zip(&segments) {
+            for (segment, reader) in self.manifest.segments.iter().zip(&self.segments) {
                 for &local in &segment.deleted {
                     deleted[(reader.base + local) as usize] = true;
                 }
@@ -207,27 +256,8 @@ impl Searcher {
                 lang_docs[usize::from(info.lang)] += 1;
             }
         }
-        let slots = segments.iter().enumerate().flat_map(|(n, s)| s.slots().map(move |(name, slot)| (name, (n, slot))));
-        let mut slots: Vec<(String, (usize, Slot))> = slots.collect();
-        slots.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        if slots.windows(2).any(|pair| pair[0].0 == pair[1].0) {
-            return Err(IndexError::Inconsistent { detail: "two parts of the index have one name".into() });
-        }
-        let ranker = Ranker::new(&table);
-        Ok(Searcher {
-            manifest,
-            table,
-            deleted,
-            ranker,
-            lang_docs,
-            slots,
-            segments,
-            store: FxHashMap::default(),
-            expansions: Recent::new(WORDS_REMEMBERED),
-            words: Recent::new(ARTICLES_REMEMBERED),
-            tally: RefCell::default(),
-            stories: RefCell::default(),
-        })
+        self.ranker = Ranker::new(&table);
+        (self.table, self.deleted, self.lang_docs) = (table, deleted, lang_docs);
     }
 
     pub fn manifest(&self) -> &Manifest {
@@ -240,7 +270,11 @@ impl Searcher {
             return Err(IndexError::Inconsistent { detail: format!("{}: not a part of this index", request.name) });
         };
         let (segment, slot) = self.slots[at].1;
-        self.segments[segment].add_part(slot, request, bytes, &mut self.store)
+        self.segments[segment].add_part(slot, request, bytes, &mut self.store)?;
+        if matches!(slot, Slot::Docs) {
+            self.join_tables();
+        }
+        Ok(())
     }
 
     fn is_deleted(&self, doc: DocId) -> bool {
@@ -384,7 +418,7 @@ impl Searcher {
                     DictPart::Head(n) => PartRequest::whole(&parts.heads[n].1),
                 }
             });
-            return Ok(Step::Need(names.collect()));
+            return Ok(Step::Need(self.tables_to_load().into_iter().chain(names).collect()));
         }
         let reading = (!runs.is_empty()).then(|| {
             let (reading, read) = expand::read_runs(query, std::mem::take(&mut matches), &runs);
@@ -393,7 +427,8 @@ impl Searcher {
         });
         let query = reading.as_ref().unwrap_or(query);
         let in_phrase = |word: usize| query.phrases.iter().flatten().any(|&w| w == word);
-        let missing = self.lists_to_load(&mut matches, in_phrase);
+        let mut missing = self.lists_to_load(&mut matches, in_phrase);
+        missing.extend(self.tables_to_load());
         if !missing.is_empty() {
             return Ok(Step::Need(missing));
         }
@@ -744,22 +779,22 @@ fn merged(mut ranges: Vec<(usize, Range<u64>)>) -> Vec<(usize, Range<u64>)> {
     joined
 }
 
-/// The segments' document tables as one, in the languages of them all.
-fn joined_table(segments: &[SegmentReader]) -> DocTable {
-    let mut langs: Vec<String> = segments.iter().flat_map(|s| s.table.langs.iter().cloned()).collect();
+/// The segments' document tables (each with the index's number of its
+/// first document) as one, in the languages of them all.
+fn joined_table(tables: &[(&DocTable, DocId)]) -> DocTable {
+    let mut langs: Vec<String> = tables.iter().flat_map(|(t, _)| t.langs.iter().cloned()).collect();
     langs.sort_unstable();
     langs.dedup();
-    let mut docs = Vec::with_capacity(segments.iter().map(|s| s.table.docs.len()).sum());
-    for segment in segments {
+    let mut docs = Vec::with_capacity(tables.iter().map(|(t, _)| t.docs.len()).sum());
+    for (table, _) in tables {
         let lang_of: Vec<u16> =
-            segment.table.langs.iter().map(|tag| langs.iter().position(|l| l == tag).unwrap_or(0) as u16).collect();
-        docs.extend(segment.table.docs.iter().map(|d| DocInfo { lang: lang_of[usize::from(d.lang)], ..*d }));
+            table.langs.iter().map(|tag| langs.iter().position(|l| l == tag).unwrap_or(0) as u16).collect();
+        docs.extend(table.docs.iter().map(|d| DocInfo { lang: lang_of[usize::from(d.lang)], ..*d }));
     }
     let mut groups = Vec::new();
-    if segments.iter().any(|s| !s.table.groups.is_empty()) {
-        for segment in segments {
-            let local = &segment.table;
-            groups.extend((0..local.docs.len() as DocId).map(|doc| segment.base + local.story(doc)));
+    if tables.iter().any(|(t, _)| !t.groups.is_empty()) {
+        for &(table, base) in tables {
+            groups.extend((0..table.docs.len() as DocId).map(|doc| base + table.story(doc)));
         }
     }
     DocTable { langs, docs, slot_runs: Vec::new(), groups }

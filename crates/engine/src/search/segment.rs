@@ -19,7 +19,7 @@ pub(super) struct SegmentReader {
     pub base: DocId,
     pub documents: u32,
     pub parts: Parts,
-    pub table: DocTable,
+    table: Option<DocTable>,
     pub dictionary: Dictionary,
     slot_seed: u64,
     /// Per [`ListKind`]: its files, and the lists loaded so far.
@@ -29,6 +29,7 @@ pub(super) struct SegmentReader {
 /// Where a part name belongs in its segment.
 #[derive(Clone, Copy)]
 pub(super) enum Slot {
+    Docs,
     Shard(usize),
     Head(usize),
     /// A postings or positions file, by its place in the manifest.
@@ -38,40 +39,23 @@ pub(super) enum Slot {
 }
 
 impl SegmentReader {
-    /// Checks the segment's document table (`docs`) against its manifest entry.
-    pub fn open(segment: &Segment, base: DocId, docs: &[u8]) -> Result<SegmentReader, IndexError> {
+    /// The segment as its manifest entry describes it, checked; its
+    /// document table comes later, as a part ([`Slot::Docs`]).
+    pub fn new(segment: &Segment, base: DocId) -> Result<SegmentReader, IndexError> {
         let parts = &segment.parts;
-        let table: DocTable = crate::index::part::decode(&parts.docs, docs)?;
-        let class_fits = |(class, c): (usize, &StoreClass)| {
-            c.slot_bytes > 0
-                && c.file_docs > 0
-                && table.class_docs(class) <= c.files.len() as u64 * u64::from(c.file_docs)
-        };
-        let store_ok = table.slot_runs_fit(parts.store.len()) && parts.store.iter().enumerate().all(class_fits);
-        let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len()) && table.groups_fit();
         let ranges_ok = parts.dictionary.first().is_some_and(|(first, _)| first.is_empty())
             && parts.dictionary.windows(2).all(|w| w[0].0 < w[1].0)
             && parts.heads.windows(2).all(|w| w[0].0 < w[1].0);
         let deleted_ok = segment.deleted.windows(2).all(|w| w[0] < w[1])
             && segment.deleted.last().is_none_or(|&last| last < segment.documents);
-        if table.docs.len() != segment.documents as usize || !langs_ok || !ranges_ok || !store_ok || !deleted_ok {
+        let classes_ok = parts.store.iter().all(|c| c.slot_bytes > 0 && c.file_docs > 0);
+        if !ranges_ok || !deleted_ok || !classes_ok {
             return Err(IndexError::Inconsistent {
                 detail: format!(
-                    "segment {} counts {} documents ({} deleted) in {} dictionary shards, \
-                     its document table holds {} in {} languages ({} slot runs), its store classes are [{}]",
+                    "segment {}: its dictionary shards or heads are out of key order, its {} deleted documents \
+                     out of order or range, or a store class is empty",
                     segment.seq,
-                    segment.documents,
-                    segment.deleted.len(),
-                    parts.dictionary.len(),
-                    table.docs.len(),
-                    table.langs.len(),
-                    table.slot_runs.len(),
-                    parts
-                        .store
-                        .iter()
-                        .map(|c| format!("({}, {}, {})", c.files.len(), c.file_docs, c.slot_bytes))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    segment.deleted.len()
                 ),
             });
         }
@@ -85,11 +69,48 @@ impl SegmentReader {
             base,
             documents: segment.documents,
             parts: parts.clone(),
-            table,
+            table: None,
             dictionary,
             slot_seed: segment.slot_seed(),
             lists,
         })
+    }
+
+    /// Checks the segment's document table (`bytes`, the part its manifest
+    /// entry names) against the entry, and keeps it.
+    fn add_table(&mut self, bytes: &[u8]) -> Result<(), IndexError> {
+        let parts = &self.parts;
+        let table: DocTable = crate::index::part::decode(&parts.docs, bytes)?;
+        let class_fits =
+            |(class, c): (usize, &StoreClass)| table.class_docs(class) <= c.files.len() as u64 * u64::from(c.file_docs);
+        let store_ok = table.slot_runs_fit(parts.store.len()) && parts.store.iter().enumerate().all(class_fits);
+        let langs_ok = table.docs.iter().all(|d| usize::from(d.lang) < table.langs.len()) && table.groups_fit();
+        if table.docs.len() != self.documents as usize || !langs_ok || !store_ok {
+            return Err(IndexError::Inconsistent {
+                detail: format!(
+                    "{}: the segment counts {} documents; its table holds {} in {} languages ({} slot runs), \
+                     and its store classes are [{}]",
+                    parts.docs,
+                    self.documents,
+                    table.docs.len(),
+                    table.langs.len(),
+                    table.slot_runs.len(),
+                    parts
+                        .store
+                        .iter()
+                        .map(|c| format!("({}, {}, {})", c.files.len(), c.file_docs, c.slot_bytes))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            });
+        }
+        self.table = Some(table);
+        Ok(())
+    }
+
+    /// The segment's document table, once loaded (see [`Self::add_table`]).
+    pub fn table(&self) -> Option<&DocTable> {
+        self.table.as_ref()
     }
 
     /// The segment's part names, with where each belongs.
@@ -105,7 +126,7 @@ impl SegmentReader {
         let positions =
             parts.positions.iter().enumerate().map(|(n, (name, _))| (name.clone(), Slot::List(ListKind::Positions, n)));
         let lists = postings.chain(positions);
-        shards.chain(heads).chain(lists).chain(store)
+        std::iter::once((parts.docs.clone(), Slot::Docs)).chain(shards).chain(heads).chain(lists).chain(store)
     }
 
     /// Verifies, decodes and keeps a part of this segment; store slots go
@@ -120,14 +141,18 @@ impl SegmentReader {
         let name = request.name.as_str();
         let misplaced = |detail: String| IndexError::Inconsistent { detail: format!("{name}: {detail}") };
         match (slot, &request.range) {
+            (Slot::Docs, None) => self.add_table(bytes),
             (Slot::Shard(n), None) => self.dictionary.load(n, name, bytes),
             (Slot::Head(n), None) => self.dictionary.load_head(n, name, bytes),
             (Slot::List(kind, n), range) => self.lists[kind as usize].add(n, range, bytes, &self.dictionary),
             (Slot::Store(class, n), Some(range)) => {
+                let Some(table) = &self.table else {
+                    return Err(misplaced("read before its segment's document table".into()));
+                };
                 let StoreClass { slot_bytes, file_docs, .. } = self.parts.store[class];
                 let slot = u64::from(slot_bytes);
                 let first = u64::from(file_docs) * n as u64 + range.start / slot;
-                let in_file = self.table.class_docs(class).saturating_sub(first).min(file_docs.into());
+                let in_file = table.class_docs(class).saturating_sub(first).min(file_docs.into());
                 if range.start == 0 && range.end == in_file * slot {
                     // The whole file: its name's hash covers the padding too.
                     crate::index::verify_part(name, bytes)?;
@@ -143,7 +168,7 @@ impl SegmentReader {
                 for (index, bytes) in (first..).zip(bytes.chunks(slot as usize)) {
                     let local = u32::try_from(index)
                         .ok()
-                        .and_then(|index| self.table.doc_in_slot(class, index))
+                        .and_then(|index| table.doc_in_slot(class, index))
                         .ok_or_else(|| misplaced("a slot past the last document".into()))?;
                     let doc = self.base + local;
                     let seed = crate::index::slot_seed(self.slot_seed, local);
@@ -197,7 +222,7 @@ impl SegmentReader {
 
     /// The store file and byte range of the slot of `local`, a document of this segment.
     pub fn slot_of(&self, local: DocId) -> Option<(&str, Range<u64>)> {
-        let (class, index) = self.table.store_slot(local);
+        let (class, index) = self.table.as_ref()?.store_slot(local);
         self.parts.store.get(class)?.slot(index)
     }
 }
