@@ -233,7 +233,9 @@ const pct = (part, whole) => (whole ? `${((100 * part) / whole).toFixed(part * 1
 const q = results.qidiruv;
 const p = results.pagefind;
 const rows = [{ section: `index of ${N} articles` }];
-rows.push({ measure: 'files', q: q.total.files, p: p?.total.files, fmt: String });
+// A count, or a dash where Pagefind was not run (--only).
+const count = (n) => (n === undefined ? '—' : String(n));
+rows.push({ measure: 'files', q: q.total.files, p: p?.total.files, fmt: count });
 rows.push({ measure: 'bytes', q: q.total.bytes, p: p?.total.bytes });
 rows.push({ measure: 'first build, wall time', q: q.build, p: p?.build, fmt: (s) => (typeof s === "number" ? `${s.toFixed(1)} s` : "n/a") });
 if (visits.qidiruv) {
@@ -249,7 +251,7 @@ for (const [i, scenario] of SCENARIOS.entries()) {
   const qs = q.scenarios[i];
   const ps = p?.scenarios[i];
   rows.push({ section: `publish: ${scenario.name}` });
-  rows.push({ measure: 'files new or changed', q: qs.files, p: ps?.files, fmt: String });
+  rows.push({ measure: 'files new or changed', q: qs.files, p: ps?.files, fmt: count });
   rows.push({ measure: 'files new or changed, share', q: pct(qs.files, qs.of.files), p: ps ? pct(ps.files, ps.of.files) : 'n/a' });
   rows.push({ measure: 'bytes to upload', q: qs.bytes, p: ps?.bytes });
   rows.push({ measure: 'bytes to upload, share of the index', q: pct(qs.bytes, qs.of.bytes), p: ps ? pct(ps.bytes, ps.of.bytes) : 'n/a' });

@@ -38,6 +38,7 @@ pub mod dictionary;
 mod doc_table;
 mod error;
 mod fst_checksum;
+pub(crate) mod list_frame;
 mod manifest;
 pub(crate) mod part;
 pub mod positions;

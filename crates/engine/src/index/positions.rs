@@ -7,10 +7,10 @@
 //! positions list follows its postings list document by document: per
 //! document, how many positions, the first, then the gaps to the next.
 //! Lists lie in term order in their own files (a word query never reads
-//! them), framed as postings lists are: `[checksum][codec][body]`, where
-//! the body is those numbers as LEB128 varints, plain or deflated.
+//! them), those numbers as LEB128 varints, framed as postings lists are
+//! (see [`list_frame`](super::list_frame)).
 
-use super::postings::{decode_framed, encode_framed};
+use super::list_frame::{frame, put_varint, unframe, Varints};
 use super::IndexError;
 
 /// What a positions list may inflate to: far beyond any real list (the
@@ -63,38 +63,8 @@ pub fn encode_positions<'a>(docs: impl IntoIterator<Item = &'a [u32]>, out: &mut
         }
     }
     let mut body = Vec::with_capacity(numbers.len() + numbers.len() / 4);
-    for mut n in numbers {
-        while n >= 0x80 {
-            body.push(n as u8 | 0x80);
-            n >>= 7;
-        }
-        body.push(n as u8);
-    }
-    encode_framed(body, out);
-}
-
-/// The LEB128 varints of `bytes`, in order, then an error if they end
-/// inside one or one runs past 32 bits.
-fn varints(bytes: &[u8]) -> impl Iterator<Item = Result<u32, &'static str>> + '_ {
-    let mut rest = bytes;
-    std::iter::from_fn(move || {
-        let mut n = 0u32;
-        for shift in (0..35).step_by(7) {
-            let Some((&byte, after)) = rest.split_first() else {
-                return (shift > 0).then_some(Err("cut short inside a number"));
-            };
-            rest = after;
-            let bits = u32::from(byte & 0x7f);
-            if shift == 28 && bits > 0x0f {
-                return Some(Err("a number past 2^32"));
-            }
-            n |= bits << shift;
-            if byte < 0x80 {
-                return Some(Ok(n));
-            }
-        }
-        Some(Err("a number past 2^32"))
-    })
+    numbers.into_iter().for_each(|n| put_varint(&mut body, n));
+    frame(body, out);
 }
 
 /// Decodes the positions list of `term`, whose postings list holds `docs`
@@ -104,10 +74,10 @@ pub fn decode_positions(bytes: &[u8], term: u64, docs: usize) -> Result<Position
         part: "positions".into(),
         detail: format!("positions of term {term}: {detail}"),
     };
-    let plain = decode_framed(bytes, MAX_PLAIN_BYTES).map_err(|e| corrupt(&e))?;
+    let plain = unframe(bytes, MAX_PLAIN_BYTES).map_err(|e| corrupt(&e))?;
     let mut positions = Positions { starts: Vec::with_capacity(docs + 1), all: Vec::with_capacity(plain.len()) };
-    let mut numbers = varints(&plain);
-    let mut next = || numbers.next().ok_or("cut short")?;
+    let mut numbers = Varints(&plain);
+    let mut next = || numbers.next();
     for _ in 0..docs {
         positions.starts.push(positions.all.len());
         let count = next().map_err(corrupt)?;
@@ -125,8 +95,7 @@ pub fn decode_positions(bytes: &[u8], term: u64, docs: usize) -> Result<Position
         }
     }
     positions.starts.push(positions.all.len());
-    // Anything after the last document, a number or part of one, is too much.
-    if next() != Err("cut short") {
+    if !numbers.rest().is_empty() {
         return Err(corrupt("more documents than its postings list"));
     }
     Ok(positions)
@@ -176,7 +145,7 @@ mod tests {
         #[test]
         fn forged_lists_are_errors_not_panics(body in proptest::collection::vec(any::<u8>(), 0..80), docs in 0usize..10) {
             let mut bytes = Vec::new();
-            encode_framed(body, &mut bytes);
+            crate::index::list_frame::frame_stored(false, &body, &mut bytes);
             if let Ok(positions) = decode_positions(&bytes, 0, docs) {
                 prop_assert_eq!(positions.len(), docs);
                 for i in 0..docs {

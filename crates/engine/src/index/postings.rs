@@ -1,8 +1,8 @@
 //! Postings: for each term, the documents that contain it and how much it
 //! weighs in each, read by byte range as queries need them.
 //!
-//! A list is the postcard encoding of `(doc deltas, impacts)`; deltas are
-//! from the previous document (the first from 0). The impact byte carries
+//! A list is its length, its document numbers as deltas from the previous
+//! one (the first from 0), as varints, then an impact byte per document. The impact byte carries
 //! whether the term is in the title (bit 0) and the term's BM25F weight in
 //! the document (bits 1–5, see [`Impact`]), computed at build time, so a
 //! query needs no per-document lengths: only the idf, known from the list's
@@ -14,12 +14,10 @@
 //! dictionary shard gives each term's list length, so the reader asks for
 //! exactly the lists a query needs with HTTP range requests, and a
 //! prefix's completions, adjacent in key order, come in one range.
-//! Each list is `[checksum: u32 LE][codec: u8][body]`, the body plain or
-//! deflated (see [`Codec`]). A range cannot be checked against its file's
-//! hash, so the checksum (low 32 bits of xxh3 over codec and body) catches
-//! a damaged list.
+//! Each list is framed with its own checksum (see [`list_frame`](super::list_frame)):
+//! a range cannot be checked against its file's hash.
 
-use super::part::xxh3_64;
+use super::list_frame::{frame, put_varint, unframe, Varints};
 use super::{DocId, IndexError};
 
 /// The largest BM25F term weight: `tf (k1 + 1) / (tf + k1)` tends to
@@ -57,79 +55,18 @@ pub struct Posting {
     pub impact: Impact,
 }
 
-/// Bytes before each list's codec byte: its checksum.
-const CHECKSUM_BYTES: usize = 4;
-/// Lists shorter than this are stored plain: deflate saves nothing on them.
-const DEFLATE_MIN_BYTES: usize = 128;
-/// Level 9 gains under 1 % over 6 on postings.
-const DEFLATE_LEVEL: u8 = 6;
-
-/// How a list's body is stored.
-#[derive(Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-enum Codec {
-    Plain = 0,
-    Deflate = 1,
-}
-
-/// Appends the encoding of `list` (sorted by doc, no duplicates) to `out`.
+/// Appends the encoding of `list` (sorted by doc, no duplicates) to `out`:
+/// its length, the document deltas and the impact bytes, framed.
 pub fn encode_list(list: &[Posting], out: &mut Vec<u8>) {
+    let mut body = Vec::with_capacity(list.len() * 3 + 2);
+    put_varint(&mut body, list.len() as u32);
     let mut previous = 0;
-    let deltas: Vec<u32> = list
-        .iter()
-        .map(|p| {
-            let delta = p.doc - previous;
-            previous = p.doc;
-            delta
-        })
-        .collect();
-    let impacts: Vec<u8> = list.iter().map(|p| p.impact.0).collect();
-    encode_framed(super::part::encode(&(deltas, impacts)), out);
-}
-
-/// Appends `plain` framed as a list is stored: its checksum, its codec,
-/// and itself, deflated when that pays.
-pub(super) fn encode_framed(plain: Vec<u8>, out: &mut Vec<u8>) {
-    let deflated = (plain.len() >= DEFLATE_MIN_BYTES)
-        .then(|| miniz_oxide::deflate::compress_to_vec(&plain, DEFLATE_LEVEL))
-        .filter(|deflated| deflated.len() < plain.len());
-    let (codec, body) = match deflated {
-        Some(deflated) => (Codec::Deflate, deflated),
-        None => (Codec::Plain, plain),
-    };
-    let mut stored = Vec::with_capacity(1 + body.len());
-    stored.push(codec as u8);
-    stored.extend(body);
-    out.extend_from_slice(&checksum(&stored).to_le_bytes());
-    out.extend(stored);
-}
-
-/// The plain bytes of a framed list, checked; a deflated body inflates to
-/// at most `limit` bytes.
-pub(super) fn decode_framed(bytes: &[u8], limit: usize) -> Result<std::borrow::Cow<'_, [u8]>, String> {
-    let (sum, stored) = bytes.split_at_checked(CHECKSUM_BYTES).ok_or("cut short")?;
-    if sum != checksum(stored).to_le_bytes() {
-        return Err("checksum mismatch".into());
+    for posting in list {
+        put_varint(&mut body, posting.doc - previous);
+        previous = posting.doc;
     }
-    match stored.split_first() {
-        Some((&codec, body)) if codec == Codec::Plain as u8 => Ok(body.into()),
-        Some((&codec, body)) if codec == Codec::Deflate as u8 => {
-            let inflated = miniz_oxide::inflate::decompress_to_vec_with_limit(body, limit)
-                .map_err(|e| format!("cannot inflate: {e}"))?;
-            Ok(inflated.into())
-        }
-        _ => Err("unknown codec".into()),
-    }
-}
-
-fn checksum(bytes: &[u8]) -> u32 {
-    xxh3_64(bytes) as u32
-}
-
-/// Whether `bytes` hold one list whose checksum matches: what a reader
-/// checks before keeping a range it fetched.
-pub fn is_intact(bytes: &[u8]) -> bool {
-    bytes.split_at_checked(CHECKSUM_BYTES).is_some_and(|(sum, stored)| sum == checksum(stored).to_le_bytes())
+    body.extend(list.iter().map(|p| p.impact.0));
+    frame(body, out);
 }
 
 /// Decodes the list of `term` from its bytes, exactly as [`encode_list`]
@@ -137,21 +74,27 @@ pub fn is_intact(bytes: &[u8]) -> bool {
 pub fn decode_list(bytes: &[u8], term: u64, documents: u32) -> Result<Vec<Posting>, IndexError> {
     // A list holds each document at most once: 5 varint bytes and an impact.
     let limit = (documents as usize).saturating_mul(6).saturating_add(16);
-    let plain = decode_framed(bytes, limit).map_err(|e| corrupt(term, e))?;
-    let ((deltas, impacts), rest) =
-        postcard::take_from_bytes::<(Vec<u32>, Vec<u8>)>(&plain).map_err(|e| corrupt(term, e))?;
-    if !rest.is_empty() || deltas.len() != impacts.len() {
-        return Err(corrupt(term, "its documents and impacts do not pair up"));
+    let plain = unframe(bytes, limit).map_err(|e| corrupt(term, e))?;
+    let mut read = Varints(&plain);
+    let count = read.next().map_err(|e| corrupt(term, e))? as usize;
+    if count > documents as usize {
+        return Err(corrupt(term, "more documents than the segment's"));
     }
     let mut doc: u32 = 0;
-    let mut list = Vec::with_capacity(deltas.len());
-    for (i, (delta, impact)) in deltas.into_iter().zip(impacts).enumerate() {
+    let mut list = Vec::with_capacity(count);
+    for i in 0..count {
+        let delta = read.next().map_err(|e| corrupt(term, e))?;
         doc = match doc.checked_add(delta) {
             Some(next) if next < documents && (i == 0 || delta > 0) => next,
             _ => return Err(corrupt(term, "document id out of order or out of range")),
         };
-        list.push(Posting { doc, impact: Impact(impact) });
+        list.push(Posting { doc, impact: Impact(0) });
     }
+    let impacts = read.rest();
+    if impacts.len() != count {
+        return Err(corrupt(term, "its documents and impacts do not pair up"));
+    }
+    list.iter_mut().zip(impacts).for_each(|(posting, &impact)| posting.impact = Impact(impact));
     Ok(list)
 }
 
@@ -200,17 +143,14 @@ mod tests {
         /// decoder: an error or a list within bounds, never a panic.
         #[test]
         fn forged_lists_are_errors_not_panics(
-            codec in 0u8..3,
+            deflated: bool,
             body in proptest::collection::vec(any::<u8>(), 0..200),
-            plain in proptest::collection::vec(any::<u8>(), 0..200),
         ) {
-            // Deflate of damaged records too, so the decoder behind the inflater is reached.
-            let body = if codec == 1 && body.len() % 2 == 0 { miniz_oxide::deflate::compress_to_vec(&plain, 6) } else { body };
-            let mut stored = vec![codec];
-            stored.extend(body);
-            let mut bytes = checksum(&stored).to_le_bytes().to_vec();
-            bytes.extend(stored);
-            prop_assert!(is_intact(&bytes));
+            // Deflate forged records too, so the decoder behind the inflater is reached.
+            let body = if deflated { miniz_oxide::deflate::compress_to_vec(&body, 6) } else { body };
+            let mut bytes = Vec::new();
+            crate::index::list_frame::frame_stored(deflated, &body, &mut bytes);
+            prop_assert!(crate::index::list_frame::is_intact(&bytes));
             if let Ok(list) = decode_list(&bytes, 0, 100) {
                 prop_assert!(list.iter().all(|p| p.doc < 100));
             }
@@ -235,8 +175,9 @@ mod tests {
             (0..n).map(|i| Posting { doc: i * 3, impact: Impact::new(1.0, i % 7 == 0) }).collect()
         };
         let (short, long) = (encoded(&list(3)), encoded(&list(2000)));
-        assert_eq!(short[CHECKSUM_BYTES], Codec::Plain as u8);
-        assert_eq!(long[CHECKSUM_BYTES], Codec::Deflate as u8);
+        // The header's top bit, in its last byte, marks a deflated body.
+        assert_eq!(short[3] & 0x80, 0);
+        assert_ne!(long[3] & 0x80, 0);
         assert!(long.len() < 1000, "2000 postings took {} bytes", long.len());
         assert_eq!(decode_list(&long, 0, 6000).unwrap(), list(2000));
     }

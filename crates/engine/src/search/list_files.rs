@@ -6,7 +6,7 @@ use std::ops::Range;
 use super::segment::span;
 use super::PartRequest;
 use crate::index::dictionary::{Dictionary, ListKind};
-use crate::index::postings;
+use crate::index::list_frame;
 use crate::index::IndexError;
 
 pub(super) struct ListFiles {
@@ -66,7 +66,7 @@ impl ListFiles {
             // Every list the range holds is checked before any is kept, so a
             // damaged range is fetched again, not kept for good.
             for list in dictionary.lists_within(&(at..at + bytes.len() as u64), self.kind) {
-                if !postings::is_intact(&bytes[(list.start - at) as usize..(list.end - at) as usize]) {
+                if !list_frame::is_intact(&bytes[(list.start - at) as usize..(list.end - at) as usize]) {
                     return Err(IndexError::Corrupt {
                         part: name.to_string(),
                         detail: format!("a list at bytes {} fails its checksum", span(&list)),
