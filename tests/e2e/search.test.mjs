@@ -92,3 +92,27 @@ test('text typed while the widget is still loading is kept and searched', async 
   assert.equal(widget.attrs.role, 'combobox', 'the wasm widget took over the box');
   assert.ok(widget.options.length > 0);
 });
+
+test('a quoted phrase counts every story holding it, however few are shown', async (t) => {
+  // The oracle is the corpus itself: stories (an article and its
+  // translations) with the two words side by side, against those with both.
+  const stories = (re) =>
+    new Set(demoArticles().filter((a) => re.test(`${a.title}\n${a.body}`)).map((a) => a.translation_of || a.id));
+  const together = stories(/\bforeign\s+ministers?\b/i);
+  const both = stories(/^(?=[\s\S]*\bforeign\b)(?=[\s\S]*\bministers?\b)/i);
+  assert.ok(together.size >= 2 && both.size > together.size, `${together.size} stories with the phrase, ${both.size} with both words`);
+
+  const page = await openPage(env, t, '/en/');
+  const answers = await page.evaluate(async () => {
+    const { search } = await import('/qidiruv/qidiruv.js');
+    return [await search('"foreign minister"', { limit: 1 }), await search('foreign minister ', { limit: 1 })];
+  });
+  const [phrase, words] = answers;
+  assert.equal(phrase.results.length, 1);
+  assert.equal(phrase.total, together.size, 'every story with the phrase is counted, not only those loaded');
+  assert.ok(words.total >= both.size, `unquoted, the words may stand apart: ${words.total}`);
+  // And the box shows what the CLI does.
+  const box = await activate(page);
+  await box.fill('"foreign minister"');
+  await waitForAnswer(page, '"foreign minister"', 'en');
+});
