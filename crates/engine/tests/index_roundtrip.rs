@@ -507,3 +507,35 @@ fn store_slots_before_their_document_table_are_an_error() {
     let bytes = request.of_file(built.part(&request.name)).unwrap();
     assert!(matches!(searcher.add_part(&request, bytes), Err(IndexError::Inconsistent { .. })));
 }
+
+#[test]
+fn a_word_and_its_stem_are_read_from_one_shard() {
+    // Enough distinct words for dozens of shards, and inflected words whose
+    // stems differ from them.
+    let syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "bu"];
+    let filler = |n: usize| -> String {
+        let word = |k: usize| (0..5).map(|i| syllables[(k / 10usize.pow(i)) % 10]).collect::<String>();
+        (0..40).map(|i| word(n * 40 + i)).collect::<Vec<_>>().join(" ")
+    };
+    let docs = (0..250)
+        .map(|n| {
+            doc(
+                &format!("d{n}"),
+                Lang::En,
+                "Report",
+                &format!("{} securities borders {}", filler(n), filler(n + 250)),
+                None,
+            )
+        })
+        .collect();
+    let built = build(docs);
+    assert!(built.manifest.segments[0].parts.dictionary.len() > 20, "a dictionary of many shards");
+    for word in ["security ", "bordering "] {
+        let searcher = Searcher::new(built.manifest.clone()).unwrap();
+        let Step::Need(first) = searcher.search(&Query::parse(word), &SearchOptions::default()).unwrap() else {
+            panic!("nothing is loaded yet");
+        };
+        let shards: Vec<&str> = first.iter().map(|r| r.name.as_str()).filter(|n| n.contains("-dict-")).collect();
+        assert_eq!(shards.len(), 1, "{word:?} and its stem: {shards:?}");
+    }
+}

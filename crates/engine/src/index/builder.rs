@@ -26,7 +26,7 @@ use super::store::{
 };
 use super::{DocId, IndexError};
 use crate::analysis::{stems_of, tokenize};
-use crate::index::{stem_key, STEM_MARK};
+use crate::index::{is_stem_key, stem_key, STEM_MARK};
 use crate::search::TermWeights;
 use crate::search::MAX_PREFIX_EXPANSIONS;
 use crate::{Date, Lang};
@@ -606,7 +606,7 @@ fn wide_prefix_heads(terms: &[EncodedTerm], starts: &[Vec<u64>; 2], firsts: Vec<
         while start < terms.len() {
             let key = &terms[start].key;
             let prefix_end = key.char_indices().nth(letters - 1).map(|(at, c)| at + c.len_utf8());
-            let Some(prefix) = prefix_end.map(|end| &key[..end]).filter(|_| !key.starts_with(STEM_MARK)) else {
+            let Some(prefix) = prefix_end.map(|end| &key[..end]).filter(|prefix| !prefix.contains(STEM_MARK)) else {
                 start += 1;
                 continue;
             };
@@ -626,7 +626,7 @@ fn wide_prefix_heads(terms: &[EncodedTerm], starts: &[Vec<u64>; 2], firsts: Vec<
 /// key, when they are keys, and its most frequent completions, ties in key
 /// order, with one to spare for the prefix itself.
 fn head(terms: &[EncodedTerm], starts: &[Vec<u64>; 2], prefix: &str, under: Range<usize>) -> HeadPart {
-    let mut chosen: Vec<usize> = under.clone().collect();
+    let mut chosen: Vec<usize> = under.clone().filter(|&i| !is_stem_key(&terms[i].key)).collect();
     chosen.sort_by_key(|&i| std::cmp::Reverse(df_class(terms[i].df)));
     chosen.truncate(MAX_PREFIX_EXPANSIONS + 1);
     if terms[under.start].key == prefix {

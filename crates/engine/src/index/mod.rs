@@ -21,9 +21,11 @@
 //! the positions of a quoted phrase's), then the store slots of the hits
 //! shown (see [`crate::Step`]).
 //!
-//! The dictionary holds two key spaces: word keys (see [`crate::analysis`])
-//! as they are, and stem keys behind the byte [`STEM_MARK`], which no word
-//! key starts with, so prefix and fuzzy searches over words never meet a stem.
+//! The dictionary holds two kinds of key: word keys (see [`crate::analysis`])
+//! as they are, and stem keys followed by the byte [`STEM_MARK`], which no
+//! word key holds. A stem key sorts among the words it comes from, so the
+//! shard of a word usually holds its stem too: one shard per query word,
+//! not two. Prefix and typo searches over words skip the marked keys.
 //!
 //! `<hash>` is the xxh3-64 of the file's bytes in hex: a part's name changes
 //! exactly when its content does, so hosts can cache parts forever, and the
@@ -61,10 +63,16 @@ pub use store::{StoredDoc, Translation};
 /// then input order; in the index, after every earlier segment's documents.
 pub type DocId = u32;
 
-/// The first byte of every stem key in the dictionary.
+/// The last byte of every stem key in the dictionary.
 pub const STEM_MARK: char = '\u{1}';
 
 /// The dictionary key of a stem.
-pub fn stem_key(stem: String) -> String {
-    format!("{STEM_MARK}{stem}")
+pub fn stem_key(mut stem: String) -> String {
+    stem.push(STEM_MARK);
+    stem
+}
+
+/// Whether a dictionary key is a stem key.
+pub fn is_stem_key(key: &str) -> bool {
+    key.ends_with(STEM_MARK)
 }

@@ -6,7 +6,7 @@ use fst::automaton::{Automaton, Str};
 
 use crate::analysis::{fold_word, key_of, letters_of, switch_layout};
 use crate::index::dictionary::{df_class, Dictionary, Term};
-use crate::index::{stem_key, STEM_MARK};
+use crate::index::{is_stem_key, stem_key, STEM_MARK};
 use crate::query::{Query, QueryWord, Source};
 
 mod typo;
@@ -230,7 +230,8 @@ fn head_for(dictionary: &Dictionary, word: &QueryWord) -> Option<usize> {
 fn from_head(head: &[(String, Term)], word: &QueryWord) -> Vec<Expansion> {
     let get = |key: &str| head.iter().find(|(k, _)| k == key).map(|&(_, term)| term);
     let completions = |seen: &mut FxHashSet<Term>| {
-        let under = head.iter().filter(|(key, term)| key.starts_with(word.key.as_str()) && seen.insert(*term));
+        let completes = |key: &String| key.starts_with(word.key.as_str()) && !is_stem_key(key);
+        let under = head.iter().filter(|(key, term)| completes(key) && seen.insert(*term));
         under.map(|(key, term)| Candidate { key: key.clone(), is_stem: false, term: *term }).collect()
     };
     matched(word, 1.0, &get, &completions)
@@ -243,13 +244,13 @@ fn from_head(head: &[(String, Term)], word: &QueryWord) -> Vec<Expansion> {
 fn typo_shards(dictionary: &Dictionary, word: &QueryWord, own: Vec<usize>) -> Vec<usize> {
     let mut shards = own;
     if typo_budget(word.folded.chars().count()) > 0 {
-        // Word keys near the word, and stem keys near its stems.
-        let stems = word.stems.iter().map(|stem| (STEM_MARK.to_string(), stem.as_str()));
-        for (mark, key) in std::iter::once((String::new(), word.key.as_str())).chain(stems) {
+        // Word keys near the word, and stem keys near its stems (stem keys
+        // sort among the words).
+        for key in std::iter::once(&word.key).chain(&word.stems) {
             let Some(first) = key.chars().next() else { continue };
             let twin = FIRST_LETTER_TWINS.iter().find(|(a, _)| *a == first).map(|&(_, b)| b);
             for letter in std::iter::once(first).chain(twin) {
-                shards.extend(dictionary.shards_with_prefix(&format!("{mark}{letter}")));
+                shards.extend(dictionary.shards_with_prefix(letter.encode_utf8(&mut [0; 4])));
             }
         }
     }
@@ -288,7 +289,13 @@ fn direct_shards(dictionary: &Dictionary, word: &QueryWord) -> Vec<usize> {
 fn direct(dictionary: &Dictionary, word: &QueryWord, scale: f32) -> Vec<Expansion> {
     let completions = |seen: &mut FxHashSet<Term>| {
         let shards: Vec<usize> = dictionary.shards_with_prefix(&word.key).collect();
-        candidates(dictionary, Str::new(&word.key).starts_with(), &shards, usize::MAX, seen)
+        candidates(
+            dictionary,
+            Str::new(&word.key).starts_with().intersection(KeyKind::Words),
+            &shards,
+            usize::MAX,
+            seen,
+        )
     };
     matched(word, scale, &|key| dictionary.get(key), &completions)
 }
@@ -365,8 +372,8 @@ fn fuzzy(dictionary: &Dictionary, word: &QueryWord, shards: &[usize], known: &[E
     }
     for stem in &word.stems {
         for distance in 1..=typo_budget(letters_of(stem).len()) {
-            // The mark is one more firm letter, and must be there.
-            let typos = LetterLevenshtein::new(&stem_key(stem.clone()), distance, FIRM_LETTERS + 1);
+            // The mark ends the key, and must be there.
+            let typos = LetterLevenshtein::new(&stem_key(stem.clone()), distance, FIRM_LETTERS);
             let candidates = candidates(dictionary, typos.intersection(KeyKind::Stems), shards, usize::MAX, &mut seen);
             found.extend(most_frequent(candidates, MAX_FUZZY_EXPANSIONS, fuzzy_quality(distance), true));
         }
@@ -374,9 +381,9 @@ fn fuzzy(dictionary: &Dictionary, word: &QueryWord, shards: &[usize], known: &[E
     found
 }
 
-/// Accepts the keys of one kind: stem keys (behind [`STEM_MARK`]) or word
-/// keys (the rest). With [`LetterLevenshtein::prefixes`], it makes every typo
-/// search one automaton type (see there).
+/// Accepts the keys of one kind: stem keys (ending in [`STEM_MARK`]) or
+/// word keys (the rest). With [`LetterLevenshtein::prefixes`], it makes every
+/// typo search one automaton type (see there).
 #[derive(Clone, Copy)]
 enum KeyKind {
     Words,
@@ -384,27 +391,23 @@ enum KeyKind {
 }
 
 impl Automaton for KeyKind {
-    /// Whether the key is of the kind, once its first byte is read.
-    type State = Option<bool>;
+    /// Whether the mark has been read.
+    type State = bool;
 
-    fn start(&self) -> Option<bool> {
-        None
+    fn start(&self) -> bool {
+        false
     }
 
-    fn is_match(&self, state: &Option<bool>) -> bool {
-        state.unwrap_or(matches!(self, KeyKind::Words))
+    fn is_match(&self, marked: &bool) -> bool {
+        *marked == matches!(self, KeyKind::Stems)
     }
 
-    fn can_match(&self, state: &Option<bool>) -> bool {
-        state.unwrap_or(true)
+    fn can_match(&self, marked: &bool) -> bool {
+        !*marked || matches!(self, KeyKind::Stems)
     }
 
-    fn will_always_match(&self, state: &Option<bool>) -> bool {
-        *state == Some(true)
-    }
-
-    fn accept(&self, state: &Option<bool>, byte: u8) -> Option<bool> {
-        Some(state.unwrap_or((byte == STEM_MARK as u8) == matches!(self, KeyKind::Stems)))
+    fn accept(&self, marked: &bool, byte: u8) -> bool {
+        *marked || byte == STEM_MARK as u8
     }
 }
 
@@ -437,7 +440,7 @@ fn candidates<A: Automaton>(
     found
         .into_iter()
         .filter(|(_, term)| seen.insert(*term))
-        .map(|(key, term)| match key.strip_prefix(STEM_MARK) {
+        .map(|(key, term)| match key.strip_suffix(STEM_MARK) {
             Some(stem) => Candidate { key: stem.to_string(), is_stem: true, term },
             None => Candidate { key, is_stem: false, term },
         })
