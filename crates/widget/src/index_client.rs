@@ -284,17 +284,6 @@ async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
     Ok(Rc::new(index))
 }
 
-/// A part (or a range of it), fetched again past every cache when a whole
-/// part fails its hash: a damaged copy in the HTTP cache or a CDN, under
-/// `immutable`, would otherwise stay damaged for good.
-async fn fetch_verified(url: &str, name: &str, range: Option<Range<u64>>) -> Result<Vec<u8>, FetchError> {
-    let bytes = fetch_bytes(url, Freshness::Immutable, range.clone()).await?.bytes;
-    if range.is_some() || verify_part(name, &bytes).is_ok() {
-        return Ok(bytes);
-    }
-    Ok(fetch_bytes(url, Freshness::Reload, range).await?.bytes)
-}
-
 /// The manifest `qidiruv.js` fetched for `base`, if it did and it arrived,
 /// with its promises of the document tables and of whether the host
 /// answers ranges; otherwise the widget fetches for itself.
@@ -450,31 +439,34 @@ impl LoadedIndex {
 
     /// Registers the fetch of a whole part that the loader prefetched:
     /// its bytes once `prefetched` gives them and they match the part's
-    /// hash, else the part from the [`PartCache`] or the host.
+    /// hash, else the part as [`Self::fetch`] gets it.
     fn fetch_prefetched(&self, request: PartRequest, prefetched: impl Future<Output = Option<Vec<u8>>> + 'static) {
-        let url = self.url(&request);
-        let (name, cache) = (request.name.clone(), self.cache.clone());
+        let elsewhere = self.fetch_anew(&request);
+        let name = request.name.clone();
+        // The loader reads the cache too: what came from there is not written again.
+        let kept = self.cache.as_ref().is_some_and(|cache| cache.holds(&part_cache::key(&self.url(&request), &None)));
         let fetch = async move {
-            let key = part_cache::key(&url, &None);
-            if let Some(bytes) = prefetched.await.filter(|bytes| verify_part(&name, bytes).is_ok()) {
-                // The loader reads the cache too: what came from there is not written again.
-                return Ok((Rc::new(bytes), cache.is_some_and(|cache| cache.holds(&key))));
+            match prefetched.await.filter(|bytes| verify_part(&name, bytes).is_ok()) {
+                Some(bytes) => Ok((Rc::new(bytes), kept)),
+                None => elsewhere.await,
             }
-            if let Some(cache) = &cache {
-                if let Some(bytes) = cache.get(&key).await {
-                    return Ok((Rc::new(bytes), true));
-                }
-            }
-            Ok((Rc::new(fetch_verified(&url, &name, None).await?), false))
         };
         self.fetching.borrow_mut().insert(request, fetch.boxed_local().shared());
     }
 
-    /// A part from the [`PartCache`], else from the host.
+    /// A part from the [`PartCache`], else from the host: the fetch under
+    /// way, or a new one.
     fn fetch(&self, request: &PartRequest) -> PartFetch {
         if let Some(fetching) = self.fetching.borrow().get(request) {
             return fetching.clone();
         }
+        let fetch = self.fetch_anew(request);
+        self.fetching.borrow_mut().insert(request.clone(), fetch.clone());
+        fetch
+    }
+
+    /// A new fetch of a part from the [`PartCache`], else from the host.
+    fn fetch_anew(&self, request: &PartRequest) -> PartFetch {
         let url = self.url(request);
         let (name, range) = (request.name.clone(), request.range.clone());
         let (files, ranges, cache) = (self.files.clone(), self.ranges.clone(), self.cache.clone());
@@ -522,7 +514,6 @@ impl LoadedIndex {
         if probing && first {
             self.probes.borrow_mut().insert(&request.name, fetch.clone());
         }
-        self.fetching.borrow_mut().insert(request.clone(), fetch.clone());
         fetch
     }
 }
