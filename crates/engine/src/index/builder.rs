@@ -31,9 +31,9 @@ use crate::search::TermWeights;
 use crate::search::MAX_PREFIX_EXPANSIONS;
 use crate::{Date, Lang};
 
-/// Key bytes per dictionary shard: a shard is about 4 kB compressed, so a
-/// query word costs two small downloads (its key and its stem) however
-/// large the vocabulary.
+/// Key bytes per dictionary shard: a shard is about 5 kB compressed, so a
+/// query word costs one small download (its key and, beside it, its stem)
+/// however large the vocabulary.
 const SHARD_KEY_BYTES: usize = 6 * 1024;
 /// Postings and positions files end at the first list boundary past this
 /// size: queries read them by range, so size only matters to hosts that
@@ -577,16 +577,16 @@ fn shards(terms: &[EncodedTerm], starts: &[Vec<u64>; 2]) -> Vec<(String, ShardPa
             map.insert(&term.key, local as u64).expect("terms are inserted once each, in sorted order");
         }
         let first_key = if start == 0 { String::new() } else { terms[start].key.clone() };
-        let (lists_start, positions_start) = (starts[0][start], starts[1][start]);
+        let lengths = |starts: &[u64]| (start..end).map(|i| (starts[i + 1] - starts[i]) as u32).collect();
         shards.push((
             first_key,
             ShardPart {
                 first_ordinal: start as u64,
                 df_classes: terms[start..end].iter().map(|t| df_class(t.df)).collect(),
-                lists_start,
-                list_bytes: (start..end).map(|i| lists_of(starts, i)[0].1).collect(),
-                positions_start,
-                positions_bytes: (start..end).map(|i| lists_of(starts, i)[1].1).collect(),
+                lists_start: starts[0][start],
+                list_bytes: lengths(&starts[0]),
+                positions_start: starts[1][start],
+                positions_bytes: lengths(&starts[1]),
                 fst: map.into_inner().expect("an in-memory fst cannot fail to write"),
             },
         ));

@@ -118,12 +118,7 @@ mod tests {
     }
 
     proptest! {
-        // A short list's 15-bit checksum lets one damage in 32,768 through:
-        // the same cases on every run, so that chance is not a flaky test.
-        #![proptest_config(ProptestConfig {
-            rng_seed: proptest::test_runner::RngSeed::Fixed(7),
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::index::list_frame::tests::damage_cases())]
         #[test]
         fn positions_round_trip(docs in lists()) {
             let decoded = decode_positions(&encoded(&docs), 0, docs.len())?;

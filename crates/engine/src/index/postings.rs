@@ -120,12 +120,7 @@ mod tests {
     }
 
     proptest! {
-        // A short list's 15-bit checksum lets one damage in 32,768 through:
-        // the same cases on every run, so that chance is not a flaky test.
-        #![proptest_config(ProptestConfig {
-            rng_seed: proptest::test_runner::RngSeed::Fixed(7),
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::index::list_frame::tests::damage_cases())]
         #[test]
         fn lists_round_trip(list in lists(), term in 0u64..1000) {
             prop_assert_eq!(decode_list(&encoded(&list), term, 10_000)?, list);
