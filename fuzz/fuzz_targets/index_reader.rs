@@ -1,5 +1,5 @@
 //! Corrupted index parts must give errors, never panics. The fuzzer's bytes
-//! replace one part, renamed to their own hash so the reader gets past the
+//! replace one part's, sealed as the part so the reader gets past the
 //! integrity check and into the decoders.
 #![no_main]
 
@@ -8,7 +8,7 @@ mod common;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use qidiruv_engine::index::{part_name, BuiltIndex, IndexError};
+use qidiruv_engine::index::{seal, BuiltIndex, IndexError};
 use qidiruv_engine::{Query, SearchOptions};
 
 fuzz_target!(|data: &[u8]| {
@@ -17,21 +17,11 @@ fuzz_target!(|data: &[u8]| {
     let mut built = BUILT.get_or_init(common::sample_index).clone();
     let slot = usize::from(which) % built.parts.len();
     let old = built.parts[slot].0.clone();
-    let stem = old.split('.').next().unwrap_or("part");
-    let name = part_name(stem, "bin", bytes);
-    built.parts[slot] = (name.clone(), bytes.to_vec());
+    built.parts[slot].1 = seal(bytes.to_vec(), built.manifest.segments[0].seed, &old);
     let parts = &mut built.manifest.segments[0].parts;
-    for slot in std::iter::once(&mut parts.docs)
-        .chain(parts.dictionary.iter_mut().chain(&mut parts.heads).map(|(_, n)| n))
-        .chain(parts.store.iter_mut().flat_map(|class| class.files.iter_mut()))
-    {
-        if *slot == old {
-            *slot = name.clone();
-        }
-    }
     for (slot, len) in parts.postings.iter_mut().chain(&mut parts.positions) {
         if *slot == old {
-            (*slot, *len) = (name.clone(), bytes.len() as u64);
+            *len = bytes.len() as u64;
         }
     }
     let Ok(mut searcher) = built.searcher() else { return };

@@ -110,7 +110,7 @@ const readsHead = (prefix) =>
     .stderr.split('\n')
     .some((line) => /^fetch s\d+-head-/.test(line));
 const headPrefix = JSON.parse(readFileSync(path.join(DIST, 'search', 'qidiruv.json'), 'utf8'))
-  .segments[0].parts.heads.map(([prefix]) => prefix)
+  .segments[0].parts.heads
   .find((prefix) => [...prefix].length === 1 && readsHead(prefix));
 for (const [query, part] of [['visa', 'dict'], [headPrefix, 'head']]) {
   test(`a corrupted index part shows the same error state (${part})`, async (t) => {

@@ -89,8 +89,10 @@ function prefetchIndex(index) {
     const parts = bytes('qidiruv.json', { cache: 'no-cache' }).then((manifest) => {
       let names = [];
       try {
+        // A segment's document table is `s<seq>-docs.<hash>.bin` (docs/format.md).
+        const docs = (s) => (Number.isInteger(s?.seq) && /^[0-9a-f]{16}$/.test(s?.hash) ? `s${s.seq}-docs.${s.hash}.bin` : null);
         const segments = JSON.parse(new TextDecoder().decode(manifest))?.segments;
-        names = Array.isArray(segments) ? segments.map((segment) => segment?.parts?.docs) : [];
+        names = Array.isArray(segments) ? segments.map(docs) : [];
       } catch {} // the widget reports a bad manifest
       const held = Promise.all(names.map((name) => (typeof name === 'string' ? kept(name) : undefined)));
       const table = (name, i, held) => held[i] ?? (typeof name === 'string' ? bytes(name).catch(() => null) : null);

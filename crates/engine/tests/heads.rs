@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use qidiruv_engine::index::dictionary::{HeadKey, HeadPart};
-use qidiruv_engine::index::{part_name, BuiltIndex};
+use qidiruv_engine::index::{seal, unseal, BuiltIndex};
 use qidiruv_engine::search::Step;
 use qidiruv_engine::{Document, IndexBuilder, IndexError, Lang, PartRequest, Query, SearchOptions, Searcher};
 
@@ -128,10 +128,9 @@ fn a_head_with_a_key_outside_its_prefix_is_corrupt() {
     let (prefix, old) = built.manifest.segments[0].parts.heads[0].clone();
     let stray = HeadKey { key: format!("z{prefix}"), df_class: 1, list_bytes: 1, ..Default::default() };
     let bytes = postcard::to_allocvec(&HeadPart { keys: vec![stray] }).unwrap();
-    let name = part_name("head-0", "bin", &bytes);
-    built.manifest.segments[0].parts.heads[0].1 = name.clone();
+    let bytes = seal(bytes, built.manifest.segments[0].seed, &old);
     built.parts.retain(|(n, _)| *n != old);
-    built.parts.push((name, bytes));
+    built.parts.push((old, bytes));
     match built.searcher() {
         Err(IndexError::Corrupt { detail, .. }) => assert!(detail.contains("a key not under its prefix"), "{detail}"),
         other => panic!("{:?}", other.err()),
@@ -141,7 +140,7 @@ fn a_head_with_a_key_outside_its_prefix_is_corrupt() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// A damaged head that still hashes to its name (a writer bug, not a
+    /// A damaged head behind a valid seal (a writer bug, not a
     /// flipped bit) gives an error or a result when read and searched, never a panic.
     #[test]
     fn a_damaged_head_is_an_error_not_a_panic(
@@ -154,12 +153,11 @@ proptest! {
         let n = head.index(built.manifest.segments[0].parts.heads.len());
         let (prefix, old) = built.manifest.segments[0].parts.heads[n].clone();
         let slot = built.parts.iter().position(|(name, _)| *name == old).unwrap();
-        let mut bytes = built.parts[slot].1.clone();
+        let seed = built.manifest.segments[0].seed;
+        let mut bytes = unseal(&old, &built.parts[slot].1, seed).unwrap().to_vec();
         let at = at.index(bytes.len());
         bytes[at] ^= flip;
-        let name = part_name(&format!("head-{n}"), "bin", &bytes);
-        built.parts[slot] = (name.clone(), bytes);
-        built.manifest.segments[0].parts.heads[n].1 = name;
+        built.parts[slot].1 = seal(bytes, seed, &old);
         if let Ok(mut searcher) = built.searcher() {
             let _ = searcher.run(&Query::parse(&prefix), &SearchOptions::default(), |r| serve(&built, r));
         }

@@ -10,9 +10,10 @@
 //!                                 checks (none of a url's scheme, say)
 //! ```
 //!
-//! `shard` writes the forged part beside the others in INDEX_DIR and
-//! rewrites the manifest to name it (build id included); the genuine part
-//! stays. Run with `cargo run -p qidiruv --example forge -- …`.
+//! `shard` writes a copy of the segment under another hash beside the
+//! genuine one in INDEX_DIR, the forged part in it, and rewrites the
+//! manifest to name the copy (build id included); the genuine parts stay.
+//! Run with `cargo run -p qidiruv --example forge -- …`.
 
 use std::collections::HashMap;
 use std::fs;
@@ -23,7 +24,7 @@ use std::sync::Mutex;
 
 use qidiruv::index_dir::read_manifest;
 use qidiruv_engine::index::dictionary::ShardPart;
-use qidiruv_engine::index::{part_name, MANIFEST_NAME};
+use qidiruv_engine::index::{seal, unseal, Segment, MANIFEST_NAME};
 use qidiruv_engine::{
     Date, Document, IndexBuilder, IndexError, Lang, Manifest, PartRequest, Query, SearchOptions, Searcher,
 };
@@ -48,8 +49,8 @@ fn main() -> ExitCode {
 /// Flips the first byte of the shard's fst, from its root (the last node)
 /// down, whose flip makes a search for `word` panic inside fst: fst reads
 /// the nodes a lookup reaches and trusts what they say. The flip keeps
-/// every check the reader makes: the fst's checksum and the part's hash
-/// are recomputed, and the manifest names the new part.
+/// every check the reader makes: the fst's checksum and the part's seal
+/// are recomputed, and the manifest names the segment's copy holding it.
 fn forge_shard(dir: &Path, word: &str) -> Result<(), String> {
     let manifest = read_manifest(dir)?;
     let [segment] = &manifest.segments[..] else {
@@ -59,11 +60,27 @@ fn forge_shard(dir: &Path, word: &str) -> Result<(), String> {
     let shards = &segment.parts.dictionary;
     let n = shards.partition_point(|(first, _)| first.as_str() <= key.as_str()).saturating_sub(1);
     let genuine_name = &shards[n].1;
-    let genuine: ShardPart =
-        postcard::from_bytes(&read(dir, genuine_name)?).map_err(|e| format!("{genuine_name}: {e}"))?;
-    let stem = genuine_name.split('.').next().unwrap_or_default();
+    let sealed = read(dir, genuine_name)?;
+    let genuine = unseal(genuine_name, &sealed, segment.seed).map_err(|e| e.to_string())?;
+    let genuine: ShardPart = postcard::from_bytes(genuine).map_err(|e| format!("{genuine_name}: {e}"))?;
     let docs = read(dir, &segment.parts.docs)?;
     let mut files = Files { dir: dir.to_path_buf(), read: HashMap::new() };
+    // The copy's hash, and the manifest naming it.
+    let hash = format!("{:016x}", u64::from_str_radix(&segment.hash, 16).map_err(|e| e.to_string())? ^ 1);
+    let copy = Segment::new(
+        segment.seq,
+        segment.documents,
+        segment.terms,
+        segment.lengths.clone(),
+        hash.clone(),
+        segment.seed,
+        &segment.parts.layout(),
+    )?;
+    let mut forged = manifest.clone();
+    forged.segments[0] = Segment { deleted: segment.deleted.clone(), ..copy };
+    forged.build_id = Manifest::build_id(&forged.segments);
+    let name = forged.segments[0].parts.dictionary[n].1.clone();
+    let genuine_of = |name: &str| name.replace(&hash, &segment.hash);
 
     panic::set_hook(Box::new(|info| {
         let payload = info.payload();
@@ -82,25 +99,24 @@ fn forge_shard(dir: &Path, word: &str) -> Result<(), String> {
         let body = part.fst.len() - 4;
         let checksum = fst_checksum(&part.fst).ok_or(format!("{genuine_name}: its fst does not open"))?;
         part.fst[body..].copy_from_slice(&checksum.to_le_bytes());
-        let bytes = postcard::to_allocvec(&part).map_err(|e| e.to_string())?;
-        let name = part_name(stem, "bin", &bytes);
-        let mut forged = manifest.clone();
-        forged.segments[0].parts.dictionary[n].1 = name.clone();
-        forged.build_id = Manifest::build_id(&forged.segments);
+        let bytes = seal(postcard::to_allocvec(&part).map_err(|e| e.to_string())?, segment.seed, &name);
         let panicked = search_panics(&forged, &docs, word, |request| match request.name == name {
             true => Ok(bytes.clone()),
-            false => files.get(request),
+            false => files.get(&PartRequest { name: genuine_of(&request.name), range: request.range.clone() }),
         });
         if let Some(panic) = panicked {
-            found = Some((at, name, bytes, forged, panic));
+            found = Some((at, bytes, panic));
             break;
         }
     }
     let _ = panic::take_hook();
-    let Some((at, name, bytes, forged, panic)) = found else {
+    let Some((at, bytes, panic)) = found else {
         return Err(format!("no byte of {genuine_name}'s fst, flipped, makes a search for {word:?} panic in fst"));
     };
 
+    for copied in forged.part_names().filter(|copied| **copied != name) {
+        fs::copy(dir.join(genuine_of(copied)), dir.join(copied)).map_err(|e| format!("{copied}: {e}"))?;
+    }
     fs::write(dir.join(&name), &bytes).map_err(|e| format!("{name}: {e}"))?;
     let text = serde_json::to_vec(&forged).map_err(|e| e.to_string())?;
     fs::write(dir.join(MANIFEST_NAME), text).map_err(|e| format!("{MANIFEST_NAME}: {e}"))?;

@@ -178,6 +178,7 @@ fn build_reported(args: &BuildArgs, summary: &mut BuildReport) -> Result<(), Str
                 FinishError::Scratch(e) => scratch_error(e),
                 FinishError::Output(e) => e.to_string(),
             })?;
+        writer.name_parts(|written| segment.name_of(written)).map_err(|e| e.to_string())?;
         segments.push(segment);
     }
     for segment in &segments {

@@ -1,10 +1,12 @@
 //! Writing the index directory so that readers never see a half-written index.
 //!
 //! * A new directory is assembled beside the target and renamed into place.
-//! * An existing index is updated in place: parts are content-hashed, so new
-//!   parts never overwrite old ones (a file whose bytes no longer match its
-//!   name is rewritten); each is written to a temporary name and renamed,
-//!   then the manifest is swapped in by one rename, the one it replaces
+//! * An existing index is updated in place: a part's name carries the hash of
+//!   its segment's bytes, so new parts never overwrite old ones (but for a
+//!   segment built again byte for byte, whose parts are replaced by their
+//!   equals). Each is written to a temporary name, renamed once its
+//!   segment's hash is known, then the manifest is swapped in by one
+//!   rename, the one it replaces
 //!   kept as `qidiruv.previous.json`. Only then are the parts that neither
 //!   names removed, so a page that loaded the previous manifest keeps
 //!   finding its parts for one more publish.
@@ -18,7 +20,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use qidiruv_engine::index::{verify_part, MANIFEST_NAME};
+use qidiruv_engine::index::{Manifest, MANIFEST_NAME};
 
 /// The manifest a publish replaced, kept so that its parts are too.
 pub const PREVIOUS_MANIFEST_NAME: &str = "qidiruv.previous.json";
@@ -75,6 +77,9 @@ pub struct IndexWriter {
     target: Target,
     /// Every part the new manifest names.
     named: HashSet<String>,
+    /// Parts written under a temporary name, not yet named: what the builder
+    /// called each, and where it is.
+    pending: Vec<(String, PathBuf)>,
     /// The files this writer created, with their sizes.
     created: Vec<(String, usize)>,
 }
@@ -119,31 +124,50 @@ impl IndexWriter {
                 Target::InPlace { existing: list_dir(out)?.into_iter().collect() }
             }
         };
-        Ok(IndexWriter { out: out.to_path_buf(), target, named: HashSet::new(), created: Vec::new() })
+        Ok(IndexWriter {
+            out: out.to_path_buf(),
+            target,
+            named: HashSet::new(),
+            pending: Vec::new(),
+            created: Vec::new(),
+        })
     }
 
-    /// Writes one part; a part the existing index already holds (its name
-    /// is its content's hash) is kept as it is, unless its bytes on disk
-    /// no longer match its name.
-    pub fn part(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let path = match &self.target {
+    /// Writes one part, which the builder calls `written`, under a
+    /// temporary name until [`name_parts`](Self::name_parts).
+    pub fn part(&mut self, written: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let temp = match &self.target {
+            Target::Fresh { staging } => staging.join(format!("{written}.tmp")),
+            Target::InPlace { .. } => self.out.join(format!(".{written}.{}.tmp", std::process::id())),
+        };
+        self.pending.push((written.to_string(), temp.clone()));
+        write_file(&temp, bytes)
+    }
+
+    /// Gives every part written since the last call its name, `name_of`
+    /// what the builder called it (once the segment's hash is known).
+    pub fn name_parts(&mut self, name_of: impl Fn(&str) -> String) -> Result<(), OutputError> {
+        for (written, temp) in std::mem::take(&mut self.pending) {
+            let name = name_of(&written);
+            let path = self.out_path(&name);
+            let size = fs::metadata(&temp).map_err(at(&temp))?.len() as usize;
+            fs::rename(&temp, &path).map_err(at(&path))?;
+            // A segment built again byte for byte replaced its equal, which
+            // the served index names: not this writer's to remove.
+            if !matches!(&self.target, Target::InPlace { existing } if existing.contains(&name)) {
+                self.created.push((name.clone(), size));
+            }
+            self.named.insert(name);
+        }
+        Ok(())
+    }
+
+    /// Where the part `name` goes.
+    fn out_path(&self, name: &str) -> PathBuf {
+        match &self.target {
             Target::Fresh { staging } => staging.join(name),
             Target::InPlace { .. } => self.out.join(name),
-        };
-        let intact = || fs::read(&path).is_ok_and(|on_disk| verify_part(name, &on_disk).is_ok());
-        let present = match &self.target {
-            Target::Fresh { .. } => self.named.contains(name),
-            Target::InPlace { existing } => existing.contains(name) || self.named.contains(name),
-        };
-        if !(present && intact()) {
-            match &self.target {
-                Target::Fresh { .. } => write_file(&path, bytes)?,
-                Target::InPlace { .. } => replace_file(&path, bytes)?,
-            }
-            self.created.push((name.to_string(), bytes.len()));
         }
-        self.named.insert(name.to_string());
-        Ok(())
     }
 
     /// Marks parts already in the directory (a kept segment's) as named by
@@ -156,6 +180,9 @@ impl IndexWriter {
     /// the one it replaces as [`PREVIOUS_MANIFEST_NAME`], then removes the
     /// files that neither names. On failure, `drop` removes what was written.
     pub fn commit(mut self, manifest: &[u8]) -> Result<Written, OutputError> {
+        if let Some((written, _)) = self.pending.first() {
+            return Err(OutputError { path: self.out.join(written), detail: "written but never named".into() });
+        }
         let written = Written {
             files: self.created.len() + 1,
             bytes: self.created.iter().map(|(_, bytes)| bytes).sum::<usize>() + manifest.len(),
@@ -196,13 +223,17 @@ impl Drop for IndexWriter {
                 for (name, _) in &self.created {
                     let _ = fs::remove_file(self.out.join(name));
                 }
+                for (_, temp) in &self.pending {
+                    let _ = fs::remove_file(temp);
+                }
             }
         }
     }
 }
 
-/// Every file name the manifests `manifests` in `dir` mention, whatever
-/// their format: the parts they keep alive.
+/// Every file name the manifests `manifests` in `dir` name: the parts they
+/// keep alive. A manifest of this format names them by segment hashes; one
+/// of an older format may spell them out anywhere in its JSON.
 fn named_by_manifests(dir: &Path, manifests: &[&str]) -> HashSet<String> {
     fn strings(value: &serde_json::Value, into: &mut HashSet<String>) {
         match value {
@@ -216,7 +247,10 @@ fn named_by_manifests(dir: &Path, manifests: &[&str]) -> HashSet<String> {
     }
     let mut names: HashSet<String> = manifests.iter().map(|name| name.to_string()).collect();
     for manifest in manifests {
-        if let Some(value) = fs::read(dir.join(manifest)).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+        let Ok(bytes) = fs::read(dir.join(manifest)) else { continue };
+        if let Ok(parsed) = serde_json::from_slice::<Manifest>(&bytes) {
+            names.extend(parsed.part_names().map(str::to_string));
+        } else if let Ok(value) = serde_json::from_slice(&bytes) {
             strings(&value, &mut names);
         }
     }
@@ -304,14 +338,22 @@ mod tests {
     /// Writes `manifest` and `parts` (name, bytes) as the index at `out`.
     fn write_index(out: &Path, manifest: &[u8], parts: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
         let mut writer = IndexWriter::begin(out)?;
-        for (name, bytes) in parts {
-            writer.part(name, bytes)?;
-        }
+        write_parts(&mut writer, parts)?;
         writer.commit(manifest).map(|_| ())
     }
 
+    /// Writes `parts` as the builder hands them over, then names them.
+    fn write_parts(writer: &mut IndexWriter, parts: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
+        let written = |name: &str| name.split('.').next().unwrap().to_string();
+        for (name, bytes) in parts {
+            writer.part(&written(name), bytes)?;
+        }
+        writer.name_parts(|stem| parts.iter().map(|(name, _)| name).find(|name| written(name) == stem).unwrap().clone())
+    }
+
+    /// A part holding `tag`, named as a segment's (tags of other lengths, other hashes).
     fn parts(tag: &str) -> Vec<(String, Vec<u8>)> {
-        vec![(qidiruv_engine::index::part_name("docs", "bin", tag.as_bytes()), tag.as_bytes().to_vec())]
+        vec![(format!("s0-docs.{:016x}.bin", tag.len()), tag.as_bytes().to_vec())]
     }
 
     #[test]
@@ -372,13 +414,13 @@ mod tests {
         let out = dir.path().join("index");
         write_index(&out, &manifest(&parts("a")), &parts("a")).unwrap();
         let mut writer = IndexWriter::begin(&out).unwrap();
-        writer.part(&parts("bb")[0].0, b"bb").unwrap();
+        write_parts(&mut writer, &parts("bb")).unwrap();
         drop(writer);
         fs::write(out.join(".x.1.tmp"), "left by a killed build").unwrap();
         fs::write(out.join(&parts("ccc")[0].0), "ccc").unwrap();
         assert!(!out.join(&parts("bb")[0].0).exists());
         drop(IndexWriter::begin(&out).unwrap());
-        assert_eq!(sorted_names(&out), [parts("a")[0].0.as_str(), MANIFEST_NAME]);
+        assert_eq!(sorted_names(&out), [MANIFEST_NAME, parts("a")[0].0.as_str()]);
     }
 
     #[test]
@@ -414,14 +456,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("index");
         let mut writer = IndexWriter::begin(&out).unwrap();
-        writer.part(&parts("a")[0].0, b"a").unwrap();
+        write_parts(&mut writer, &parts("a")).unwrap();
         drop(writer);
         assert!(list_dir(dir.path()).unwrap().is_empty(), "no index and no staging left behind");
 
         write_index(&out, &manifest(&parts("a")), &parts("a")).unwrap();
         let mut writer = IndexWriter::begin(&out).unwrap();
-        writer.part(&parts("bb")[0].0, b"bb").unwrap();
+        write_parts(&mut writer, &parts("bb")).unwrap();
+        writer.part("s1-docs", b"never named").unwrap();
         drop(writer);
+        assert_eq!(
+            sorted_names(&out),
+            [MANIFEST_NAME, parts("a")[0].0.as_str()],
+            "nothing of the dropped build is left"
+        );
         assert_eq!(fs::read(out.join(MANIFEST_NAME)).unwrap(), manifest(&parts("a")));
         assert_eq!(fs::read(out.join(&parts("a")[0].0)).unwrap(), b"a", "the served index keeps its parts");
     }
@@ -437,7 +485,7 @@ mod tests {
         fs::create_dir(&scratch).unwrap();
         fs::write(scratch.join("store.spool"), "x").unwrap();
         let mut writer = IndexWriter::begin(&out).unwrap();
-        writer.part(&parts("a")[0].0, b"a").unwrap();
+        write_parts(&mut writer, &parts("a")).unwrap();
         assert!(scratch.join("store.spool").exists(), "the store is read back after writing begins");
         writer.commit(b"{}").unwrap();
     }

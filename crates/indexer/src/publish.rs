@@ -13,7 +13,7 @@ use std::fs;
 use std::path::Path;
 
 use qidiruv_engine::index::catalog::{decode_catalog, CatalogEntry};
-use qidiruv_engine::index::{verify_part, Manifest, Prior, Segment};
+use qidiruv_engine::index::{unseal, Manifest, Prior, Segment};
 use qidiruv_engine::Document;
 
 use crate::index_dir::read_manifest;
@@ -44,8 +44,8 @@ impl Previous {
         let mut live = HashMap::new();
         let mut intact = Vec::new();
         for (n, segment) in manifest.segments.iter().enumerate() {
-            let catalog = read_part(out, &segment.catalog).and_then(|bytes| {
-                decode_catalog(&segment.catalog, &bytes).map_err(|e| format!("{}: {e}", out.display()))
+            let catalog = read_part(out, &segment.catalog, segment.seed).and_then(|bytes| {
+                decode_catalog(&segment.catalog, &bytes, segment.seed).map_err(|e| format!("{}: {e}", out.display()))
             })?;
             if catalog.len() != segment.documents as usize {
                 return Err(format!(
@@ -62,7 +62,7 @@ impl Previous {
                     live.insert(entry.id.clone(), (n, local, entry));
                 }
             }
-            intact.push(segment.parts.names().all(|name| read_part(out, name).is_ok()));
+            intact.push(segment.parts.names().all(|name| read_part(out, name, segment.seed).is_ok()));
         }
         Ok(Some(Previous { manifest, live, intact }))
     }
@@ -75,11 +75,11 @@ impl Previous {
     }
 }
 
-/// A part's bytes, checked against the hash its name carries.
-fn read_part(dir: &Path, name: &str) -> Result<Vec<u8>, String> {
+/// A part's bytes, checked against their seal (`seed`: their segment's).
+fn read_part(dir: &Path, name: &str, seed: u64) -> Result<Vec<u8>, String> {
     let path = dir.join(name);
     let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    verify_part(name, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    unseal(name, &bytes, seed).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(bytes)
 }
 

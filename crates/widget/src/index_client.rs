@@ -11,7 +11,7 @@ use std::task::Poll;
 
 use futures::future::{self, FutureExt, LocalBoxFuture, Shared};
 use js_sys::{ArrayBuffer, Promise, Reflect, Symbol, Uint8Array};
-use qidiruv_engine::index::{verify_part, Manifest, MANIFEST_NAME};
+use qidiruv_engine::index::{unseal, Manifest, MANIFEST_NAME};
 use qidiruv_engine::{PartRequest, Presented, Query, SearchOptions, Searcher, Step};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -438,15 +438,19 @@ impl LoadedIndex {
     }
 
     /// Registers the fetch of a whole part that the loader prefetched:
-    /// its bytes once `prefetched` gives them and they match the part's
-    /// hash, else the part as [`Self::fetch`] gets it.
+    /// its bytes once `prefetched` gives them and their seal holds, else
+    /// the part as [`Self::fetch`] gets it.
     fn fetch_prefetched(&self, request: PartRequest, prefetched: impl Future<Output = Option<Vec<u8>>> + 'static) {
         let elsewhere = self.fetch_anew(&request);
         let name = request.name.clone();
+        let searcher = self.searcher.borrow();
+        let segments = &searcher.manifest().segments;
+        let seed = segments.iter().find(|segment| segment.parts.docs == name).map(|segment| segment.seed);
+        drop(searcher);
         // The loader reads the cache too: what came from there is not written again.
         let kept = self.cache.as_ref().is_some_and(|cache| cache.holds(&part_cache::key(&self.url(&request), &None)));
         let fetch = async move {
-            match prefetched.await.filter(|bytes| verify_part(&name, bytes).is_ok()) {
+            match prefetched.await.filter(|bytes| seed.is_some_and(|seed| unseal(&name, bytes, seed).is_ok())) {
                 Some(bytes) => Ok((Rc::new(bytes), kept)),
                 None => elsewhere.await,
             }

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use super::catalog::{encode_catalog, CatalogEntry};
 use super::dictionary::{df_class, Dictionary, HeadKey, HeadPart, ShardPart};
 use super::doc_table::{DocInfo, DocTable};
-use super::manifest::{Manifest, Parts, Segment, StoreClass, FORMAT_NAME, FORMAT_VERSION};
-use super::part::{encode, part_name};
+use super::manifest::{Layout, Manifest, Segment, StoreLayout, FORMAT_NAME, FORMAT_VERSION};
+use super::part::{encode, seal, xxh3_64};
 use super::positions::{body_position, encode_positions};
 use super::postings::{encode_list, Impact, Posting};
 use super::scratch::ScratchDir;
@@ -192,13 +192,18 @@ impl BuiltIndex {
     pub fn searcher(&self) -> Result<crate::Searcher, IndexError> {
         let bytes_of = |name: &str| self.part(name);
         let mut searcher = self.opened()?;
-        for parts in self.manifest.segments.iter().map(|s| &s.parts) {
+        for segment in &self.manifest.segments {
+            let parts = &segment.parts;
             let in_dictionary = |name: &str| parts.dictionary.iter().chain(&parts.heads).any(|(_, part)| part == name);
             for name in parts.names().filter(|name| *name != parts.docs) {
-                let bytes = bytes_of(name);
-                // Postings and store files are read as one range of all their bytes.
-                let range = (!in_dictionary(name)).then_some(0..bytes.len() as u64);
-                searcher.add_part(&crate::PartRequest { name: name.to_string(), range }, bytes)?;
+                let request = |range| crate::PartRequest { name: name.to_string(), range };
+                if in_dictionary(name) {
+                    searcher.add_part(&request(None), bytes_of(name))?;
+                } else {
+                    // Postings and store files are read as one range of all their lists or slots.
+                    let body = super::part::unseal(name, bytes_of(name), segment.seed)?;
+                    searcher.add_part(&request(Some(0..body.len() as u64)), body)?;
+                }
             }
         }
         Ok(searcher)
@@ -224,14 +229,20 @@ impl BuiltIndex {
         let bytes_of = |name: &str| self.part(name);
         let mut stored = Vec::new();
         for segment in &self.manifest.segments {
-            let table: DocTable = super::part::decode(&segment.parts.docs, bytes_of(&segment.parts.docs))?;
+            let docs = &segment.parts.docs;
+            let table: DocTable = super::part::decode(docs, super::part::unseal(docs, bytes_of(docs), segment.seed)?)?;
             for (class, store) in segment.parts.store.iter().enumerate() {
-                let slots = store.files.iter().flat_map(|file| bytes_of(file).chunks(store.slot_bytes as usize));
+                let mut slots = Vec::new();
+                for file in &store.files {
+                    slots.extend(
+                        super::part::unseal(file, bytes_of(file), segment.seed)?.chunks(store.slot_bytes as usize),
+                    );
+                }
                 for (index, slot) in (0..).zip(slots) {
                     let doc = table.doc_in_slot(class, index).ok_or_else(|| IndexError::Inconsistent {
                         detail: format!("slot {index} of class {class} holds no document"),
                     })?;
-                    let seed = slot_seed(segment.slot_seed(), doc);
+                    let seed = slot_seed(segment.seed, doc);
                     stored.push((decode_slot(slot, &format!("slot {index} of class {class}"), seed)?, slot.len()));
                 }
             }
@@ -327,19 +338,29 @@ impl IndexBuilder {
             parts.push((name.to_string(), bytes));
             Ok::<(), io::Error>(())
         })?;
+        for (name, _) in &mut parts {
+            *name = segment.name_of(name);
+        }
         let languages = segment.lengths.iter().map(|(tag, [docs, ..])| (tag.clone(), *docs as u32)).collect();
         Ok(BuiltIndex { manifest: Manifest::new(vec![segment], languages), parts })
     }
 
     /// The segment of [`finish`](Self::finish), handing each part to `write`
-    /// (name, bytes) as soon as it is encoded, rather than holding them all:
-    /// the store alone is most of an index's bytes.
+    /// as soon as it is encoded, rather than holding them all (the store
+    /// alone is most of an index's bytes). A part is handed over as
+    /// `s<seq>-<stem>` with its bytes; its name is that stem with the
+    /// segment's hash, known only once every part is written (see
+    /// [`Segment::name_of`]).
     pub fn finish_into<E: From<io::Error>>(
         mut self,
         mut write: impl FnMut(&str, Vec<u8>) -> Result<(), E>,
     ) -> Result<Segment, E> {
         let seq = self.prior.seq;
-        let named = |stem: &str, bytes: &[u8]| part_name(&format!("s{seq}-{stem}"), "bin", bytes);
+        let part_hashes = std::cell::RefCell::new(Vec::new());
+        let named = |stem: &str, bytes: &[u8]| {
+            part_hashes.borrow_mut().extend(xxh3_64(bytes).to_le_bytes());
+            format!("s{seq}-{stem}")
+        };
         let tags: Vec<&str> = self.stats.iter().map(|stat| stat.3.tag()).collect();
         link_translations(&mut self.stored, &self.links, &tags)?;
         // Each document's slot size; the store's classes are the sizes in use.
@@ -383,14 +404,17 @@ impl IndexBuilder {
 
         let catalog: Vec<CatalogEntry> = order.iter().map(|&doc| self.catalog[doc].clone()).collect();
         let catalog_bytes = encode_catalog(&catalog);
-        let catalog = named("catalog", &catalog_bytes);
-        write(&catalog, catalog_bytes)?;
-        let slot_seed = super::part::name_hash(&catalog).expect("a part name carries its hash");
-        let docs_bytes = encode(&table);
-        let docs = named("docs", &docs_bytes);
-        write(&docs, docs_bytes)?;
-        let postings = list_files(&terms, |t| &t.list, "postings", &named, &mut write)?;
-        let positions = list_files(&terms, |t| &t.positions, "positions", &named, &mut write)?;
+        let seed = xxh3_64(&catalog_bytes);
+        // Every part ends with a checksum, seeded by its stem.
+        let whole = |stem: &str, body: Vec<u8>| {
+            let sealed = seal(body, seed, &format!("s{seq}-{stem}"));
+            (named(stem, &sealed), sealed)
+        };
+        for (name, bytes) in [whole("catalog", catalog_bytes), whole("docs", encode(&table))] {
+            write(&name, bytes)?;
+        }
+        let postings = list_files(&terms, |t| &t.list, "postings", &whole, &mut write)?;
+        let positions = list_files(&terms, |t| &t.positions, "positions", &whole, &mut write)?;
         let starts = [list_starts(&terms, |t| &t.list), list_starts(&terms, |t| &t.positions)];
         // The encoded lists are in their files now.
         for term in &mut terms {
@@ -398,32 +422,24 @@ impl IndexBuilder {
         }
         let mut dictionary = Vec::new();
         for (n, (first_key, shard)) in shards(&terms, &starts).into_iter().enumerate() {
-            let bytes = encode(&shard);
-            let name = named(&format!("dict-{n}"), &bytes);
-            dictionary.push((first_key, name.clone()));
+            let (name, bytes) = whole(&format!("dict-{n}"), encode(&shard));
             write(&name, bytes)?;
+            dictionary.push(first_key);
         }
         let mut heads = Vec::new();
-        let firsts = dictionary.iter().map(|(first, _)| first.clone()).collect();
-        for (n, (prefix, head)) in wide_prefix_heads(&terms, &starts, firsts).into_iter().enumerate() {
-            let bytes = encode(&head);
-            let name = named(&format!("head-{n}"), &bytes);
-            heads.push((prefix, name.clone()));
+        for (n, (prefix, head)) in wide_prefix_heads(&terms, &starts, dictionary.clone()).into_iter().enumerate() {
+            let (name, bytes) = whole(&format!("head-{n}"), encode(&head));
             write(&name, bytes)?;
+            heads.push(prefix);
         }
         let term_count = terms.len() as u64;
         drop(terms);
-        let store = StoreWriter { stored: &mut self.stored, order: &order, table: &table, named: &named, slot_seed };
-        let store_classes = store.write(&classes, &mut write)?;
-        Ok(Segment {
-            seq,
-            documents: order.len() as DocId,
-            terms: term_count,
-            deleted: Vec::new(),
-            lengths: own_lengths,
-            catalog,
-            parts: Parts { dictionary, heads, docs, postings, positions, store: store_classes },
-        })
+        let store = StoreWriter { stored: &mut self.stored, order: &order, table: &table, seal: &whole, seed };
+        let store = store.write(&classes, &mut write)?;
+        let layout = Layout { dictionary, heads, postings, positions, store };
+        let hash = format!("{:016x}", xxh3_64(&part_hashes.into_inner()));
+        let segment = Segment::new(seq, order.len() as DocId, term_count, own_lengths, hash, seed, &layout);
+        Ok(segment.expect("the builder names its segment by a segment hash"))
     }
 }
 
@@ -653,19 +669,20 @@ fn head(terms: &[EncodedTerm], starts: &[Vec<u64>; 2], prefix: &str, under: Rang
 
 /// The lists of one kind (`list`: postings or positions, files named
 /// `<stem>-<n>`) in term order, cut into files at list boundaries, each
-/// handed to `write` (name, bytes) once full; returns each file's name and length.
+/// sealed and handed to `write` (name, bytes) once full; returns the length
+/// of each file's lists.
 fn list_files<E>(
     terms: &[EncodedTerm],
     list: impl Fn(&EncodedTerm) -> &Vec<u8>,
     stem: &str,
-    name: &impl Fn(&str, &[u8]) -> String,
+    seal: &impl Fn(&str, Vec<u8>) -> (String, Vec<u8>),
     write: &mut impl FnMut(&str, Vec<u8>) -> Result<(), E>,
-) -> Result<Vec<(String, u64)>, E> {
+) -> Result<Vec<u64>, E> {
     let mut files = Vec::new();
     let mut named = |bytes: Vec<u8>| {
-        let file = name(&format!("{stem}-{}", files.len()), &bytes);
-        files.push((file.clone(), bytes.len() as u64));
-        write(&file, bytes)
+        files.push(bytes.len() as u64);
+        let (file, sealed) = seal(&format!("{stem}-{}", files.len() - 1), bytes);
+        write(&file, sealed)
     };
     let mut file: Option<Vec<u8>> = None;
     for term in terms {
@@ -690,39 +707,40 @@ struct StoreWriter<'a, N> {
     /// The input numbers in index order.
     order: &'a [usize],
     table: &'a DocTable,
-    named: &'a N,
-    slot_seed: u64,
+    /// Seals and names a file.
+    seal: &'a N,
+    seed: u64,
 }
 
-impl<N: Fn(&str, &[u8]) -> String> StoreWriter<'_, N> {
+impl<N: Fn(&str, Vec<u8>) -> (String, Vec<u8>)> StoreWriter<'_, N> {
     /// The store's files, a class of slots per size in `classes` (ascending),
     /// each file handed to `write` (name, bytes) as it is cut; returns the classes.
     fn write<E: From<io::Error>>(
         self,
         classes: &[usize],
         write: &mut impl FnMut(&str, Vec<u8>) -> Result<(), E>,
-    ) -> Result<Vec<StoreClass>, E> {
+    ) -> Result<Vec<StoreLayout>, E> {
         let records = self.stored.reader()?;
         let mut store = Vec::new();
         for (class, &slot_bytes) in classes.iter().enumerate() {
             let runs = (0..self.table.slot_runs.len()).map(|i| self.table.run(i)).filter(|&(_, c)| c == class);
             let ids: Vec<DocId> = runs.flat_map(|(run, _)| run).collect();
             let file_docs = (MAX_STORE_FILE_BYTES / slot_bytes).max(1);
-            let mut files = Vec::new();
+            let mut files = 0;
             for (n, ids) in ids.chunks(file_docs).enumerate() {
                 let slots = in_parallel(ids, |&id| {
                     let record = records.read(self.order[id as usize])?;
-                    Ok::<_, io::Error>(encode_slot(&record, slot_bytes, slot_seed(self.slot_seed, id)))
+                    Ok::<_, io::Error>(encode_slot(&record, slot_bytes, slot_seed(self.seed, id)))
                 });
                 let mut bytes = Vec::with_capacity(ids.len() * slot_bytes);
                 for slot in slots {
                     bytes.extend(slot?);
                 }
-                let name = (self.named)(&format!("store-{slot_bytes}-{n}"), &bytes);
-                write(&name, bytes)?;
-                files.push(name);
+                let (name, sealed) = (self.seal)(&format!("store-{slot_bytes}-{n}"), bytes);
+                write(&name, sealed)?;
+                files += 1;
             }
-            store.push(StoreClass { slot_bytes: slot_bytes as u32, file_docs: file_docs as u32, files });
+            store.push(StoreLayout { slot_bytes: slot_bytes as u32, file_docs: file_docs as u32, files });
         }
         Ok(store)
     }

@@ -26,9 +26,10 @@ pub fn encode_catalog(entries: &[CatalogEntry]) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec(&super::part::encode(&entries), 6)
 }
 
-/// Decodes a catalog part named `name`, checking its bytes against the name.
-pub fn decode_catalog(name: &str, bytes: &[u8]) -> Result<Vec<CatalogEntry>, IndexError> {
-    super::verify_part(name, bytes)?;
+/// Decodes the catalog part named `name` of the segment seeded `seed`,
+/// checking its seal.
+pub fn decode_catalog(name: &str, bytes: &[u8], seed: u64) -> Result<Vec<CatalogEntry>, IndexError> {
+    let bytes = super::unseal(name, bytes, seed)?;
     let corrupt = |detail: String| IndexError::Corrupt { part: name.to_string(), detail };
     let plain = miniz_oxide::inflate::decompress_to_vec_with_limit(bytes, MAX_INFLATED_BYTES)
         .map_err(|e| corrupt(format!("cannot inflate: {e:?}")))?;
@@ -47,16 +48,17 @@ mod tests {
                 .into_iter()
                 .map(|(id, fingerprint, group)| CatalogEntry { id, fingerprint, group })
                 .collect();
-            let bytes = encode_catalog(&entries);
-            let name = super::super::part_name("s0-catalog", "bin", &bytes);
-            prop_assert_eq!(decode_catalog(&name, &bytes).unwrap(), entries);
+            let name = super::super::part_name(0, "catalog", "0123456789abcdef");
+            let sealed = super::super::seal(encode_catalog(&entries), 7, &name);
+            prop_assert_eq!(decode_catalog(&name, &sealed, 7).unwrap(), entries);
+            prop_assert!(decode_catalog(&name, &sealed, 8).is_err(), "another segment's catalog");
         }
 
-        /// Damaged bytes that still hash to their name (a forged part) are an error, never a panic.
+        /// Damaged bytes behind a valid seal (a forged part) are an error, never a panic.
         #[test]
         fn forged_catalogs_are_errors(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
-            let name = super::super::part_name("s0-catalog", "bin", &bytes);
-            let _ = decode_catalog(&name, &bytes);
+            let name = super::super::part_name(0, "catalog", "0123456789abcdef");
+            let _ = decode_catalog(&name, &super::super::seal(bytes, 7, &name), 7);
         }
     }
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+use super::part::part_name;
 use super::{DocId, IndexError};
 
 /// The manifest's stable file name.
@@ -10,7 +11,7 @@ pub const MANIFEST_NAME: &str = "qidiruv.json";
 /// Identifies a Qidiruv index, so a stray JSON file is not mistaken for one.
 pub const FORMAT_NAME: &str = "qidiruv-index";
 /// Bumped on every incompatible change to any part.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// What a reader needs to find and check every other part.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -36,7 +37,11 @@ pub struct Manifest {
 /// An immutable part of the index over some of its documents: a publish
 /// adds a segment for what is new or changed, and deletes by listing ids
 /// in `deleted`, so the parts of older segments never change.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// In `qidiruv.json` a segment names its parts by one hash and counts
+/// (see [`Layout`]); here they are named in full.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SegmentEntry", into = "SegmentEntry")]
 pub struct Segment {
     /// Its number, unique in the index: its parts' names start `s<seq>-`.
     pub seq: u32,
@@ -44,19 +49,24 @@ pub struct Segment {
     pub documents: u32,
     pub terms: u64,
     /// Deleted documents, by their number within the segment, ascending.
-    #[serde(default)]
     pub deleted: Vec<DocId>,
     /// Per language tag: documents, title words and body words, what a
     /// later segment's length normalisation starts from.
     pub lengths: BTreeMap<String, [u64; 3]>,
+    /// The hash every part name of the segment carries: of all its parts'
+    /// bytes (see [`super::part`]).
+    pub hash: String,
+    /// The xxh3 of the segment's catalog, which seeds every checksum of
+    /// its parts and slots: a part or slot read from another build fails.
+    pub seed: u64,
     /// The builder's record of the segment's documents (see
     /// [`crate::index::catalog`]); readers in the browser never fetch it.
     pub catalog: String,
     pub parts: Parts,
 }
 
-/// File names of a segment's content-hashed parts, relative to the manifest.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// File names of a segment's parts, relative to the manifest.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Parts {
     /// Dictionary shards, in key order, each with its first key (the first
     /// shard's is empty).
@@ -76,12 +86,140 @@ pub struct Parts {
 }
 
 /// Store files of one slot size.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StoreClass {
     pub slot_bytes: u32,
     /// How many consecutive slots one file holds.
     pub file_docs: u32,
     pub files: Vec<String>,
+}
+
+/// A segment as `qidiruv.json` holds it.
+#[derive(Serialize, Deserialize)]
+struct SegmentEntry {
+    seq: u32,
+    documents: u32,
+    terms: u64,
+    #[serde(default)]
+    deleted: Vec<DocId>,
+    lengths: BTreeMap<String, [u64; 3]>,
+    hash: String,
+    seed: String,
+    parts: Layout,
+}
+
+/// What names a segment's parts, given its number and hash: each part's
+/// name is `s<seq>-<stem>.<hash>.bin`, its stem following from its place.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Layout {
+    /// The first key of each dictionary shard (`dict-<n>`).
+    pub dictionary: Vec<String>,
+    /// The prefix of each head (`head-<n>`).
+    pub heads: Vec<String>,
+    /// The length of each postings file (`postings-<n>`).
+    pub postings: Vec<u64>,
+    /// The length of each positions file (`positions-<n>`).
+    pub positions: Vec<u64>,
+    /// The store's classes (files `store-<slot_bytes>-<n>`).
+    pub store: Vec<StoreLayout>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoreLayout {
+    pub slot_bytes: u32,
+    pub file_docs: u32,
+    pub files: u32,
+}
+
+impl Segment {
+    /// The segment whose parts `layout` describes, named by `hash`, which
+    /// must be a segment hash (it becomes part of file names).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        seq: u32,
+        documents: u32,
+        terms: u64,
+        lengths: BTreeMap<String, [u64; 3]>,
+        hash: String,
+        seed: u64,
+        layout: &Layout,
+    ) -> Result<Segment, String> {
+        if !super::part::is_segment_hash(&hash) {
+            return Err(format!("segment {seq}: its hash {hash:?} is not 16 hex digits"));
+        }
+        let name = |stem: &str| part_name(seq, stem, &hash);
+        let numbered = |stem: &str, n: usize| name(&format!("{stem}-{n}"));
+        let keyed = |keys: &[String], stem: &str| {
+            keys.iter().enumerate().map(|(n, key)| (key.clone(), numbered(stem, n))).collect()
+        };
+        let sized =
+            |sizes: &[u64], stem: &str| sizes.iter().enumerate().map(|(n, &size)| (numbered(stem, n), size)).collect();
+        let store = layout.store.iter().map(|class| StoreClass {
+            slot_bytes: class.slot_bytes,
+            file_docs: class.file_docs,
+            files: (0..class.files as usize).map(|n| numbered(&format!("store-{}", class.slot_bytes), n)).collect(),
+        });
+        let parts = Parts {
+            dictionary: keyed(&layout.dictionary, "dict"),
+            heads: keyed(&layout.heads, "head"),
+            docs: name("docs"),
+            postings: sized(&layout.postings, "postings"),
+            positions: sized(&layout.positions, "positions"),
+            store: store.collect(),
+        };
+        let catalog = name("catalog");
+        Ok(Segment { seq, documents, terms, deleted: Vec::new(), lengths, hash, seed, catalog, parts })
+    }
+}
+
+impl Parts {
+    /// What names these parts, but for their segment's number and hash.
+    pub fn layout(&self) -> Layout {
+        Layout {
+            dictionary: self.dictionary.iter().map(|(first, _)| first.clone()).collect(),
+            heads: self.heads.iter().map(|(prefix, _)| prefix.clone()).collect(),
+            postings: self.postings.iter().map(|&(_, size)| size).collect(),
+            positions: self.positions.iter().map(|&(_, size)| size).collect(),
+            store: self
+                .store
+                .iter()
+                .map(|c| StoreLayout { slot_bytes: c.slot_bytes, file_docs: c.file_docs, files: c.files.len() as u32 })
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<SegmentEntry> for Segment {
+    type Error = String;
+
+    fn try_from(entry: SegmentEntry) -> Result<Segment, String> {
+        let seed =
+            parse_seed(&entry.seed).ok_or_else(|| format!("segment {}: its seed is not 16 hex digits", entry.seq))?;
+        let segment =
+            Segment::new(entry.seq, entry.documents, entry.terms, entry.lengths, entry.hash, seed, &entry.parts)?;
+        Ok(Segment { deleted: entry.deleted, ..segment })
+    }
+}
+
+impl From<Segment> for SegmentEntry {
+    fn from(segment: Segment) -> SegmentEntry {
+        SegmentEntry {
+            parts: segment.parts.layout(),
+            seq: segment.seq,
+            documents: segment.documents,
+            terms: segment.terms,
+            deleted: segment.deleted,
+            lengths: segment.lengths,
+            hash: segment.hash,
+            seed: format!("{:016x}", segment.seed),
+        }
+    }
+}
+
+/// A seed as the manifest writes it: 16 hex digits (a JSON number would
+/// lose bits in JavaScript).
+fn parse_seed(hex: &str) -> Option<u64> {
+    super::part::is_segment_hash(hex).then(|| u64::from_str_radix(hex, 16).ok()).flatten()
 }
 
 impl StoreClass {
@@ -112,12 +250,7 @@ impl Manifest {
     pub fn build_id(segments: &[Segment]) -> String {
         let mut text = String::new();
         for segment in segments {
-            text.push_str(&segment.catalog);
-            for name in segment.parts.names() {
-                text.push('\n');
-                text.push_str(name);
-            }
-            text.push_str(&format!("\ndeleted {:?}\n", segment.deleted));
+            text.push_str(&format!("s{}.{} deleted {:?}\n", segment.seq, segment.hash, segment.deleted));
         }
         format!("{:016x}", super::part::xxh3_64(text.as_bytes()))
     }
@@ -135,11 +268,10 @@ impl Parts {
 }
 
 impl Segment {
-    /// The seed of this segment's store slot checksums: the hash its
-    /// catalog's name carries, so a slot read from another build's store
-    /// file fails its checksum instead of showing another article.
-    pub fn slot_seed(&self) -> u64 {
-        super::part::name_hash(&self.catalog).unwrap_or(0)
+    /// The name of the part the builder handed over as `written`
+    /// (`s<seq>-<stem>`, see [`crate::IndexBuilder::finish_into`]).
+    pub fn name_of(&self, written: &str) -> String {
+        format!("{written}.{}.bin", self.hash)
     }
 
     /// Live documents of the segment.
@@ -161,7 +293,7 @@ mod js {
     use js_sys::wasm_bindgen::{JsCast, JsValue};
     use js_sys::{Array, Reflect};
 
-    use super::{Manifest, Parts, Segment, StoreClass};
+    use super::{Layout, Manifest, Segment, StoreLayout};
 
     impl Manifest {
         /// The manifest, or which of its fields is missing or of the wrong type.
@@ -191,45 +323,41 @@ mod js {
     impl Reader {
         fn segment(&self, value: &JsValue) -> Segment {
             let parts = self.field(value, "parts").unwrap_or_default();
-            Segment {
-                seq: self.number(value, "seq"),
-                documents: self.number(value, "documents"),
-                terms: self.number(value, "terms"),
-                deleted: match given(value, "deleted") {
-                    Some(_) => self.list(value, "deleted", |read, item| read.whole(item, "deleted")),
-                    None => Vec::new(),
-                },
-                lengths: Default::default(),
-                catalog: self.string(value, "catalog"),
-                parts: Parts {
-                    dictionary: self.list(&parts, "dictionary", Reader::names),
-                    heads: self.list(&parts, "heads", Reader::names),
-                    docs: self.string(&parts, "docs"),
-                    postings: self.list(&parts, "postings", Reader::list_file),
-                    positions: self.list(&parts, "positions", Reader::list_file),
-                    store: self.list(&parts, "store", Reader::store_class),
-                },
-            }
+            let strings = |read: &Reader, item: &JsValue| read.text(item, "dictionary");
+            let sizes = |read: &Reader, item: &JsValue| read.whole(item, "list files");
+            let layout = Layout {
+                dictionary: self.list(&parts, "dictionary", strings),
+                heads: self.list(&parts, "heads", strings),
+                postings: self.list(&parts, "postings", sizes),
+                positions: self.list(&parts, "positions", sizes),
+                store: self.list(&parts, "store", Reader::store_class),
+            };
+            let seq = self.number(value, "seq");
+            let seed = super::parse_seed(&self.string(value, "seed")).unwrap_or_else(|| self.fail("a bad seed"));
+            let hash = self.string(value, "hash");
+            let segment = Segment::new(
+                seq,
+                self.number(value, "documents"),
+                self.number(value, "terms"),
+                Default::default(),
+                hash,
+                seed,
+                &layout,
+            );
+            let segment = segment.unwrap_or_else(|e| self.fail(&e));
+            let deleted = match given(value, "deleted") {
+                Some(_) => self.list(value, "deleted", |read, item| read.whole(item, "deleted")),
+                None => Vec::new(),
+            };
+            Segment { deleted, ..segment }
         }
 
-        fn store_class(&self, value: &JsValue) -> StoreClass {
-            StoreClass {
+        fn store_class(&self, value: &JsValue) -> StoreLayout {
+            StoreLayout {
                 slot_bytes: self.number(value, "slot_bytes"),
                 file_docs: self.number(value, "file_docs"),
-                files: self.list(value, "files", |read, item| read.text(item, "files")),
+                files: self.number(value, "files"),
             }
-        }
-
-        /// `[first key, name]` of a dictionary shard, or `[prefix, name]` of a head.
-        fn names(&self, value: &JsValue) -> (String, String) {
-            let [first, name] = self.pair(value);
-            (self.text(&first, "dictionary"), self.text(&name, "dictionary"))
-        }
-
-        /// `[name, bytes]` of a postings or positions file.
-        fn list_file(&self, value: &JsValue) -> (String, u64) {
-            let [name, bytes] = self.pair(value);
-            (self.text(&name, "list files"), self.whole(&bytes, "list files"))
         }
 
         fn fail<T: Default>(&self, what: &str) -> T {
@@ -276,20 +404,53 @@ mod js {
             n.and_then(|n| T::try_from(n as u64).ok())
                 .unwrap_or_else(|| self.fail(&format!("{key} holds other than a whole number in range")))
         }
-
-        fn pair(&self, value: &JsValue) -> [JsValue; 2] {
-            match value.dyn_ref::<Array>() {
-                Some(items) if items.length() == 2 => [items.get(0), items.get(1)],
-                _ => {
-                    self.fail::<()>("a pair is not a list of two");
-                    [JsValue::UNDEFINED, JsValue::UNDEFINED]
-                }
-            }
-        }
     }
 
     /// `object[key]`, unless it is missing, `undefined` or `null`.
     fn given(object: &JsValue, key: &str) -> Option<JsValue> {
         Reflect::get(object, &JsValue::from_str(key)).ok().filter(|value| !value.is_undefined() && !value.is_null())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segment() -> Segment {
+        let layout = Layout {
+            dictionary: vec!["".into(), "bor".into()],
+            heads: vec!["s".into()],
+            postings: vec![1 << 20, 17],
+            positions: vec![40],
+            store: vec![StoreLayout { slot_bytes: 512, file_docs: 2, files: 2 }],
+        };
+        let lengths = [("en".to_string(), [3, 10, 100])].into();
+        let segment = Segment::new(2, 3, 40, lengths, "0123456789abcdef".into(), u64::MAX - 5, &layout).unwrap();
+        Segment { deleted: vec![1], ..segment }
+    }
+
+    #[test]
+    fn a_segment_names_every_part_by_its_hash_and_reads_back_as_written() {
+        let segment = segment();
+        let parts = &segment.parts;
+        assert_eq!(parts.dictionary[1], ("bor".to_string(), "s2-dict-1.0123456789abcdef.bin".to_string()));
+        assert_eq!(parts.postings[1], ("s2-postings-1.0123456789abcdef.bin".to_string(), 17));
+        assert_eq!(parts.store[0].files[1], "s2-store-512-1.0123456789abcdef.bin");
+        assert_eq!(segment.catalog, "s2-catalog.0123456789abcdef.bin");
+        assert_eq!(segment.name_of("s2-head-0"), parts.heads[0].1);
+        let json = serde_json::to_string(&segment).unwrap();
+        assert!(!json.contains(".bin"), "the manifest does not spell out names: {json}");
+        assert_eq!(serde_json::from_str::<Segment>(&json).unwrap(), segment);
+    }
+
+    #[test]
+    fn a_hash_or_seed_that_is_not_sixteen_hex_digits_is_refused() {
+        let json = serde_json::to_string(&segment()).unwrap();
+        for (from, to) in [("0123456789abcdef", "../../../etc/x"), ("fffffffffffffffa", "-1")] {
+            let bad = json.replace(from, to);
+            assert_ne!(bad, json);
+            let err = serde_json::from_str::<Segment>(&bad).unwrap_err().to_string();
+            assert!(err.contains("segment 2"), "{err}");
+        }
     }
 }

@@ -1,12 +1,12 @@
 //! The index format, writer and reader side by side.
 //!
 //! An index is a directory of static files (byte layouts: `docs/format.md`):
-//! the [`Manifest`] at a stable name, and content-hashed parts in immutable
+//! the [`Manifest`] at a stable name, and hash-named parts in immutable
 //! segments, `s<seq>-…`:
 //!
 //! | file | content | fetched |
 //! |---|---|---|
-//! | `qidiruv.json` | the [`Manifest`]: format version, counts, segments and their deletions, the names of all other parts | on focus |
+//! | `qidiruv.json` | the [`Manifest`]: format version, counts, segments (their hashes, deletions and what names their parts) | on focus |
 //! | `s<seq>-docs.<hash>.bin` | the [`DocTable`]: each document's language and day, for filters and recency, and its slot size | on focus, with the first query's shards |
 //! | `s<seq>-dict-<n>.<hash>.bin` | a [`dictionary`] shard: the keys of one key range, as an `fst::Map` | per query word |
 //! | `s<seq>-head-<n>.<hash>.bin` | a [`dictionary`] head: a wide prefix's most frequent completions, located | per one- or two-letter query word |
@@ -27,12 +27,15 @@
 //! shard of a word usually holds its stem too: one shard per query word,
 //! not two. Prefix and typo searches over words skip the marked keys.
 //!
-//! `<hash>` is the xxh3-64 of the file's bytes in hex: a part's name changes
-//! exactly when its content does, so hosts can cache parts forever, and the
-//! reader detects any corrupted or truncated part by re-hashing it; a part
-//! read by range (postings and positions lists, store slots) carries a checksum per
-//! list or slot instead. The binary parts are `postcard` encodings of the
-//! types in this module.
+//! `<hash>` is the segment's: the xxh3-64 of all its parts' bytes, in hex
+//! ([`part`]). A segment never changes, so a part's name changes whenever
+//! its content does, and hosts can cache parts forever; the manifest names
+//! a segment's parts by that one hash. Every part ends with a seal (a
+//! checksum seeded by its segment and stem) by which the reader detects a
+//! corrupted, truncated or misplaced part; a part read by range (postings
+//! and positions lists, store slots) carries a checksum per list or slot
+//! as well. The binary parts are `postcard` encodings of the types in this
+//! module.
 
 mod builder;
 pub mod catalog;
@@ -54,8 +57,9 @@ pub(crate) use builder::slot_seed;
 pub use builder::{BuiltIndex, Document, IndexBuilder, Prior};
 pub use doc_table::{DocInfo, DocTable};
 pub use error::IndexError;
+pub use manifest::{Layout, StoreLayout};
 pub use manifest::{Manifest, Parts, Segment, StoreClass, FORMAT_NAME, FORMAT_VERSION, MANIFEST_NAME};
-pub use part::{name_hash, part_name, verify_part};
+pub use part::{is_segment_hash, part_name, seal, unseal, SEAL_BYTES};
 pub use spill::DEFAULT_BUDGET as DEFAULT_POSTINGS_BUDGET;
 pub use store::{StoredDoc, Translation};
 

@@ -126,10 +126,14 @@ pub fn decode_slot(slot: &[u8], at: &str, seed: u64) -> Result<StoredDoc, IndexE
     let corrupt = |detail: &str| IndexError::Corrupt { part: at.to_string(), detail: detail.to_string() };
     let (checksum, rest) = slot.split_first_chunk::<4>().ok_or_else(|| corrupt("slot cut short"))?;
     let (length, rest) = rest.split_first_chunk::<2>().ok_or_else(|| corrupt("slot cut short"))?;
-    let payload =
-        rest.get(..usize::from(u16::from_le_bytes(*length))).ok_or_else(|| corrupt("length past the slot"))?;
+    let (payload, padding) = rest
+        .split_at_checked(usize::from(u16::from_le_bytes(*length)))
+        .ok_or_else(|| corrupt("length past the slot"))?;
     if xxh3_64_with_seed(payload, seed) as u32 != u32::from_le_bytes(*checksum) {
         return Err(corrupt("checksum mismatch: the slot is damaged, or of another document or build"));
+    }
+    if padding.iter().any(|&byte| byte != 0) {
+        return Err(corrupt("damaged padding"));
     }
     decompress(payload).map_err(|detail| corrupt(&detail))
 }

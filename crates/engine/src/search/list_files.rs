@@ -40,8 +40,7 @@ impl ListFiles {
     }
 
     /// Keeps `bytes`, the `range` of file `n` (`None`: all of it), once
-    /// the file's hash, or else every list in it that `dictionary` knows,
-    /// checks out.
+    /// every list in it that `dictionary` knows checks out.
     pub fn add(
         &mut self,
         n: usize,
@@ -59,19 +58,15 @@ impl ListFiles {
             });
         }
         let at = start + range.start;
-        if range == (0..end - start) {
-            // The whole file: its name's hash covers it.
-            crate::index::verify_part(name, bytes)?;
-        } else {
-            // Every list the range holds is checked before any is kept, so a
-            // damaged range is fetched again, not kept for good.
-            for list in dictionary.lists_within(&(at..at + bytes.len() as u64), self.kind) {
-                if !list_frame::is_intact(&bytes[(list.start - at) as usize..(list.end - at) as usize]) {
-                    return Err(IndexError::Corrupt {
-                        part: name.to_string(),
-                        detail: format!("a list at bytes {} fails its checksum", span(&list)),
-                    });
-                }
+        // Every list the bytes hold that a loaded shard locates is checked
+        // before any is kept, so a damaged range is fetched again, not kept
+        // for good; the rest are checked as they are decoded.
+        for list in dictionary.lists_within(&(at..at + bytes.len() as u64), self.kind) {
+            if !list_frame::is_intact(&bytes[(list.start - at) as usize..(list.end - at) as usize]) {
+                return Err(IndexError::Corrupt {
+                    part: name.to_string(),
+                    detail: format!("a list at bytes {} fails its checksum", span(&list)),
+                });
             }
         }
         match self.loaded.binary_search_by_key(&at, |(start, _)| *start) {
