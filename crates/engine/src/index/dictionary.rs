@@ -2,8 +2,8 @@
 //! queries need them.
 //!
 //! The whole vocabulary of a 100,000-article site is megabytes of `fst`:
-//! too much to load before the first result. A shard holds the keys from its
-//! first key (listed in the manifest) up to the next shard's, as an
+//! too much to load before the first result. A shard holds the keys from
+//! where it starts (listed in the manifest) up to where the next starts, as an
 //! `fst::Map` from key to the key's position in the shard; a query word needs
 //! the shard its key falls in (and, for a prefix, the shards its completions
 //! span). Terms are numbered in key order across shards (their *ordinal*),
@@ -134,7 +134,8 @@ type Head = Vec<(String, Term)>;
 /// The shards' key ranges and the wide prefixes, and the shards and heads
 /// loaded so far.
 pub struct Dictionary {
-    /// Each shard's first key; the first shard's is empty.
+    /// Where each shard starts (at or before its first key, past the
+    /// previous shard's last); the first shard's is empty.
     firsts: Vec<String>,
     loaded: Vec<Option<Shard>>,
     /// The prefixes that have a head, in key order.

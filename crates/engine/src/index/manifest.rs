@@ -68,8 +68,8 @@ pub struct Segment {
 /// File names of a segment's parts, relative to the manifest.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Parts {
-    /// Dictionary shards, in key order, each with its first key (the first
-    /// shard's is empty).
+    /// Dictionary shards, in key order, each with where it starts (the
+    /// first shard's is empty).
     pub dictionary: Vec<(String, String)>,
     /// The wide prefixes' heads (see [`crate::index::dictionary`]), in key
     /// order, each with its prefix.
@@ -112,7 +112,7 @@ struct SegmentEntry {
 /// name is `s<seq>-<stem>.<hash>.bin`, its stem following from its place.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Layout {
-    /// The first key of each dictionary shard (`dict-<n>`).
+    /// Where each dictionary shard (`dict-<n>`) starts.
     pub dictionary: Vec<String>,
     /// The prefix of each head (`head-<n>`).
     pub heads: Vec<String>,
