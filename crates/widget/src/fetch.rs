@@ -20,6 +20,15 @@ pub enum Freshness {
     Reload,
 }
 
+/// Whether a search waits for a fetch, or it is made ahead of need (a
+/// prefetch), which the browser may send after the others: on a phone's
+/// link it competes with the fetches the visitor waits for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    Waited,
+    Ahead,
+}
+
 /// Why a fetch failed: a message naming the url, and whether the host says
 /// the file is not there (HTTP 404 or 410).
 #[derive(Clone, Debug)]
@@ -55,9 +64,17 @@ pub struct Fetched {
 
 /// The bytes at `url` (only `range` of them, when given and the host
 /// honours it), or what went wrong.
-pub async fn fetch_bytes(url: &str, freshness: Freshness, range: Option<Range<u64>>) -> Result<Fetched, FetchError> {
+pub async fn fetch_bytes(
+    url: &str,
+    freshness: Freshness,
+    range: Option<Range<u64>>,
+    priority: Priority,
+) -> Result<Fetched, FetchError> {
     let window = web_sys::window().ok_or("no window")?;
     let init = RequestInit::new();
+    if priority == Priority::Ahead {
+        let _ = Reflect::set(&init, &"priority".into(), &"low".into());
+    }
     match freshness {
         Freshness::Revalidate => init.set_cache(RequestCache::NoCache),
         Freshness::Reload => init.set_cache(RequestCache::Reload),

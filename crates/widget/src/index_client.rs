@@ -16,7 +16,7 @@ use qidiruv_engine::{PartRequest, Presented, Query, SearchOptions, Searcher, Ste
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::fetch::{fetch_bytes, FetchError, Freshness};
+use crate::fetch::{fetch_bytes, FetchError, Freshness, Priority};
 use crate::part_cache::{self, PartCache};
 
 /// Work one task may do before it lets the browser handle input and paint:
@@ -44,6 +44,11 @@ impl Frame {
 async fn yield_now() {
     yew::platform::time::sleep(std::time::Duration::ZERO).await;
 }
+
+/// Bytes fetched ahead per keystroke: at 1.6 Mbit/s, about the 150 ms of
+/// a round trip, so a prefetch the next keystroke does not need delays its
+/// own fetches by no more than that.
+const PREFETCH_BYTES: u64 = 32 * 1024;
 
 /// At most this long a search waits for the frame after its keystroke: a
 /// hidden page paints no frames, and the JS API must still answer there.
@@ -218,6 +223,14 @@ pub async fn search_at(
     }
 }
 
+/// Fetches ahead what the visitor's likely next keystrokes after `query`
+/// will ask the index at `base` for (see [`LoadedIndex::prefetch_while`]).
+pub async fn prefetch_at(base: &str, query: &Query, options: &SearchOptions, wanted: &dyn Fn() -> bool) {
+    if let Ok(index) = index_at(base).await {
+        index.prefetch_while(query, options, wanted).await;
+    }
+}
+
 /// Drops `index` from the open indexes, unless another replaced it already.
 fn forget(base: &str, index: &Rc<LoadedIndex>) {
     INDEXES.with(|cache| {
@@ -241,7 +254,7 @@ async fn open(base: String) -> Result<Rc<LoadedIndex>, String> {
     let Prefetched { manifest: bytes, docs, ranges } = match prefetched {
         Some(parts) => parts,
         None => Prefetched {
-            manifest: fetch_bytes(&manifest_url, Freshness::Revalidate, None).await?.bytes,
+            manifest: fetch_bytes(&manifest_url, Freshness::Revalidate, None, Priority::Waited).await?.bytes,
             docs: None,
             ranges: None,
         },
@@ -377,6 +390,49 @@ impl LoadedIndex {
         }
     }
 
+    /// Fetches, after the next paint and at low priority, the parts the
+    /// likeliest next keystrokes after `query` would wait for, round after
+    /// round (their dictionary parts and postings, then their hits' store
+    /// slots), up to [`PREFETCH_BYTES`], for as long as `wanted` says no
+    /// keystroke has come since. Fetches under way when one comes finish:
+    /// that keystroke most likely needs them, and waits on them rather than
+    /// asking again. A part that fails is forgotten: the search that needs
+    /// it fetches it itself, and reports what it meets.
+    pub async fn prefetch_while(&self, query: &Query, options: &SearchOptions, wanted: &dyn Fn() -> bool) {
+        let mut left = PREFETCH_BYTES;
+        let mut tried: Vec<PartRequest> = Vec::new();
+        loop {
+            after_next_paint().await;
+            if !wanted() || left == 0 {
+                return;
+            }
+            let named = self.searcher.borrow().likely_next_parts(query, options, left);
+            let parts: Vec<PartRequest> = named
+                .into_iter()
+                .filter(|part| !tried.contains(part) && !self.fetching.borrow().contains_key(part))
+                .collect();
+            if parts.is_empty() {
+                return;
+            }
+            let fetches: Vec<PartFetch> = parts.iter().map(|part| self.fetch_ahead(part)).collect();
+            for ((part, fetch), fetched) in parts.iter().zip(&fetches).zip(join_all(fetches.clone()).await) {
+                // Not ours any more: a search that needed the part took it in already.
+                let ours = self.fetching.borrow().get(part).is_some_and(|f| f.ptr_eq(fetch));
+                if !ours {
+                    continue;
+                }
+                self.fetching.borrow_mut().remove(part);
+                if let Ok((bytes, cached)) = fetched {
+                    left = left.saturating_sub(bytes.len() as u64);
+                    if self.add(part, &bytes).is_ok() && !cached {
+                        self.keep(part, &bytes);
+                    }
+                }
+            }
+            tried.extend(parts);
+        }
+    }
+
     /// Fetches the parts in parallel and hands them to the searcher. A
     /// part the searcher refuses is fetched once more past every cache
     /// before the search fails: nothing unverified is kept. A part that
@@ -393,7 +449,9 @@ impl LoadedIndex {
                 }
                 Ok((bytes, cached)) => match self.add(request, &bytes) {
                     Err(_) => {
-                        let again = fetch_bytes(&self.url(request), Freshness::Reload, request.range.clone()).await;
+                        let again =
+                            fetch_bytes(&self.url(request), Freshness::Reload, request.range.clone(), Priority::Waited)
+                                .await;
                         again.and_then(|again| {
                             let bytes = match (&request.range, again.whole) {
                                 // The host ignored the range and sent the whole file.
@@ -441,7 +499,7 @@ impl LoadedIndex {
     /// its bytes once `prefetched` gives them and their seal holds, else
     /// the part as [`Self::fetch`] gets it.
     fn fetch_prefetched(&self, request: PartRequest, prefetched: impl Future<Output = Option<Vec<u8>>> + 'static) {
-        let elsewhere = self.fetch_anew(&request);
+        let elsewhere = self.fetch_anew(&request, Priority::Waited);
         let name = request.name.clone();
         let searcher = self.searcher.borrow();
         let segments = &searcher.manifest().segments;
@@ -464,13 +522,21 @@ impl LoadedIndex {
         if let Some(fetching) = self.fetching.borrow().get(request) {
             return fetching.clone();
         }
-        let fetch = self.fetch_anew(request);
+        let fetch = self.fetch_anew(request, Priority::Waited);
+        self.fetching.borrow_mut().insert(request.clone(), fetch.clone());
+        fetch
+    }
+
+    /// A low-priority fetch of a part no search waits for yet, registered
+    /// so that one that comes to need it waits on it instead of asking again.
+    fn fetch_ahead(&self, request: &PartRequest) -> PartFetch {
+        let fetch = self.fetch_anew(request, Priority::Ahead);
         self.fetching.borrow_mut().insert(request.clone(), fetch.clone());
         fetch
     }
 
     /// A new fetch of a part from the [`PartCache`], else from the host.
-    fn fetch_anew(&self, request: &PartRequest) -> PartFetch {
+    fn fetch_anew(&self, request: &PartRequest, priority: Priority) -> PartFetch {
         let url = self.url(request);
         let (name, range) = (request.name.clone(), request.range.clone());
         let (files, ranges, cache) = (self.files.clone(), self.ranges.clone(), self.cache.clone());
@@ -487,7 +553,7 @@ impl LoadedIndex {
                 }
             }
             let Some(range) = range else {
-                return Ok((Rc::new(fetch_bytes(&url, Freshness::Immutable, None).await?.bytes), false));
+                return Ok((Rc::new(fetch_bytes(&url, Freshness::Immutable, None, priority).await?.bytes), false));
             };
             if let Some(probe) = probe {
                 let _ = probe.await;
@@ -496,12 +562,13 @@ impl LoadedIndex {
             let file = match known {
                 Some(file) => file,
                 None if ranges.get() == Ranges::Ignored => {
-                    let file =
-                        async move { fetch_bytes(&url, Freshness::Immutable, None).await.map(|f| Rc::new(f.bytes)) };
+                    let file = async move {
+                        fetch_bytes(&url, Freshness::Immutable, None, priority).await.map(|f| Rc::new(f.bytes))
+                    };
                     files.borrow_mut().or_insert(&name, file.boxed_local().shared()).clone()
                 }
                 None => {
-                    let fetched = fetch_bytes(&url, Freshness::Immutable, Some(range.clone())).await?;
+                    let fetched = fetch_bytes(&url, Freshness::Immutable, Some(range.clone()), priority).await?;
                     if !fetched.whole {
                         ranges.set(Ranges::Honoured);
                         return Ok((Rc::new(fetched.bytes), false));

@@ -13,7 +13,7 @@ use yew::platform::time::sleep;
 use yew::prelude::*;
 
 use crate::app::Config;
-use crate::index_client::{index_at, search_at};
+use crate::index_client::{prefetch_at, search_at};
 use crate::state::{Action, Filter, State};
 
 /// How long typing must pause before screen readers hear the result count.
@@ -114,18 +114,22 @@ fn spawn_search(
     latest.borrow().filter.apply(&mut options);
     spawn_local(async move {
         let wanted = || latest.borrow().seq == seq;
-        let result = search_at(&base, &Query::parse(&query), &options, &wanted).await;
-        dispatcher.dispatch(match result {
+        let query = Query::parse(&query);
+        match search_at(&base, &query, &options, &wanted).await {
             // A newer request replaced this one: its answer is dropped anyway.
-            Ok(None) => return,
-            Ok(Some(answer)) => Action::Answered { seq, answer },
+            Ok(None) => {}
+            Ok(Some(answer)) => {
+                dispatcher.dispatch(Action::Answered { seq, answer });
+                // While the visitor reads or types on, what the next key will need.
+                prefetch_at(&base, &query, &options, &wanted).await;
+            }
             Err(message) => {
-                if latest.borrow().seq == seq {
+                if wanted() {
                     report(&message);
                 }
-                Action::Failed { seq, message }
+                dispatcher.dispatch(Action::Failed { seq, message });
             }
-        });
+        }
     });
 }
 
@@ -149,10 +153,11 @@ pub fn retry(base: &str) {
 }
 
 /// Starts loading the index without waiting for it: the visitor is about
-/// to type, and the first keystroke should find it on its way.
+/// to type, and the first keystroke should find it, and what a first
+/// letter needs, on its way.
 pub fn prefetch(base: &str) {
     let base = base.to_string();
     spawn_local(async move {
-        let _ = index_at(&base).await;
+        prefetch_at(&base, &Query::default(), &SearchOptions::default(), &|| true).await;
     });
 }

@@ -225,6 +225,17 @@ fn head_for(dictionary: &Dictionary, word: &QueryWord) -> Option<usize> {
     dictionary.head_of(&word.key).filter(|_| plain && word.stems.iter().all(|stem| *stem == word.key))
 }
 
+/// The word keys starting with `word`'s key (itself included), from the
+/// loaded parts that expand it: its head, else its shards; at most `cap`.
+pub fn keys_under(dictionary: &Dictionary, word: &QueryWord, cap: usize) -> Vec<(String, Term)> {
+    if let Some(head) = head_for(dictionary, word).and_then(|n| dictionary.head(n)) {
+        let under = head.iter().filter(|(key, _)| key.starts_with(word.key.as_str()) && !is_stem_key(key));
+        return under.take(cap).cloned().collect();
+    }
+    let automaton = Str::new(&word.key).starts_with().intersection(KeyKind::Words);
+    dictionary.search(automaton, dictionary.shards_with_prefix(&word.key), cap)
+}
+
 /// [`direct`] over a head (see [`head_for`]): no typo guesses, since the
 /// word is too short for them.
 fn from_head(head: &[(String, Term)], word: &QueryWord) -> Vec<Expansion> {

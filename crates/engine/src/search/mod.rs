@@ -3,6 +3,7 @@
 mod expand;
 mod list_files;
 mod matcher;
+mod next;
 mod ranking;
 mod recent;
 mod segment;
@@ -315,13 +316,18 @@ impl Searcher {
     /// Turns ranked hits into shown results (see [`present`]) once the first
     /// `limit` of them are loaded.
     pub fn present(&self, query: &Query, found: &SearchResults, limit: usize) -> Step<Presented> {
-        let hits = found.hits.iter().take(limit);
-        let missing: Vec<DocId> = hits.map(|hit| hit.doc).filter(|doc| !self.store.contains_key(doc)).collect();
+        let missing = self.slots_to_load(found, limit);
         if missing.is_empty() {
             Step::Ready(present(query, found, limit, |doc| self.store.get(&doc).map(|s| (s, self.words_of(doc, s)))))
         } else {
-            Step::Need(self.slot_requests(missing))
+            Step::Need(missing)
         }
+    }
+
+    /// Requests for the store slots of the first `limit` hits not loaded yet.
+    fn slots_to_load(&self, found: &SearchResults, limit: usize) -> Vec<PartRequest> {
+        let hits = found.hits.iter().take(limit);
+        self.slot_requests(hits.map(|hit| hit.doc).filter(|doc| !self.store.contains_key(doc)).collect())
     }
 
     /// Cuts the words of one loaded article among the first `limit` hits
