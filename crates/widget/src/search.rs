@@ -13,7 +13,7 @@ use yew::platform::time::sleep;
 use yew::prelude::*;
 
 use crate::app::Config;
-use crate::index_client::{prefetch_at, search_at};
+use crate::index_client::{index_at, prefetch_at, search_at};
 use crate::state::{Action, Filter, State};
 
 /// How long typing must pause before screen readers hear the result count.
@@ -59,7 +59,7 @@ pub fn use_search(config: &Config) -> Search {
         let (dispatcher, latest, config) = (state.dispatcher(), latest.clone(), config.clone());
         Callback::from(move |query: String| {
             let seq = next_seq(&latest);
-            latest.borrow_mut().query = query.clone();
+            let typed_before = std::mem::replace(&mut latest.borrow_mut().query, query.clone());
             dispatcher.dispatch(Action::Typed { seq, query: query.clone(), limit: config.limit });
             let settle = dispatcher.clone();
             spawn_local(async move {
@@ -67,7 +67,8 @@ pub fn use_search(config: &Config) -> Search {
                 settle.dispatch(Action::Settled { seq });
             });
             if !query.trim().is_empty() {
-                spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query, config.limit);
+                let ahead = Ahead::after(&typed_before, &query);
+                spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query, config.limit, ahead);
             }
         })
     };
@@ -85,7 +86,7 @@ pub fn use_search(config: &Config) -> Search {
         Callback::from(move |()| {
             let seq = next_seq(&latest);
             dispatcher.dispatch(Action::More { seq, limit });
-            spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query.clone(), limit);
+            spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query.clone(), limit, Ahead::No);
         })
     };
     let refine = {
@@ -94,11 +95,38 @@ pub fn use_search(config: &Config) -> Search {
             let seq = next_seq(&latest);
             latest.borrow_mut().filter = filter.clone();
             dispatcher.dispatch(Action::Refine { seq, filter, limit: config.limit });
-            spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query.clone(), config.limit);
+            spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query.clone(), config.limit, Ahead::No);
         })
     };
     Search { state, run, typed, more, refine }
 }
+
+/// Whether a search's answer is followed by fetching what the visitor's
+/// next keystroke will likely need (see `LoadedIndex::prefetch_while`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ahead {
+    No,
+    /// Once the typist pauses: a fetch ahead while keys come faster would
+    /// compete with the ones they wait for, on a phone's link above all.
+    WhenPaused,
+}
+
+impl Ahead {
+    /// Fetch ahead after a query typed one letter on from `before`, not
+    /// after one pasted or set at once: a typist's next key is guessable.
+    fn after(before: &str, query: &str) -> Ahead {
+        let one_more = query.strip_prefix(before).is_some_and(|added| added.chars().count() == 1);
+        if one_more {
+            Ahead::WhenPaused
+        } else {
+            Ahead::No
+        }
+    }
+}
+
+/// A typing burst's keys come faster than this; a longer pause is the
+/// visitor reading or thinking, time to fetch ahead.
+const TYPING_PAUSE: Duration = Duration::from_millis(250);
 
 /// Searches for request `seq` and dispatches its answer or failure.
 fn spawn_search(
@@ -108,6 +136,7 @@ fn spawn_search(
     seq: u64,
     query: String,
     limit: usize,
+    ahead: Ahead,
 ) {
     let (base, ui) = (config.index.clone(), config.ui);
     let mut options = SearchOptions { prefer_lang: Some(ui.tag().into()), limit, ..SearchOptions::default() };
@@ -120,8 +149,10 @@ fn spawn_search(
             Ok(None) => {}
             Ok(Some(answer)) => {
                 dispatcher.dispatch(Action::Answered { seq, answer });
-                // While the visitor reads or types on, what the next key will need.
-                prefetch_at(&base, &query, &options, &wanted).await;
+                if ahead == Ahead::WhenPaused {
+                    sleep(TYPING_PAUSE).await;
+                    prefetch_at(&base, &query, &options, &wanted).await;
+                }
             }
             Err(message) => {
                 if wanted() {
@@ -153,11 +184,10 @@ pub fn retry(base: &str) {
 }
 
 /// Starts loading the index without waiting for it: the visitor is about
-/// to type, and the first keystroke should find it, and what a first
-/// letter needs, on its way.
+/// to type, and the first keystroke should find it on its way.
 pub fn prefetch(base: &str) {
     let base = base.to_string();
     spawn_local(async move {
-        prefetch_at(&base, &Query::default(), &SearchOptions::default(), &|| true).await;
+        let _ = index_at(&base).await;
     });
 }
