@@ -182,7 +182,7 @@ fn build_reported(args: &BuildArgs, summary: &mut BuildReport) -> Result<(), Str
         segments.push(segment);
     }
     for segment in &segments {
-        writer.keep(segment.parts.names().chain([segment.catalog.as_str()]));
+        writer.keep(segment.names());
     }
     let manifest = Manifest::new(segments, languages);
     let manifest_bytes = serde_json::to_vec(&manifest).map_err(|e| e.to_string())?;

@@ -78,8 +78,8 @@ pub struct IndexWriter {
     /// Every part the new manifest names.
     named: HashSet<String>,
     /// Parts written under a temporary name, not yet named: what the builder
-    /// called each, and where it is.
-    pending: Vec<(String, PathBuf)>,
+    /// called each, where it is, and its size.
+    pending: Vec<(String, PathBuf, usize)>,
     /// The files this writer created, with their sizes.
     created: Vec<(String, usize)>,
 }
@@ -140,17 +140,16 @@ impl IndexWriter {
             Target::Fresh { staging } => staging.join(format!("{written}.tmp")),
             Target::InPlace { .. } => self.out.join(format!(".{written}.{}.tmp", std::process::id())),
         };
-        self.pending.push((written.to_string(), temp.clone()));
+        self.pending.push((written.to_string(), temp.clone(), bytes.len()));
         write_file(&temp, bytes)
     }
 
     /// Gives every part written since the last call its name, `name_of`
     /// what the builder called it (once the segment's hash is known).
     pub fn name_parts(&mut self, name_of: impl Fn(&str) -> String) -> Result<(), OutputError> {
-        for (written, temp) in std::mem::take(&mut self.pending) {
+        for (written, temp, size) in std::mem::take(&mut self.pending) {
             let name = name_of(&written);
             let path = self.out_path(&name);
-            let size = fs::metadata(&temp).map_err(at(&temp))?.len() as usize;
             fs::rename(&temp, &path).map_err(at(&path))?;
             // A segment built again byte for byte replaced its equal, which
             // the served index names: not this writer's to remove.
@@ -180,7 +179,7 @@ impl IndexWriter {
     /// the one it replaces as [`PREVIOUS_MANIFEST_NAME`], then removes the
     /// files that neither names. On failure, `drop` removes what was written.
     pub fn commit(mut self, manifest: &[u8]) -> Result<Written, OutputError> {
-        if let Some((written, _)) = self.pending.first() {
+        if let Some((written, ..)) = self.pending.first() {
             return Err(OutputError { path: self.out.join(written), detail: "written but never named".into() });
         }
         let written = Written {
@@ -223,7 +222,7 @@ impl Drop for IndexWriter {
                 for (name, _) in &self.created {
                     let _ = fs::remove_file(self.out.join(name));
                 }
-                for (_, temp) in &self.pending {
+                for (_, temp, _) in &self.pending {
                     let _ = fs::remove_file(temp);
                 }
             }

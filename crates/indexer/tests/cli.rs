@@ -282,8 +282,7 @@ fn is_complete_index(dir: &Path) -> bool {
     let Ok(text) = fs::read_to_string(dir.join("qidiruv.json")) else { return false };
     let manifest: qidiruv_engine::Manifest = serde_json::from_str(&text).unwrap();
     let complete = manifest.segments.iter().all(|segment| {
-        let mut names = segment.parts.names().chain([segment.catalog.as_str()]);
-        names.all(|name| {
+        segment.names().all(|name| {
             let bytes = fs::read(dir.join(name));
             bytes.is_ok_and(|bytes| qidiruv_engine::index::unseal(name, &bytes, segment.seed).is_ok())
         })

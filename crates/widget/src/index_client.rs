@@ -501,10 +501,7 @@ impl LoadedIndex {
     fn fetch_prefetched(&self, request: PartRequest, prefetched: impl Future<Output = Option<Vec<u8>>> + 'static) {
         let elsewhere = self.fetch_anew(&request, Priority::Waited);
         let name = request.name.clone();
-        let searcher = self.searcher.borrow();
-        let segments = &searcher.manifest().segments;
-        let seed = segments.iter().find(|segment| segment.parts.docs == name).map(|segment| segment.seed);
-        drop(searcher);
+        let seed = self.searcher.borrow().manifest().segments.iter().find(|s| s.parts.docs == name).map(|s| s.seed);
         // The loader reads the cache too: what came from there is not written again.
         let kept = self.cache.as_ref().is_some_and(|cache| cache.holds(&part_cache::key(&self.url(&request), &None)));
         let fetch = async move {

@@ -243,7 +243,7 @@ impl Manifest {
 
     /// Every part the manifest names, catalogs included, in a fixed order.
     pub fn part_names(&self) -> impl Iterator<Item = &str> {
-        self.segments.iter().flat_map(|segment| std::iter::once(segment.catalog.as_str()).chain(segment.parts.names()))
+        self.segments.iter().flat_map(Segment::names)
     }
 
     /// A build id for these segments: equal segments and deletions, equal ids.
@@ -268,6 +268,11 @@ impl Parts {
 }
 
 impl Segment {
+    /// Every part of the segment, its catalog first, then as [`Parts::names`].
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.catalog.as_str()).chain(self.parts.names())
+    }
+
     /// The name of the part the builder handed over as `written`
     /// (`s<seq>-<stem>`, see [`crate::IndexBuilder::finish_into`]).
     pub fn name_of(&self, written: &str) -> String {

@@ -32,10 +32,11 @@ impl Searcher {
     pub fn likely_next_parts(&self, query: &Query, options: &SearchOptions, max_bytes: u64) -> Vec<PartRequest> {
         // Dictionary parts (whole) for the likeliest few; ranges for the likeliest two.
         let (mut wide, mut deep) = (Vec::new(), Vec::new());
-        for (rank, (next, weighed)) in self.next_queries(query).into_iter().enumerate() {
+        // Past WIDE a guess is never fetched for: it is not searched either.
+        for (rank, (next, weighed)) in self.next_queries(query).into_iter().take(WIDE).enumerate() {
             let step = self.next_step(&next, options);
             if step.iter().all(|part| part.range.is_none()) {
-                wide.extend(step.into_iter().filter(|_| rank < WIDE));
+                wide.extend(step);
             } else if weighed && rank < DEEP {
                 deep.extend(step);
             }
