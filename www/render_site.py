@@ -392,7 +392,7 @@ def layout() -> Template:
 
 def render_page(lang: Lang, title: str, main: str, *, switch_targets: dict[str, str],
                 current: Lang | None, on_home: bool = False, brand_href: str | None = None,
-                is_article: bool = False) -> str:
+                is_article: bool = False, preload_search: bool = False) -> str:
     return layout().substitute(
         # Listing and landing pages are not articles: `qidiruv build` leaves them out.
         body_attrs="" if is_article else " data-qidiruv-ignore",
@@ -404,6 +404,7 @@ def render_page(lang: Lang, title: str, main: str, *, switch_targets: dict[str, 
         brand_href=brand_href or lang.home,
         ministry=esc(lang.ministry),
         widget_lang=lang.code,
+        widget_attrs=' preload="idle"' if preload_search else "",
         prefix=lang.prefix,
         placeholder=esc(lang.placeholder),
         search_label=esc(lang.search_label),
@@ -463,13 +464,14 @@ def render_home(lang: Lang, articles: list[Article]) -> str:
 def render_search(lang: Lang) -> str:
     # The widget in the header reads ?q= and opens its results; without
     # JavaScript the header's form still works and this page says why no results show.
+    # Visitors come here to search: the widget downloads before they reach for it.
     main = (f'<h1 class="page-title">{esc(lang.search_label)}</h1>\n'
             f'<p class="search-help">{esc(lang.search_help)}</p>\n'
             f'<noscript><p class="empty">{esc(lang.search_nojs)} '
             f'<a href="{lang.home}">{esc(lang.all_news)}</a></p></noscript>')
     targets = {code: f"{other.home}search/" for code, other in LANGS.items()}
     return render_page(lang, f"{lang.search_label} — {lang.ministry}", main,
-                       switch_targets=targets, current=lang)
+                       switch_targets=targets, current=lang, preload_search=True)
 
 
 def render_article(article: Article, translations: list[Article]) -> str:

@@ -105,6 +105,10 @@ async function freshPage(browser, server, engine, lang, profile) {
   const navStart = performance.now();
   await page.goto(server.url(engine.page(lang)), { waitUntil: 'load', timeout: TIMEOUT_MS });
   await page.waitForLoadState('networkidle', { timeout: TIMEOUT_MS });
+  if (engine.preloaded) {
+    await page.waitForFunction((expr) => new Function(`return ${expr}`)(), engine.preloaded, { timeout: TIMEOUT_MS });
+    await page.waitForLoadState('networkidle', { timeout: TIMEOUT_MS });
+  }
   await watch(page, engine);
   return { page, context, problems, navStart, requests };
 }

@@ -1,5 +1,5 @@
 // The widget's code and index are fetched only when a visitor reaches for
-// the search box, never on page load.
+// the search box, never on page load, unless the page asks for an idle preload.
 
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
@@ -9,11 +9,41 @@ import { chainDepth } from '../bench/lib.mjs';
 import { activate, DIST, openPage, searchBox, setUp, waitForAnswer, waitUntil } from './harness.mjs';
 
 const env = setUp();
+// The demo's search pages ask for preload="idle": visitors come there to search.
+const PRELOADING_PAGE = '/en/search/';
 
 const pathOf = (url) => new URL(url).pathname;
 const isWasm = (url) => pathOf(url) === '/qidiruv/qidiruv_widget_bg.wasm';
 const isWasmGlue = (url) => pathOf(url) === '/qidiruv/qidiruv_widget.js';
 const isIndex = (url) => pathOf(url).startsWith('/search/');
+
+/**
+ * Focuses the box and types `query` on a link where every request waits
+ * 150 ms for its answer (a dependent fetch is a level of its own); waits for
+ * the results. Returns when focus came (epoch ms) and each request made since:
+ * its URL, and when it started and ended.
+ */
+async function firstQueryOnSlowLink(page, query) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: -1, uploadThroughput: -1 });
+  const requests = [];
+  page.on('requestfinished', (r) => {
+    const timing = r.timing();
+    requests.push({ url: r.url(), start: timing.startTime, end: timing.startTime + timing.responseEnd });
+  });
+  const focusedAt = Date.now();
+  await searchBox(page).focus();
+  await page.keyboard.insertText(query);
+  await waitForAnswer(page, query, 'en');
+  return { focusedAt, fetched: requests.filter((r) => r.start >= focusedAt - 1) };
+}
+
+/** The dependent round trips among `fetched`, each listed in ms from `from`. */
+function roundTrips(fetched, from) {
+  const levels = chainDepth(fetched);
+  return { levels, listed: fetched.map((r) => `${pathOf(r.url)} ${Math.round(r.start - from)}–${Math.round(r.end - from)}`).join(', ') };
+}
 
 test('loading a page fetches neither the wasm widget nor the index', async (t) => {
   const page = await openPage(env, t, '/en/');
@@ -85,30 +115,54 @@ test(
 test('on a slow link, the first results come four round trips after focus', async (t) => {
   const page = await openPage(env, t, '/en/');
   await page.waitForLoadState('load');
-  // Every request waits this long for its answer: a dependent fetch is a level of its own.
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 150,
-    downloadThroughput: -1,
-    uploadThroughput: -1,
-  });
-  const requests = [];
-  page.on('requestfinished', (r) => {
-    const timing = r.timing();
-    requests.push({ url: pathOf(r.url()), start: timing.startTime, end: timing.startTime + timing.responseEnd });
-  });
-  const focusedAt = Date.now();
-  await searchBox(page).focus();
-  await page.keyboard.insertText('visa');
-  await waitForAnswer(page, 'visa', 'en');
-  const fetched = requests.filter((r) => r.start >= focusedAt - 1);
+  const { fetched, focusedAt } = await firstQueryOnSlowLink(page, 'visa');
   // The wasm, its glue and the manifest at once; the document table with the
   // dictionary shard; postings; store slots.
   assert.ok(['qidiruv_widget_bg.wasm', 'qidiruv.json', '-docs.', '-dict-', '-postings-', '-store-'].every(
     (part) => fetched.some((r) => r.url.includes(part)),
   ), fetched.map((r) => r.url).join(' '));
-  const levels = chainDepth(fetched);
-  assert.ok(levels <= 4, `${levels} dependent round trips: ${fetched.map((r) => `${r.url} ${Math.round(r.start - focusedAt)}–${Math.round(r.end - focusedAt)}`).join(', ')}`);
+  const { levels, listed } = roundTrips(fetched, focusedAt);
+  assert.ok(levels <= 4, `${levels} dependent round trips: ${listed}`);
+});
+
+const isTable = (url) => /\/search\/(qidiruv\.json|s\d+-docs\.)/.test(pathOf(url));
+// A preload waits for the page to load and then for the browser's next idle moment.
+const PRELOAD_WITHIN_MS = 2000;
+
+test('preload="idle": the widget and the index tables download after load, and focus waits on the query alone', async (t) => {
+  const page = await openPage(env, t, PRELOADING_PAGE);
+  await page.waitForLoadState('load');
+  const loadedAt = Date.now();
+  await waitUntil(
+    () => page.log.requests,
+    (urls) => urls.some(isWasm) && urls.some(isWasmGlue) && urls.some((u) => pathOf(u).includes('-docs.')),
+    'the wasm, its glue and the document table were fetched without the visitor acting',
+    PRELOAD_WITHIN_MS,
+  );
+  assert.ok(Date.now() - loadedAt < PRELOAD_WITHIN_MS);
+  // Nothing a query needs: those depend on what the visitor types.
+  await page.waitForLoadState('networkidle');
+  const preloaded = [...page.log.requests];
+  assert.deepEqual(preloaded.filter((u) => /-(dict|head|postings|store)-/.test(u)), [], 'no query part was preloaded');
+
+  // What focus starts: the query's dictionary part, its postings, its store slots.
+  const { fetched, focusedAt } = await firstQueryOnSlowLink(page, 'visa');
+  const urls = fetched.map((r) => r.url);
+  assert.deepEqual(urls.filter((u) => isWasm(u) || isWasmGlue(u) || isTable(u)), [], 'nothing preloaded was fetched again');
+  assert.ok(['-postings-', '-store-'].every((part) => urls.some((u) => u.includes(part))), urls.join(' '));
+  const { levels, listed } = roundTrips(fetched, focusedAt);
+  assert.ok(levels <= 3, `${levels} dependent round trips: ${listed}`);
+});
+
+test('preload="idle" downloads nothing for a visitor who asked to save data', async (t) => {
+  const init = () => Object.defineProperty(Navigator.prototype, 'connection', { get: () => ({ saveData: true }) });
+  const page = await openPage(env, t, PRELOADING_PAGE, { init });
+  await page.waitForLoadState('load');
+  await searchBox(page).waitFor({ state: 'visible' }); // the loader ran
+  await page.waitForTimeout(PRELOAD_WITHIN_MS);
+  assert.deepEqual(page.log.requests.filter((u) => isWasm(u) || isWasmGlue(u) || isIndex(u)), []);
+  // The visitor's own focus still starts the widget.
+  await activate(page);
+  await page.keyboard.insertText('visa');
+  await waitForAnswer(page, 'visa', 'en');
 });

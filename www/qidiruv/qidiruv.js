@@ -2,8 +2,9 @@
 // plain search box at once (or, with mode="modal", a button opening a dialog
 // that holds it) and fetches the WebAssembly widget only when a visitor
 // points at, focuses or types into it, or when the page's URL has ?q= —
-// never otherwise on page load. It also exports search() for scripts and
-// focuses the box on / and Ctrl+K (⌘+K on macOS).
+// never otherwise on page load, unless the page asks for that (preload="idle").
+// It also exports search() for scripts and focuses the box on / and Ctrl+K
+// (⌘+K on macOS).
 
 const here = new URL('./', import.meta.url);
 let widget; // the promise of the initialised wasm module, shared by every instance
@@ -179,6 +180,14 @@ function el(tag, className, props = {}) {
   return Object.assign(document.createElement(tag), { className, ...props });
 }
 
+/** Calls `then` once the page has loaded and the browser has a moment to spare. */
+function whenIdle(then) {
+  // Safari has no requestIdleCallback: a second after load is idle enough.
+  const idle = () => (globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 1000)))(then, { timeout: 5000 });
+  if (document.readyState === 'complete') idle();
+  else addEventListener('load', idle, { once: true });
+}
+
 /** The widget that `?q=` and the keyboard shortcuts reach. */
 const primary = () => document.querySelector('qidiruv-search[shortcut]') ?? document.querySelector('qidiruv-search');
 
@@ -213,10 +222,22 @@ class QidiruvSearch extends HTMLElement {
       }
     });
     (this.#opener ?? input).addEventListener('pointerenter', () => loadWidget().catch(() => {}), { once: true });
+    if (this.getAttribute('preload') === 'idle') whenIdle(() => this.#preload());
     if (urlQuery && this === primary()) {
       input.value = urlQuery;
       this.open(); // focuses the box, which starts the widget, which searches what the box holds
     }
+  }
+
+  /**
+   * Downloads the widget and the index's manifest and document tables, without
+   * starting the widget: its first query then waits on that query's parts alone.
+   * A failure here is left for focus to meet again, and report.
+   */
+  #preload() {
+    if (navigator.connection?.saveData || started.has(this) || this.#broken) return;
+    prefetchIndex(indexUrl(this.getAttribute('index'))).catch(() => {});
+    loadWidget().catch(() => {});
   }
 
   /** The loader's plain box, in place of whatever the mount held; starts the widget when used. */
