@@ -129,8 +129,10 @@ build_dist() {
     --out-dir "$staging/qidiruv" "target/widget/$WASM_TARGET/wasm-release/qidiruv_widget.wasm"
   # Inlining every single-caller function (wasm-opt's default) makes the wasm smaller raw but
   # 16 KB larger after brotli: only small ones are inlined. --converge repeats the passes while
-  # they still shrink it.
+  # they still shrink it. --low-memory-unused folds constant address offsets into loads and
+  # stores, safe because Rust never reaches the first KiB by wrapping an address around.
   node_modules/.bin/wasm-opt -Oz --converge --one-caller-inline-max-function-size=20 --strip-debug \
+    --low-memory-unused \
     --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
     "$staging/qidiruv/qidiruv_widget_bg.wasm" -o "$staging/qidiruv/qidiruv_widget_bg.wasm"

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::quoted::Quoted;
+
 /// A calendar date; any time of day in the source is validated, then dropped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -22,7 +24,7 @@ pub struct InvalidDate {
 
 impl fmt::Display for InvalidDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid date {:?}: {}", self.input, self.reason)
+        write!(f, "invalid date {}: {}", Quoted(&self.input), self.reason)
     }
 }
 
@@ -143,7 +145,7 @@ fn check_time(time: &str) -> Result<(), String> {
     if offset_ok {
         Ok(())
     } else {
-        Err(format!("bad time-zone offset {offset:?}"))
+        Err(format!("bad time-zone offset {}", Quoted(offset)))
     }
 }
 

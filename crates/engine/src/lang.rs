@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::quoted::Quoted;
+
 /// The language (and, for Uzbek, the script) of an article.
 ///
 /// The four site languages get their own analysis rules; any other
@@ -24,9 +26,9 @@ impl fmt::Display for UnknownLang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown lang {:?} (expected en, ru, uz-Latn or uz, uz-Cyrl or oz; \
+            "unknown lang {} (expected en, ru, uz-Latn or uz, uz-Cyrl or oz; \
              or a BCP 47 tag of another language)",
-            self.0
+            Quoted(&self.0)
         )
     }
 }

@@ -15,6 +15,7 @@ pub mod excerpt;
 pub mod index;
 pub mod lang;
 pub mod query;
+pub mod quoted;
 pub mod result;
 pub mod search;
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::analysis::{fold_word, key_of, script_of, to_latin_spelling, tokenize, Script, Token};
+use crate::analysis::{fold_word, key_of, lowercase, script_of, to_latin_spelling, tokenize, Script, Token};
 use crate::excerpt::{excerpt, highlight, Excerpt};
 use crate::index::{DocId, StoredDoc, Translation};
 use crate::query::Query;
@@ -119,19 +119,16 @@ fn correction(query: &Query, found: &SearchResults, items: &[ResultItem]) -> Opt
                     (token.key.starts_with(key.as_str())).then(|| leading(text, key)).flatten()
                 });
                 // Keys are Latin: shown as they are only to a Latin-script visitor.
-                spelt.unwrap_or_else(|| {
-                    if word.script == Script::Cyrillic {
-                        word.text.to_lowercase()
-                    } else {
-                        key.clone()
-                    }
+                spelt.unwrap_or_else(|| match word.script {
+                    Script::Cyrillic => lowercase(&word.text),
+                    _ => key.clone(),
                 })
             }
             Some(Some(Correction::Typo { stem: true, .. })) => {
                 let answers = |text: &str, token: &Token, lang: Option<&Lang>| {
-                    (found.matcher.word_of(token, lang) == Some(i)).then(|| text.to_lowercase())
+                    (found.matcher.word_of(token, lang) == Some(i)).then(|| lowercase(text))
                 };
-                spelling(items, word.script, answers).unwrap_or_else(|| word.text.to_lowercase())
+                spelling(items, word.script, answers).unwrap_or_else(|| lowercase(&word.text))
             }
             None | Some(None) => word.text.clone(),
         })
@@ -144,7 +141,7 @@ fn leading(word: &str, key: &str) -> Option<String> {
     let mut folded = String::new();
     word.char_indices().map(|(at, c)| &word[..at + c.len_utf8()]).find_map(|start| {
         fold_word(start, &mut folded);
-        (key_of(&folded) == key).then(|| start.to_lowercase())
+        (key_of(&folded) == key).then(|| lowercase(start))
     })
 }
 

@@ -207,7 +207,8 @@ pub fn search_box(config: &Config) -> Html {
                 autocomplete="off" spellcheck="false" enterkeyhint="search"
                 placeholder={ placeholder } { oninput } { onkeydown } { onfocus } { onclick } />
             // tabindex=-1: a scrolling panel is otherwise a Tab stop, and Tab must leave the combobox.
-            <div class={ if state.open { "panel open" } else { "panel" } } tabindex="-1" onkeydown={ onpanelkey }>
+            // ~className, not class: see the note atop view.rs.
+            <div ~className={ if state.open { "panel open" } else { "panel" } } tabindex="-1" onkeydown={ onpanelkey }>
                 { status_line(&state.status(), ui, retry) }
                 { filters(&state.facets, &state.filter, ui, &refine) }
                 { result_list(&ListProps { prefix: prefix.clone(), items: state.items.clone(), active: state.active,

@@ -1,4 +1,8 @@
 //! Rendering results. Index text becomes text nodes only, never HTML.
+//!
+//! A class that changes between renders is set as the `className` property
+//! (`~className`), not as `class={..}`: yew parses a dynamic `class` into a
+//! set of class names, code the widget's wasm otherwise does without.
 
 use std::rc::Rc;
 
@@ -140,16 +144,16 @@ fn result_option(props: &OptionProps) -> Html {
     };
     let result = match safe_href(&item.url) {
         Some(href) => html! {
-            <a role="option" id={ props.id.clone() } class={ class } href={ href.to_string() }
+            <a role="option" id={ props.id.clone() } ~className={ class } href={ href.to_string() }
                aria-selected={ selected } tabindex="-1" { onmousemove } { onclick }>{ body }</a>
         },
         None => html! {
-            <div role="option" id={ props.id.clone() } class={ class }
+            <div role="option" id={ props.id.clone() } ~className={ class }
                  aria-selected={ selected } { onmousemove } { onclick }>{ body }</div>
         },
     };
     html! {
-        <div key={ item.id.clone() } role="none" class={ if props.active { "entry active" } else { "entry" } }>
+        <div key={ item.id.clone() } role="none" ~className={ if props.active { "entry active" } else { "entry" } }>
             { result }
             if !item.translations.is_empty() {
                 { also_in(props) }
@@ -171,7 +175,7 @@ fn also_in(props: &OptionProps) -> Html {
             <>
                 if v > 0 { <span aria-hidden="true">{ " · " }</span> }
                 <a role="option" id={ format!("{}-{v}", props.id) } href={ translation.url.clone() }
-                   class={ if active { "translation active" } else { "translation" } } hreflang={ translation.lang.clone() }
+                   ~className={ if active { "translation active" } else { "translation" } } hreflang={ translation.lang.clone() }
                    aria-selected={ active.to_string() } aria-label={ format!("{} {name}", ui.also_in()) }
                    tabindex="-1" onclick={ props.onchoose.reform(move |e| (Some(v), e)) }>{ name }</a>
             </>

@@ -35,6 +35,31 @@ pub fn is_ignorable(c: char) -> bool {
     )
 }
 
+/// `text` in lower case as `str::to_lowercase` writes it, a word-final Σ as ς
+/// included, for words shown back to the visitor. Not std's own: its
+/// final-sigma rule links Unicode's cased and case-ignorable tables into the
+/// widget's wasm. Letters stand in for its cased characters, apostrophes and
+/// invisible characters for its case-ignorable ones.
+pub fn lowercase(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        if c == 'Σ' {
+            out.push(if ends_word(&text[..at], &text[at + c.len_utf8()..]) { 'ς' } else { 'σ' });
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Whether a letter comes before and none after, apostrophes and invisible
+/// characters not counting.
+fn ends_word(before: &str, after: &str) -> bool {
+    let counts = |c: &char| !is_apostrophe(*c) && !is_ignorable(*c);
+    let letter = |c: Option<char>| c.is_some_and(char::is_alphabetic);
+    letter(before.chars().rev().find(counts)) && !letter(after.chars().find(counts))
+}
+
 /// Appends the search key of `word` to `out` (cleared first).
 pub fn fold_word(word: &str, out: &mut String) {
     out.clear();
@@ -66,6 +91,15 @@ fn push_folded(c: char, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_writes_what_std_does() {
+        for text in
+            ["ΟΔΟΣ", "ΣΟΦΙΑ", "Σ", "ΟΔΟΣ ΚΑΙ", "ΟΔΟΣ.", "ΑΣ'Α", "ΟΔΟΣ’", "Мирзиёеву", "O‘ZBEKISTON", "İstanbul", "ẞ"]
+        {
+            assert_eq!(lowercase(text), text.to_lowercase(), "{text}");
+        }
+    }
 
     fn fold(word: &str) -> String {
         let mut out = String::new();

@@ -21,7 +21,9 @@ const YO_STAND_INS: [char; 2] = ['ë', 'ö'];
 /// letter or one of the punctuation keys above (either case or shift).
 pub fn is_layout_key(c: char) -> bool {
     let lower = c.to_lowercase().next().unwrap_or(c);
-    QWERTY.contains(lower) || SHIFTED.iter().any(|&(key, _)| key == c) || YO_STAND_INS.contains(&lower)
+    // Not QWERTY.contains(lower): a non-ASCII char is searched for as a
+    // string, and std's two-way string search would ship for it alone.
+    QWERTY.chars().any(|key| key == lower) || SHIFTED.iter().any(|&(key, _)| key == c) || YO_STAND_INS.contains(&lower)
 }
 
 /// The same keys read in the other layout (`Ghtpbltyn` → `президент`,

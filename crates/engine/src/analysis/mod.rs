@@ -16,7 +16,7 @@ mod stem;
 mod tokenize;
 mod translit;
 
-pub use fold::{fold_word, is_apostrophe, is_ignorable};
+pub use fold::{fold_word, is_apostrophe, is_ignorable, lowercase};
 pub use layout::{is_layout_key, switch_layout};
 pub use letters::{letters_of, Letter, LetterReader};
 pub use script::{repair_homoglyphs, script_of, Script};

@@ -1,5 +1,7 @@
 use std::fmt;
 
+use crate::quoted::Quoted;
+
 /// Why index bytes could not be read. Corrupt input is an error, never a panic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IndexError {
@@ -20,9 +22,10 @@ impl fmt::Display for IndexError {
         match self {
             IndexError::UnsupportedFormat { found, version } => write!(
                 f,
-                "unsupported index format {found:?} version {version}; this reader reads {:?} version {} \
+                "unsupported index format {} version {version}; this reader reads {} version {} \
                  (rebuild the index with the matching qidiruv)",
-                super::FORMAT_NAME,
+                Quoted(found),
+                Quoted(super::FORMAT_NAME),
                 super::FORMAT_VERSION
             ),
             IndexError::HashMismatch { part } => {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::part::part_name;
 use super::{DocId, IndexError};
+use crate::quoted::Quoted;
 
 /// The manifest's stable file name.
 pub const MANIFEST_NAME: &str = "qidiruv.json";
@@ -145,7 +146,7 @@ impl Segment {
         layout: &Layout,
     ) -> Result<Segment, String> {
         if !super::part::is_segment_hash(&hash) {
-            return Err(format!("segment {seq}: its hash {hash:?} is not 16 hex digits"));
+            return Err(format!("segment {seq}: its hash {} is not 16 hex digits", Quoted(&hash)));
         }
         let name = |stem: &str| part_name(seq, stem, &hash);
         let numbered = |stem: &str, n: usize| name(&format!("{stem}-{n}"));
