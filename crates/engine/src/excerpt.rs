@@ -85,6 +85,21 @@ pub fn excerpt(text: &str, tokens: &[Token], matcher: &Matcher, lang: Option<&La
     Excerpt { text: format!("{lead}{}{trail}", &text[cut]), highlights }
 }
 
+/// Whether `tokens`, the start of a longer text, hold the excerpt to show
+/// of it: their best window holds every query word, and more words follow
+/// it. A later window of the whole text could only tie with it (in
+/// distinct words); the lede's is shown then.
+pub fn holds_excerpt(tokens: &[Token], matcher: &Matcher, lang: Option<&Lang>) -> bool {
+    let matched: Vec<Option<usize>> = tokens.iter().map(|t| matcher.word_of(t, lang)).collect();
+    let first = best_window_start(&matched);
+    let mut distinct: Vec<usize> =
+        matched[first..(first + EXCERPT_WORDS).min(matched.len())].iter().flatten().copied().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let ends_inside = first.saturating_sub(LEAD_WORDS) + EXCERPT_WORDS < tokens.len();
+    !matcher.words.is_empty() && distinct.len() == matcher.words.len() && ends_inside
+}
+
 /// The token index where the best window's first match stands (0 if none).
 fn best_window_start(matched: &[Option<usize>]) -> usize {
     let mut best = (0, 0, 0);

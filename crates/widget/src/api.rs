@@ -56,7 +56,7 @@ pub async fn search(query: String, options: JsValue) -> Result<JsValue, JsError>
     if !base.ends_with('/') {
         base.push('/');
     }
-    let shown = search_at(&base, &Query::parse(&query), &options, &|| true).await.map_err(fail)?;
+    let shown = search_at(&base, &Query::parse(&query), &options, &|| true, &|_| {}).await.map_err(fail)?;
     let shown = shown.ok_or_else(|| fail(format!("{base}: search abandoned")))?;
     Ok(Answer::new(&query, shown, Offsets::Utf16).to_js())
 }

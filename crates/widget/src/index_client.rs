@@ -212,12 +212,13 @@ pub async fn search_at(
     query: &Query,
     options: &SearchOptions,
     wanted: &dyn Fn() -> bool,
+    preview: &dyn Fn(Presented),
 ) -> Result<Option<Presented>, String> {
     let index = index_at(base).await?;
-    match index.search_while(query, options, wanted).await {
+    match index.search_while(query, options, wanted, preview).await {
         Err(_) if index.gone.get() => {
             forget(base, &index);
-            index_at(base).await?.search_while(query, options, wanted).await
+            index_at(base).await?.search_while(query, options, wanted, preview).await
         }
         result => result,
     }
@@ -338,19 +339,23 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
 impl LoadedIndex {
     /// Ranks the query and cuts the shown results' excerpts, fetching what
     /// each step needs (dictionary shards, then postings lists, then store
-    /// slots), for as long as `wanted` says the answer is
+    /// slots' heads, then the tails of those whose lede lacks the excerpt),
+    /// for as long as `wanted` says the answer is
     /// still wanted: `None` once a newer request has replaced this one, so
     /// a stale keystroke fetches nothing more. The parts it already asked for
     /// still arrive and are kept: the next keystroke most likely needs them.
+    /// While tails load, `preview` gets the results as their heads show them.
     pub async fn search_while(
         &self,
         query: &Query,
         options: &SearchOptions,
         wanted: &dyn Fn() -> bool,
+        preview: &dyn Fn(Presented),
     ) -> Result<Option<Presented>, String> {
         // After the keystroke's frame: the box shows what was typed at once.
         after_next_paint().await;
         let mut frame = Frame::start();
+        let mut previewed = false;
         let found = loop {
             if !wanted() {
                 return Ok(None);
@@ -383,6 +388,12 @@ impl LoadedIndex {
                     return Ok(Some(shown));
                 }
                 Step::Need(parts) => {
+                    if !previewed {
+                        if let Some(shown) = self.searcher.borrow().preview(query, &found, options.limit) {
+                            previewed = true;
+                            preview(shown);
+                        }
+                    }
                     self.fetch_all(parts).await?;
                     frame = Frame::start();
                 }

@@ -2,7 +2,7 @@
 //! answer the reducer keeps only while it is the latest, plus the pause
 //! after a keystroke that lets the live region speak.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::Rc;
 use std::time::Duration;
@@ -144,11 +144,19 @@ fn spawn_search(
     spawn_local(async move {
         let wanted = || latest.borrow().seq == seq;
         let query = Query::parse(&query);
-        match search_at(&base, &query, &options, &wanted).await {
+        let previewed = Cell::new(false);
+        let preview = |answer| {
+            previewed.set(true);
+            dispatcher.dispatch(Action::Answered { seq, answer });
+        };
+        match search_at(&base, &query, &options, &wanted, &preview).await {
             // A newer request replaced this one: its answer is dropped anyway.
             Ok(None) => {}
             Ok(Some(answer)) => {
-                dispatcher.dispatch(Action::Answered { seq, answer });
+                dispatcher.dispatch(match previewed.get() {
+                    true => Action::Completed { seq, answer },
+                    false => Action::Answered { seq, answer },
+                });
                 if ahead == Ahead::WhenPaused {
                     sleep(TYPING_PAUSE).await;
                     prefetch_at(&base, &query, &options, &wanted).await;

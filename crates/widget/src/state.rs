@@ -116,6 +116,12 @@ pub enum Action {
         seq: u64,
         answer: Presented,
     },
+    /// The answered results again, each with its excerpt from the whole
+    /// article where the first answer had only its lede.
+    Completed {
+        seq: u64,
+        answer: Presented,
+    },
     Failed {
         seq: u64,
         message: String,
@@ -227,12 +233,16 @@ impl Reducible for State {
                 next.items = Rc::new(linkable(answer.items));
                 next.announce();
             }
+            Action::Completed { seq, answer } if seq == self.seq && self.phase == Phase::Ready => {
+                next.corrected = answer.corrected;
+                next.items = Rc::new(linkable(answer.items));
+            }
             Action::Failed { seq, message } if seq == self.seq => {
                 next.phase = Phase::Failed(message);
                 next.more = false;
                 next.announce();
             }
-            Action::Answered { .. } | Action::Failed { .. } => return self,
+            Action::Answered { .. } | Action::Completed { .. } | Action::Failed { .. } => return self,
             Action::Settled { seq } if seq == self.query_seq => {
                 next.settled = true;
                 next.announce();

@@ -14,12 +14,18 @@
 //! [`super::DocTable::slot_runs`]), which is all a reader needs to find a
 //! document's slot.
 //!
-//! A slot holds `[checksum: u32 LE][length: u16 LE][deflate of the postcard
-//! StoredDoc][zero padding]`. The checksum (low 32 bits of xxh3 over the
-//! compressed bytes, seeded by the segment and the document's number)
-//! catches a damaged slot, since a range cannot be checked against the
-//! file's hash, and a slot of another document or another build. A document too large for the largest slot keeps
-//! the start of its text: excerpts and phrase checks see that much.
+//! A slot holds `[head checksum: u32 LE][tail checksum: u32 LE][length:
+//! u16 LE][deflate of the postcard StoredDoc][zero padding]`. Its first
+//! [`HEAD_BYTES`] are its head: the card (title, link, date, translations)
+//! and the start of the text, the lede, which holds a shown excerpt most
+//! of the time. A reader fetches the head, and the rest of the slot (its
+//! tail) only when the lede lacks a query word: a range cannot be checked
+//! against the file's hash, so each has its own checksum (low 32 bits of
+//! xxh3, seeded by the segment and the document's number), which catches
+//! a damaged range and a slot of another document or another build. A
+//! document too large for the largest slot keeps the start of its text.
+
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
@@ -31,14 +37,19 @@ use super::IndexError;
 pub const MAX_STORED_TEXT_BYTES: usize = 32 * 1024;
 /// Store files stay below this size (some hosts refuse files over 25 MiB).
 pub const MAX_STORE_FILE_BYTES: usize = 16 << 20;
-pub const SLOT_HEADER_BYTES: usize = 6;
+pub const SLOT_HEADER_BYTES: usize = 10;
 const MIN_SLOT_BYTES: usize = 512;
+/// A slot's head: what a result is first shown from. 512 bytes hold the
+/// card and, deflated, the first 600 to 1,000 bytes of text, where most
+/// excerpts end; and the smallest slots whole.
+pub const HEAD_BYTES: usize = MIN_SLOT_BYTES;
 const MAX_SLOT_BYTES: usize = 64 * 1024;
 /// Level 9 saves under 1 % over 6 on these records, at twice the build time.
 const DEFLATE_LEVEL: u8 = 6;
 
 /// A result's display data. Text only: the widget never parses it as HTML.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Read back as a [`Card`], then its text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StoredDoc {
     pub id: String,
     /// Validated at build time: empty, site-relative (`/…`) or http(s).
@@ -47,10 +58,22 @@ pub struct StoredDoc {
     pub lang: String,
     /// `YYYY-MM-DD`, or `None` when undated.
     pub date: Option<String>,
-    /// The body with white space collapsed, cut to fit the slot.
-    pub text: String,
     /// The same story in other languages, by language tag.
     pub translations: Vec<Translation>,
+    /// The body with white space collapsed, cut to fit the slot. Last, so
+    /// that a slot's head holds everything but the end of it.
+    pub text: String,
+}
+
+/// A [`StoredDoc`] but its text, as a record's start decodes.
+#[derive(Deserialize)]
+struct Card {
+    id: String,
+    url: String,
+    title: String,
+    lang: String,
+    date: Option<String>,
+    translations: Vec<Translation>,
 }
 
 /// Where the same story stands in another language.
@@ -81,11 +104,16 @@ pub fn compress(doc: &StoredDoc) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec(&record, DEFLATE_LEVEL)
 }
 
+/// A record inflates to at most this many bytes.
+const MAX_RECORD_BYTES: usize = MAX_STORED_TEXT_BYTES * 4;
+
 /// Inflates a [`compress`]ed record.
 pub fn decompress(payload: &[u8]) -> Result<StoredDoc, String> {
-    let record = miniz_oxide::inflate::decompress_to_vec_with_limit(payload, MAX_STORED_TEXT_BYTES * 4)
-        .map_err(|_| "not a deflate stream".to_string())?;
-    postcard::from_bytes(&record).map_err(|e| e.to_string())
+    let (record, whole) = inflate(payload)?;
+    match decode_start(&record) {
+        Some((doc, true)) if whole => Ok(doc),
+        _ => Err("not a whole record".to_string()),
+    }
 }
 
 /// The slot for the [`compress`]ed record `compressed`, its text cut (at a
@@ -113,29 +141,147 @@ pub fn encode_slot(compressed: &[u8], slot_bytes: usize, seed: u64) -> Vec<u8> {
             payload = compress(&doc);
         }
     }
+    let tail = payload.get(HEAD_BYTES - SLOT_HEADER_BYTES..).unwrap_or_default();
     let mut slot = Vec::with_capacity(slot_bytes);
-    slot.extend_from_slice(&(xxh3_64_with_seed(&payload, seed) as u32).to_le_bytes());
+    slot.extend_from_slice(&[0; 4]);
+    slot.extend_from_slice(&checksum(tail, seed).to_le_bytes());
     slot.extend_from_slice(&(payload.len() as u16).to_le_bytes());
     slot.extend_from_slice(&payload);
+    let head = checksum(&slot[4..slot.len().min(HEAD_BYTES)], seed);
+    slot[..4].copy_from_slice(&head.to_le_bytes());
     slot.resize(slot_bytes, 0);
     slot
 }
 
-/// Decodes one slot written with `seed`; `at` names it in errors.
+fn checksum(bytes: &[u8], seed: u64) -> u32 {
+    xxh3_64_with_seed(bytes, seed) as u32
+}
+
+/// A slot as far as it is loaded: its head, and its tail once that is too.
+#[derive(Clone, Debug)]
+pub struct LoadedSlot {
+    /// The document, its text cut after the last whole word the head holds
+    /// until the tail is added; `None` while the head holds less than its card.
+    doc: Option<StoredDoc>,
+    /// Where the tail lies in the slot; empty once there is none to load.
+    tail: Range<usize>,
+    tail_checksum: u32,
+    /// The head's part of the payload, kept until the tail completes it.
+    payload: Vec<u8>,
+}
+
+impl LoadedSlot {
+    /// The document as far as it is loaded (see [`LoadedSlot::is_whole`]).
+    pub fn doc(&self) -> Option<&StoredDoc> {
+        self.doc.as_ref()
+    }
+
+    /// Whether the whole document is loaded.
+    pub fn is_whole(&self) -> bool {
+        self.tail.is_empty()
+    }
+
+    /// Where in the slot the rest of the document lies (empty when whole).
+    pub fn tail(&self) -> Range<usize> {
+        self.tail.clone()
+    }
+
+    /// Completes the document with `tail`, the slot's bytes at [`LoadedSlot::tail`].
+    pub fn add_tail(&mut self, tail: &[u8], at: &str, seed: u64) -> Result<(), IndexError> {
+        if tail.len() != self.tail.len() || checksum(tail, seed) != self.tail_checksum {
+            return Err(corrupt(at, "tail checksum mismatch: the slot is damaged, or of another document or build"));
+        }
+        let mut payload = std::mem::take(&mut self.payload);
+        payload.extend_from_slice(tail);
+        self.doc = Some(decompress(&payload).map_err(|detail| corrupt(at, &detail))?);
+        self.tail = self.tail.end..self.tail.end;
+        Ok(())
+    }
+}
+
+fn corrupt(at: &str, detail: &str) -> IndexError {
+    IndexError::Corrupt { part: at.to_string(), detail: detail.to_string() }
+}
+
+/// Decodes the head of a slot written with `seed`: its first
+/// [`HEAD_BYTES`], or all of it when smaller. `at` names it in errors.
+pub fn decode_head(head: &[u8], at: &str, seed: u64) -> Result<LoadedSlot, IndexError> {
+    let (sum, rest) = head.split_first_chunk::<4>().ok_or_else(|| corrupt(at, "slot cut short"))?;
+    let (tail_sum, rest) = rest.split_first_chunk::<4>().ok_or_else(|| corrupt(at, "slot cut short"))?;
+    let (length, rest) = rest.split_first_chunk::<2>().ok_or_else(|| corrupt(at, "slot cut short"))?;
+    let end = SLOT_HEADER_BYTES + usize::from(u16::from_le_bytes(*length));
+    if head.len() > HEAD_BYTES || (end > head.len() && head.len() < HEAD_BYTES) {
+        return Err(corrupt(at, "not a slot's head"));
+    }
+    let in_head = end.min(head.len());
+    if checksum(&head[4..in_head], seed) != u32::from_le_bytes(*sum) {
+        return Err(corrupt(at, "checksum mismatch: the slot is damaged, or of another document or build"));
+    }
+    if head[in_head..].iter().any(|&byte| byte != 0) {
+        return Err(corrupt(at, "damaged padding"));
+    }
+    let payload = &rest[..in_head - SLOT_HEADER_BYTES];
+    let tail_checksum = u32::from_le_bytes(*tail_sum);
+    if end <= head.len() {
+        let doc = decompress(payload).map_err(|detail| corrupt(at, &detail))?;
+        return Ok(LoadedSlot { doc: Some(doc), tail: end..end, tail_checksum, payload: Vec::new() });
+    }
+    let doc = decode_start(&inflate(payload).map_err(|detail| corrupt(at, &detail))?.0).map(|(doc, _)| doc);
+    Ok(LoadedSlot { doc, tail: head.len()..end, tail_checksum, payload: payload.to_vec() })
+}
+
+/// Decodes one whole slot written with `seed`; `at` names it in errors.
 pub fn decode_slot(slot: &[u8], at: &str, seed: u64) -> Result<StoredDoc, IndexError> {
-    let corrupt = |detail: &str| IndexError::Corrupt { part: at.to_string(), detail: detail.to_string() };
-    let (checksum, rest) = slot.split_first_chunk::<4>().ok_or_else(|| corrupt("slot cut short"))?;
-    let (length, rest) = rest.split_first_chunk::<2>().ok_or_else(|| corrupt("slot cut short"))?;
-    let (payload, padding) = rest
-        .split_at_checked(usize::from(u16::from_le_bytes(*length)))
-        .ok_or_else(|| corrupt("length past the slot"))?;
-    if xxh3_64_with_seed(payload, seed) as u32 != u32::from_le_bytes(*checksum) {
-        return Err(corrupt("checksum mismatch: the slot is damaged, or of another document or build"));
+    Ok(decode_whole(slot, at, seed)?.doc.expect("a whole slot decodes its document"))
+}
+
+/// [`decode_slot`], as a [`LoadedSlot`].
+pub fn decode_whole(slot: &[u8], at: &str, seed: u64) -> Result<LoadedSlot, IndexError> {
+    let mut loaded = decode_head(&slot[..slot.len().min(HEAD_BYTES)], at, seed)?;
+    let tail = slot.get(loaded.tail()).ok_or_else(|| corrupt(at, "length past the slot"))?;
+    if !loaded.is_whole() {
+        loaded.add_tail(tail, at, seed)?;
     }
-    if padding.iter().any(|&byte| byte != 0) {
-        return Err(corrupt("damaged padding"));
+    if slot[loaded.tail.end.max(HEAD_BYTES).min(slot.len())..].iter().any(|&byte| byte != 0) {
+        return Err(corrupt(at, "damaged padding"));
     }
-    decompress(payload).map_err(|detail| corrupt(&detail))
+    Ok(loaded)
+}
+
+/// What a deflate stream, or its start, inflates to, and whether it ended.
+fn inflate(stream: &[u8]) -> Result<(Vec<u8>, bool), String> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags::*, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+    let mut out = vec![0; 4 * 1024];
+    let (mut read, mut written) = (0, 0);
+    let mut inflater = DecompressorOxide::new();
+    let flags = TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF | TINFL_FLAG_HAS_MORE_INPUT;
+    let whole = loop {
+        let (status, ate, made) = decompress(&mut inflater, &stream[read..], &mut out, written, flags);
+        (read, written) = (read + ate, written + made);
+        match status {
+            TINFLStatus::Done => break read == stream.len(),
+            TINFLStatus::NeedsMoreInput => break false,
+            TINFLStatus::HasMoreOutput if out.len() < MAX_RECORD_BYTES => out.resize(out.len() * 2, 0),
+            _ => return Err("not a deflate stream".to_string()),
+        }
+    };
+    out.truncate(written);
+    Ok((out, whole))
+}
+
+/// The document a record's start holds: its card and the whole words of
+/// its text that arrived, and whether all of it did; `None` if the card did not.
+fn decode_start(record: &[u8]) -> Option<(StoredDoc, bool)> {
+    let (card, rest) = postcard::take_from_bytes::<Card>(record).ok()?;
+    let (length, rest) = postcard::take_from_bytes::<usize>(rest).unwrap_or((0, &[]));
+    let arrived = &rest[..rest.len().min(length)];
+    let valid = std::str::from_utf8(arrived).map_or_else(|e| &arrived[..e.valid_up_to()], |_| arrived);
+    let text = std::str::from_utf8(valid).unwrap_or_default();
+    let whole = text.len() == length;
+    let text = if whole { text } else { text.rfind(' ').map_or("", |space| &text[..space]) };
+    let Card { id, url, title, lang, date, translations } = card;
+    Some((StoredDoc { id, url, title, lang, date, translations, text: text.to_string() }, whole))
 }
 
 /// At most `max` bytes of `text`, ending at a word boundary.
@@ -230,6 +376,40 @@ mod tests {
         assert!(decode_slot(&slot[..3], "test", 7).is_err());
     }
 
+    /// A slot of `payload` with valid checksums, whatever the payload is.
+    fn forge(payload: &[u8], seed: u64) -> Vec<u8> {
+        let mut slot = vec![0; 4];
+        slot.extend_from_slice(
+            &checksum(payload.get(HEAD_BYTES - SLOT_HEADER_BYTES..).unwrap_or_default(), seed).to_le_bytes(),
+        );
+        slot.extend_from_slice(&(payload.len() as u16).to_le_bytes());
+        slot.extend_from_slice(payload);
+        let head = checksum(&slot[4..slot.len().min(HEAD_BYTES)], seed);
+        slot[..4].copy_from_slice(&head.to_le_bytes());
+        slot
+    }
+
+    #[test]
+    fn a_head_holds_the_card_and_the_lede() {
+        // Words of an article, as varied as prose (repeated text would deflate into the head whole).
+        let mut seed = 7u32;
+        let text: Vec<String> = (0..600)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                let letters = 2 + (seed >> 16) as usize % 9;
+                (0..letters).map(|i| char::from(b'a' + ((seed >> (i * 3)) % 26) as u8)).collect()
+            })
+            .collect();
+        let text = text.join(" ");
+        let record = compress(&doc("Talks in Tashkent", &text));
+        let slot = encode_slot(&record, slot_bytes_for(record.len() + SLOT_HEADER_BYTES), 7);
+        let loaded = decode_head(&slot[..HEAD_BYTES], "test", 7).unwrap();
+        assert!(!loaded.is_whole() && loaded.tail() == (HEAD_BYTES..SLOT_HEADER_BYTES + record.len()));
+        let lede = loaded.doc().unwrap();
+        assert_eq!(lede.title, "Talks in Tashkent");
+        assert!(lede.text.len() >= 600 && text.starts_with(&lede.text), "{} bytes of text", lede.text.len());
+    }
+
     proptest! {
         #[test]
         fn slots_round_trip(title in "\\PC{0,40}", text in "[a-zа-я ]{0,400}") {
@@ -243,24 +423,48 @@ mod tests {
             let _ = decode_slot(&bytes, "test", 7);
         }
 
-        /// Damage behind a valid checksum reaches the inflater and the
+        /// Damage behind valid checksums reaches the inflater and the
         /// record decoder, which must answer with an error too.
         #[test]
-        fn forged_slots_are_errors_not_panics(payload in proptest::collection::vec(any::<u8>(), 0..300), seed: u64) {
-            let mut slot = (xxh3_64_with_seed(&payload, seed) as u32).to_le_bytes().to_vec();
-            slot.extend_from_slice(&(payload.len() as u16).to_le_bytes());
-            slot.extend_from_slice(&payload);
+        fn forged_slots_are_errors_not_panics(payload in proptest::collection::vec(any::<u8>(), 0..1200), seed: u64) {
+            let slot = forge(&payload, seed);
             let _ = decode_slot(&slot, "test", seed);
+            let _ = decode_head(&slot[..slot.len().min(HEAD_BYTES)], "test", seed);
         }
 
-        /// Valid deflate of damaged records, behind a valid checksum.
+        /// Valid deflate of damaged records, behind valid checksums.
         #[test]
-        fn forged_records_are_errors_not_panics(record in proptest::collection::vec(any::<u8>(), 0..300)) {
-            let payload = miniz_oxide::deflate::compress_to_vec(&record, 6);
-            let mut slot = (xxh3_64_with_seed(&payload, 1) as u32).to_le_bytes().to_vec();
-            slot.extend_from_slice(&(payload.len() as u16).to_le_bytes());
-            slot.extend_from_slice(&payload);
+        fn forged_records_are_errors_not_panics(record in proptest::collection::vec(any::<u8>(), 0..3000)) {
+            let slot = forge(&miniz_oxide::deflate::compress_to_vec(&record, 6), 1);
             let _ = decode_slot(&slot, "test", 1);
+            let _ = decode_head(&slot[..slot.len().min(HEAD_BYTES)], "test", 1);
+        }
+
+        /// A head shows the card and whole words from the start of the
+        /// text; its tail completes the document.
+        #[test]
+        fn a_head_then_its_tail_give_the_document(title in "\\PC{0,60}", words in proptest::collection::vec("[a-zа-яʻ]{1,12}", 0..600)) {
+            let original = doc(&title, &words.join(" "));
+            let record = compress(&original);
+            let slot = encode_slot(&record, slot_bytes_for(record.len() + SLOT_HEADER_BYTES), 7);
+            let mut loaded = decode_head(&slot[..slot.len().min(HEAD_BYTES)], "test", 7)?;
+            if let Some(lede) = loaded.doc() {
+                prop_assert_eq!(&lede.title, &original.title);
+                prop_assert_eq!(&lede.translations, &original.translations);
+                prop_assert!(original.text.starts_with(&lede.text));
+                prop_assert!(matches!(original.text[lede.text.len()..].chars().next(), None | Some(' ')));
+            }
+            if !loaded.is_whole() {
+                let tail = loaded.tail();
+                prop_assert!(decode_head(&slot[..HEAD_BYTES], "test", 8).is_err(), "another document's head");
+                let mut damaged = slot[tail.clone()].to_vec();
+                damaged[0] ^= 1;
+                prop_assert!(loaded.clone().add_tail(&damaged, "test", 7).is_err());
+                prop_assert!(loaded.clone().add_tail(&slot[tail.clone()], "test", 8).is_err(), "another document's tail");
+                loaded.add_tail(&slot[tail], "test", 7)?;
+            }
+            prop_assert!(loaded.is_whole());
+            prop_assert_eq!(loaded.doc(), Some(&original));
         }
     }
 }

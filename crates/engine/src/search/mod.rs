@@ -18,6 +18,7 @@ use rustc_hash::FxHashMap;
 
 use crate::index::dictionary::{Dictionary, ListKind};
 use crate::index::postings::Posting;
+use crate::index::store::{LoadedSlot, HEAD_BYTES};
 use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoredDoc};
 use crate::query::{Query, QueryWord};
 use crate::result::{present, DocWords, Presented};
@@ -166,7 +167,7 @@ pub struct Searcher {
     /// Each part's segment and place in it, by name (sorted).
     slots: Vec<(String, (usize, Slot))>,
     segments: Vec<SegmentReader>,
-    store: FxHashMap<DocId, StoredDoc>,
+    store: FxHashMap<DocId, LoadedSlot>,
     expansions: Recent<QueryWord, WordMatch>,
     words: Recent<DocId, Arc<DocWords>>,
     tally: RefCell<Tally>,
@@ -271,9 +272,17 @@ impl Searcher {
             return Err(IndexError::Inconsistent { detail: format!("{}: not a part of this index", request.name) });
         };
         let (segment, slot) = self.slots[at].1;
+        let partial: Vec<DocId> = match slot {
+            Slot::Store(..) => self.store.iter().filter(|(_, s)| !s.is_whole()).map(|(&doc, _)| doc).collect(),
+            _ => Vec::new(),
+        };
         self.segments[segment].add_part(slot, request, bytes, &mut self.store)?;
         if matches!(slot, Slot::Docs) {
             self.join_tables();
+        }
+        // A tail changes its article's words.
+        for doc in partial.iter().filter(|doc| self.store[doc].is_whole()) {
+            self.words.forget(doc);
         }
         Ok(())
     }
@@ -314,20 +323,62 @@ impl Searcher {
     }
 
     /// Turns ranked hits into shown results (see [`present`]) once the first
-    /// `limit` of them are loaded.
+    /// `limit` of them are loaded: the heads of their store slots, and the
+    /// tails of those whose excerpt the lede does not hold.
     pub fn present(&self, query: &Query, found: &SearchResults, limit: usize) -> Step<Presented> {
         let missing = self.slots_to_load(found, limit);
         if missing.is_empty() {
-            Step::Ready(present(query, found, limit, |doc| self.store.get(&doc).map(|s| (s, self.words_of(doc, s)))))
+            Step::Ready(self.present_loaded(query, found, limit))
         } else {
             Step::Need(missing)
         }
     }
 
-    /// Requests for the store slots of the first `limit` hits not loaded yet.
+    /// The shown results from their slots' heads, before the tails that
+    /// [`Self::present`] still waits for: a lede stands in for an excerpt
+    /// further on. `None` until every head is loaded.
+    pub fn preview(&self, query: &Query, found: &SearchResults, limit: usize) -> Option<Presented> {
+        let mut hits = found.hits.iter().take(limit);
+        let headed = hits.all(|hit| self.store.get(&hit.doc).is_some_and(|slot| slot.doc().is_some()));
+        headed.then(|| self.present_loaded(query, found, limit))
+    }
+
+    fn present_loaded(&self, query: &Query, found: &SearchResults, limit: usize) -> Presented {
+        present(query, found, limit, |doc| {
+            let stored = self.store.get(&doc)?.doc()?;
+            Some((stored, self.words_of(doc, stored)))
+        })
+    }
+
+    /// Requests for what the first `limit` hits' store slots still lack:
+    /// heads not loaded yet, and tails the excerpt needs.
     fn slots_to_load(&self, found: &SearchResults, limit: usize) -> Vec<PartRequest> {
-        let hits = found.hits.iter().take(limit);
-        self.slot_requests(hits.map(|hit| hit.doc).filter(|doc| !self.store.contains_key(doc)).collect())
+        let (mut heads, mut tails) = (Vec::new(), Vec::new());
+        for hit in found.hits.iter().take(limit) {
+            let (segment, local) = self.segment_of(hit.doc);
+            let Some((file, slot)) = segment.slot_of(local) else { continue };
+            match self.store.get(&hit.doc) {
+                None => heads.push((file, slot.start..slot.end.min(slot.start + HEAD_BYTES as u64))),
+                Some(loaded) if !loaded.is_whole() && !self.lede_holds_excerpt(hit.doc, loaded, &found.matcher) => {
+                    let tail = loaded.tail();
+                    let range = slot.start + tail.start as u64..slot.start + tail.end as u64;
+                    tails.push(PartRequest { name: file.to_string(), range: Some(range) });
+                }
+                Some(_) => {}
+            }
+        }
+        // Neighbouring heads are whole small slots, read as one; a tail is read alone.
+        let mut requests = merged_requests(heads);
+        requests.extend(tails);
+        requests
+    }
+
+    /// Whether the loaded start of an article holds its excerpt: a window
+    /// with every query word, followed by more words.
+    fn lede_holds_excerpt(&self, doc: DocId, loaded: &LoadedSlot, matcher: &Matcher) -> bool {
+        let Some(stored) = loaded.doc() else { return false };
+        let words = self.words_of(doc, stored);
+        crate::excerpt::holds_excerpt(&words.text, matcher, words.lang.as_ref())
     }
 
     /// Cuts the words of one loaded article among the first `limit` hits
@@ -335,7 +386,7 @@ impl Searcher {
     /// article's words is most of the work of its excerpt: a caller that
     /// must keep each task short cuts them one by one before [`Self::present`].
     pub fn cut_next_words(&self, found: &SearchResults, limit: usize) -> bool {
-        let loaded = found.hits.iter().filter_map(|hit| Some((hit.doc, self.store.get(&hit.doc)?)));
+        let loaded = found.hits.iter().filter_map(|hit| Some((hit.doc, self.store.get(&hit.doc)?.doc()?)));
         // No further than the words remembered: past them, each cut would
         // evict an earlier one, which the next call cuts again, forever.
         match loaded.take(limit.min(ARTICLES_REMEMBERED)).find(|(doc, _)| !self.words.contains(doc)) {
@@ -351,30 +402,6 @@ impl Searcher {
     fn words_of(&self, doc: DocId, stored: &StoredDoc) -> Arc<DocWords> {
         let words = self.words.get_or_insert(&doc, || Some(Arc::new(DocWords::of(stored))));
         words.expect("a computed value is always remembered")
-    }
-
-    /// Byte ranges for the slots of `docs`, neighbours merged into one request.
-    fn slot_requests(&self, docs: Vec<DocId>) -> Vec<PartRequest> {
-        let mut slots: Vec<(&str, Range<u64>)> = docs
-            .into_iter()
-            .filter_map(|doc| {
-                let (segment, local) = self.segment_of(doc);
-                segment.slot_of(local)
-            })
-            .collect();
-        slots.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.start.cmp(&b.1.start)));
-        let mut requests: Vec<PartRequest> = Vec::new();
-        for (name, range) in slots {
-            match requests.last_mut() {
-                Some(PartRequest { name: last, range: Some(last_range) })
-                    if last == name && last_range.end == range.start =>
-                {
-                    last_range.end = range.end
-                }
-                _ => requests.push(PartRequest { name: name.to_string(), range: Some(range) }),
-            }
-        }
-        requests
     }
 
     /// Ranks the stories with a version matching every required word of
@@ -847,6 +874,23 @@ fn word_matcher(word: &QueryWord, matched: &WordMatch) -> WordMatcher {
     matcher.stems.insert(source.key.clone());
     matcher.stems.extend(source.stems.iter().cloned());
     matcher
+}
+
+/// Requests for slots' heads in store files, neighbours merged into one.
+fn merged_requests(mut ranges: Vec<(&str, Range<u64>)>) -> Vec<PartRequest> {
+    ranges.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.start.cmp(&b.1.start)));
+    let mut requests: Vec<PartRequest> = Vec::new();
+    for (name, range) in ranges {
+        match requests.last_mut() {
+            Some(PartRequest { name: last, range: Some(last_range) })
+                if last == name && last_range.end == range.start =>
+            {
+                last_range.end = range.end
+            }
+            _ => requests.push(PartRequest { name: name.to_string(), range: Some(range) }),
+        }
+    }
+    requests
 }
 
 #[cfg(test)]

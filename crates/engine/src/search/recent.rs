@@ -43,6 +43,11 @@ impl<K: PartialEq + Clone, V: Clone> Recent<K, V> {
         Some(value)
     }
 
+    /// Drops `key`'s value, which no longer holds.
+    pub fn forget(&self, key: &K) {
+        self.entries.borrow_mut().retain(|(k, _)| k != key);
+    }
+
     /// Whether `key` has a value, without counting as a use.
     pub fn contains(&self, key: &K) -> bool {
         self.entries.borrow().iter().any(|(k, _)| k == key)

@@ -11,8 +11,8 @@ use super::PartRequest;
 use crate::index::dictionary::{Dictionary, ListKind};
 use crate::index::positions::{decode_positions, Positions};
 use crate::index::postings::{decode_list, Posting};
-use crate::index::store::decode_slot;
-use crate::index::{DocId, DocTable, IndexError, Parts, Segment, StoreClass, StoredDoc};
+use crate::index::store::{decode_head, decode_whole, LoadedSlot, HEAD_BYTES};
+use crate::index::{DocId, DocTable, IndexError, Parts, Segment, StoreClass};
 
 pub(super) struct SegmentReader {
     /// The index's number of the segment's first document.
@@ -137,7 +137,7 @@ impl SegmentReader {
         slot: Slot,
         request: &PartRequest,
         bytes: &[u8],
-        store: &mut FxHashMap<DocId, StoredDoc>,
+        store: &mut FxHashMap<DocId, LoadedSlot>,
     ) -> Result<(), IndexError> {
         let name = request.name.as_str();
         let misplaced = |detail: String| IndexError::Inconsistent { detail: format!("{name}: {detail}") };
@@ -152,26 +152,49 @@ impl SegmentReader {
                     return Err(misplaced("read before its segment's document table".into()));
                 };
                 let StoreClass { slot_bytes, file_docs, .. } = self.parts.store[class];
-                let slot = u64::from(slot_bytes);
+                let (slot, head) = (u64::from(slot_bytes), u64::from(slot_bytes).min(HEAD_BYTES as u64));
                 let first = u64::from(file_docs) * n as u64 + range.start / slot;
-                if range.start % slot != 0 || bytes.len() as u64 != range.end - range.start {
-                    return Err(IndexError::Corrupt {
+                let document = |index: u64| {
+                    let local = u32::try_from(index).ok().and_then(|index| table.doc_in_slot(class, index));
+                    let local = local.ok_or_else(|| misplaced("a slot past the last document".into()))?;
+                    let at = format!("{name} (document {})", self.base + local);
+                    Ok::<_, IndexError>((self.base + local, at, crate::index::slot_seed(self.seed, local)))
+                };
+                let asked = |fits: bool| match fits && bytes.len() as u64 == range.end - range.start {
+                    true => Ok(()),
+                    false => Err(IndexError::Corrupt {
                         part: name.to_string(),
                         detail: format!("asked for bytes {}, got {}", span(range), bytes.len()),
-                    });
+                    }),
+                };
+                if range.start % slot == head {
+                    // A tail, read once its head is.
+                    asked(true)?;
+                    let (doc, at, seed) = document(first)?;
+                    let loaded =
+                        store.get_mut(&doc).ok_or_else(|| misplaced("a slot's tail before its head".into()))?;
+                    if range.start - head + loaded.tail().end as u64 != range.end {
+                        return Err(misplaced(format!("bytes {} are not the tail of document {doc}", span(range))));
+                    }
+                    // A tail fetched twice (ahead, and for a search) completes its document once.
+                    return if loaded.is_whole() { Ok(()) } else { loaded.add_tail(bytes, &at, seed) };
                 }
-                // Decoded first, kept only if every slot checks out.
+                // One head, or whole slots (which a slot no larger than a head is).
+                let one_head = slot > head && range.end - range.start == head;
+                asked(range.start % slot == 0 && (one_head || (range.end - range.start) % slot == 0))?;
                 let mut decoded = Vec::new();
                 for (index, bytes) in (first..).zip(bytes.chunks(slot as usize)) {
-                    let local = u32::try_from(index)
-                        .ok()
-                        .and_then(|index| table.doc_in_slot(class, index))
-                        .ok_or_else(|| misplaced("a slot past the last document".into()))?;
-                    let doc = self.base + local;
-                    let seed = crate::index::slot_seed(self.seed, local);
-                    decoded.push((doc, decode_slot(bytes, &format!("{name} (document {doc})"), seed)?));
+                    let (doc, at, seed) = document(index)?;
+                    let loaded =
+                        if one_head { decode_head(bytes, &at, seed)? } else { decode_whole(bytes, &at, seed)? };
+                    decoded.push((doc, loaded));
                 }
-                store.extend(decoded);
+                for (doc, loaded) in decoded {
+                    // A head read again must not undo its tail.
+                    if store.get(&doc).is_none_or(|kept| loaded.is_whole() || !kept.is_whole()) {
+                        store.insert(doc, loaded);
+                    }
+                }
                 Ok(())
             }
             (_, Some(range)) => Err(misplaced(format!("cannot be read as bytes {}", span(range)))),
