@@ -186,12 +186,24 @@ async function fetchTimes(page) {
   return seen.flat();
 }
 
+/** Resolves once `server` has answered every request and seen none for `quietMs` (at most `maxMs`). */
+async function serverQuiet(server, quietMs = 600, maxMs = 5000) {
+  const until = performance.now() + maxMs;
+  while (performance.now() < until) {
+    const last = server.log.at(-1);
+    const busy = server.log.some((r) => r.end === undefined);
+    if (!busy && (!last || performance.now() - last.start >= quietMs)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /**
  * The first query on a fresh page (new browser context, empty cache) under
  * `profile`: focus the box, type the query in one input event, wait until its
- * results are painted. Bytes are the server's log from navigation on,
- * requests and the dependent chain from focus on, and the chain of requests
- * the keystroke starts; each up to the moment the results were seen.
+ * results are painted. Bytes are the server's log from navigation on, until
+ * it is quiet after the paint; requests and the dependent chain from focus
+ * on, and the chain of requests the keystroke starts, each up to the moment
+ * the results were seen.
  */
 export async function coldQuery(browser, server, engine, { lang, query }, profile) {
   const { page, context, problems, navStart, requests } = await freshPage(browser, server, engine, lang, profile);
@@ -210,6 +222,10 @@ export async function coldQuery(browser, server, engine, { lang, query }, profil
     const pagePath = engine.page(lang);
     const all = server.log.filter((r) => r.start >= navStart && r.start <= done && r.path !== pagePath);
     const untilNow = Date.now();
+    // Bytes count what the query fetches after its first paint too (Qidiruv's
+    // store tails, which complete excerpts): everything until the server is quiet.
+    await serverQuiet(server);
+    const fetched = server.log.filter((r) => r.start >= navStart && r.path !== pagePath);
     const sinceFocus = (rs) => rs.filter((r) => r.start >= fromFocusWall - 1 && r.start <= untilNow);
     // What the query itself waits on: the focus prefetch may still be in flight.
     const sinceKeystroke = (rs) => rs.filter((r) => r.start >= keystrokeWall - 1);
@@ -219,14 +235,14 @@ export async function coldQuery(browser, server, engine, { lang, query }, profil
     const served = all.filter((r) => r.start >= fromFocus).length;
     const isCode = (r) => engine.code.has(r.path);
     const sum = (rs) => rs.reduce((acc, r) => acc + r.bytes, 0);
-    const failed = all.filter((r) => r.error);
+    const failed = fetched.filter((r) => r.error);
     if (failed.length) throw new Error(`${engine.name}: requests failed: ${failed.map((r) => r.path).join(', ')}`);
     return {
       query,
       lang,
       ms: shown.paint - focusAt,
-      indexBytes: sum(all.filter((r) => !isCode(r))),
-      totalBytes: sum(all),
+      indexBytes: sum(fetched.filter((r) => !isCode(r))),
+      totalBytes: sum(fetched),
       requests: afterFocus.length,
       served,
       depth: chainDepth(fetchedAfterFocus),
