@@ -388,10 +388,15 @@ impl LoadedIndex {
                     return Ok(Some(shown));
                 }
                 Step::Need(parts) => {
-                    if !previewed {
-                        if let Some(shown) = self.searcher.borrow().preview(query, &found, options.limit) {
-                            previewed = true;
-                            preview(shown);
+                    let shown =
+                        if previewed { None } else { self.searcher.borrow().preview(query, &found, options.limit) };
+                    if let Some(shown) = shown {
+                        previewed = true;
+                        preview(shown);
+                        // The tails complete excerpts: the results need not wait for their requests.
+                        after_next_paint().await;
+                        if !wanted() {
+                            return Ok(None);
                         }
                     }
                     self.fetch_all(parts).await?;

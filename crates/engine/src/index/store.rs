@@ -279,7 +279,8 @@ fn decode_start(record: &[u8]) -> Option<(StoredDoc, bool)> {
     let valid = std::str::from_utf8(arrived).map_or_else(|e| &arrived[..e.valid_up_to()], |_| arrived);
     let text = std::str::from_utf8(valid).unwrap_or_default();
     let whole = text.len() == length;
-    let text = if whole { text } else { text.rfind(' ').map_or("", |space| &text[..space]) };
+    // A byte search: `str::rfind` would bring its searcher into the wasm.
+    let text = if whole { text } else { &text[..text.bytes().rposition(|b| b == b' ').unwrap_or(0)] };
     let Card { id, url, title, lang, date, translations } = card;
     Some((StoredDoc { id, url, title, lang, date, translations, text: text.to_string() }, whole))
 }

@@ -272,17 +272,13 @@ impl Searcher {
             return Err(IndexError::Inconsistent { detail: format!("{}: not a part of this index", request.name) });
         };
         let (segment, slot) = self.slots[at].1;
-        let partial: Vec<DocId> = match slot {
-            Slot::Store(..) => self.store.iter().filter(|(_, s)| !s.is_whole()).map(|(&doc, _)| doc).collect(),
-            _ => Vec::new(),
-        };
-        self.segments[segment].add_part(slot, request, bytes, &mut self.store)?;
+        let completed = self.segments[segment].add_part(slot, request, bytes, &mut self.store)?;
         if matches!(slot, Slot::Docs) {
             self.join_tables();
         }
         // A tail changes its article's words.
-        for doc in partial.iter().filter(|doc| self.store[doc].is_whole()) {
-            self.words.forget(doc);
+        if let Some(doc) = completed {
+            self.words.forget(&doc);
         }
         Ok(())
     }

@@ -131,22 +131,25 @@ impl SegmentReader {
     }
 
     /// Verifies, decodes and keeps a part of this segment; store slots go
-    /// to `store`, by their documents' numbers in the index.
+    /// to `store`, by their documents' numbers in the index. Gives the
+    /// document a slot's tail completed, if the part was one.
     pub fn add_part(
         &mut self,
         slot: Slot,
         request: &PartRequest,
         bytes: &[u8],
         store: &mut FxHashMap<DocId, LoadedSlot>,
-    ) -> Result<(), IndexError> {
+    ) -> Result<Option<DocId>, IndexError> {
         let name = request.name.as_str();
         let misplaced = |detail: String| IndexError::Inconsistent { detail: format!("{name}: {detail}") };
         let unseal = || crate::index::unseal(name, bytes, self.seed);
         match (slot, &request.range) {
-            (Slot::Docs, None) => self.add_table(unseal()?),
-            (Slot::Shard(n), None) => self.dictionary.load(n, name, unseal()?),
-            (Slot::Head(n), None) => self.dictionary.load_head(n, name, unseal()?),
-            (Slot::List(kind, n), range) => self.lists[kind as usize].add(n, range, bytes, &self.dictionary),
+            (Slot::Docs, None) => self.add_table(unseal()?).map(|()| None),
+            (Slot::Shard(n), None) => self.dictionary.load(n, name, unseal()?).map(|()| None),
+            (Slot::Head(n), None) => self.dictionary.load_head(n, name, unseal()?).map(|()| None),
+            (Slot::List(kind, n), range) => {
+                self.lists[kind as usize].add(n, range, bytes, &self.dictionary).map(|()| None)
+            }
             (Slot::Store(class, n), Some(range)) => {
                 let Some(table) = &self.table else {
                     return Err(misplaced("read before its segment's document table".into()));
@@ -177,7 +180,10 @@ impl SegmentReader {
                         return Err(misplaced(format!("bytes {} are not the tail of document {doc}", span(range))));
                     }
                     // A tail fetched twice (ahead, and for a search) completes its document once.
-                    return if loaded.is_whole() { Ok(()) } else { loaded.add_tail(bytes, &at, seed) };
+                    if loaded.is_whole() {
+                        return Ok(None);
+                    }
+                    return loaded.add_tail(bytes, &at, seed).map(|()| Some(doc));
                 }
                 // One head, or whole slots (which a slot no larger than a head is).
                 let one_head = slot > head && range.end - range.start == head;
@@ -195,7 +201,7 @@ impl SegmentReader {
                         store.insert(doc, loaded);
                     }
                 }
-                Ok(())
+                Ok(None)
             }
             (_, Some(range)) => Err(misplaced(format!("cannot be read as bytes {}", span(range)))),
             (_, None) => Err(misplaced("cannot be read whole".into())),
