@@ -221,8 +221,9 @@ export async function coldQuery(browser, server, engine, { lang, query }, profil
     if (problems.length) throw new Error(`${engine.name} on ${lang}: ${problems.join('; ')}`);
     const pagePath = engine.page(lang);
     const all = server.log.filter((r) => r.start >= navStart && r.start <= done && r.path !== pagePath);
-    // Requests and round trips count up to the paint: one started after it was not waited for.
-    const untilNow = (await page.evaluate(() => performance.timeOrigin)) + shown.paint;
+    // Requests and round trips count up to the moment the results were in the
+    // DOM: one that started later was not waited for.
+    const untilNow = (await page.evaluate(() => performance.timeOrigin)) + shown.t;
     // Bytes count what the query fetches after its first paint too (Qidiruv's
     // store tails, which complete excerpts): everything until the server is quiet.
     await serverQuiet(server);
