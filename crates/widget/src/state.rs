@@ -426,6 +426,21 @@ mod tests {
     }
 
     #[test]
+    fn completed_excerpts_replace_the_previewed_ones_and_nothing_else() {
+        let state = answered(typed(Rc::default(), 1, "visa"), 1, 5, 2).reduce(Action::More { seq: 2, limit: 4 });
+        let state = answered(state, 2, 5, 4);
+        let state = state.reduce(Action::Step(1));
+        let mut complete = answer(5, 4);
+        complete.items[3].excerpt.text = "…the visa regime…".into();
+        let state = state.reduce(Action::Completed { seq: 2, answer: complete.clone() });
+        assert_eq!(state.items[3].excerpt.text, "…the visa regime…");
+        assert_eq!((state.active, state.total, state.more), (Some(3), 5, true), "the visitor's place is kept");
+        let stale = state.clone().reduce(Action::Typed { seq: 3, query: "visas".into(), limit: 2 });
+        let after = stale.clone().reduce(Action::Completed { seq: 2, answer: complete });
+        assert!(Rc::ptr_eq(&stale, &after), "a newer request's state is left alone");
+    }
+
+    #[test]
     fn translations_are_checked_and_reached_sideways() {
         let mut first = translated("a", &["en", "ru", "uz-Latn"]);
         first.translations.push(Translation { lang: "ru".into(), url: "javascript:alert(1)".into() });
