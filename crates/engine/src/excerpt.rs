@@ -69,7 +69,7 @@ pub fn excerpt(text: &str, tokens: &[Token], matcher: &Matcher, lang: Option<&La
         return Excerpt::default();
     }
     let matched: Vec<Option<usize>> = tokens.iter().map(|t| matcher.word_of(t, lang)).collect();
-    let first = best_window_start(&matched);
+    let (first, _) = best_window(&matched);
     let start = first.saturating_sub(LEAD_WORDS);
     let end = (start + EXCERPT_WORDS).min(tokens.len());
     let cut = cut_bounds(text, tokens, start, end);
@@ -91,17 +91,14 @@ pub fn excerpt(text: &str, tokens: &[Token], matcher: &Matcher, lang: Option<&La
 /// distinct words); the lede's is shown then.
 pub fn holds_excerpt(tokens: &[Token], matcher: &Matcher, lang: Option<&Lang>) -> bool {
     let matched: Vec<Option<usize>> = tokens.iter().map(|t| matcher.word_of(t, lang)).collect();
-    let first = best_window_start(&matched);
-    let mut distinct: Vec<usize> =
-        matched[first..(first + EXCERPT_WORDS).min(matched.len())].iter().flatten().copied().collect();
-    distinct.sort_unstable();
-    distinct.dedup();
+    let (first, distinct) = best_window(&matched);
     let ends_inside = first.saturating_sub(LEAD_WORDS) + EXCERPT_WORDS < tokens.len();
-    !matcher.words.is_empty() && distinct.len() == matcher.words.len() && ends_inside
+    !matcher.words.is_empty() && distinct == matcher.words.len() && ends_inside
 }
 
-/// The token index where the best window's first match stands (0 if none).
-fn best_window_start(matched: &[Option<usize>]) -> usize {
+/// The token index where the best window's first match stands (0 if none),
+/// and how many distinct query words the window holds.
+fn best_window(matched: &[Option<usize>]) -> (usize, usize) {
     let mut best = (0, 0, 0);
     for (i, m) in matched.iter().enumerate() {
         if m.is_none() {
@@ -116,7 +113,7 @@ fn best_window_start(matched: &[Option<usize>]) -> usize {
             best = (distinct.len(), hits, i);
         }
     }
-    best.2
+    (best.2, best.0)
 }
 
 /// The byte range from the start of token `start` to the end of token
