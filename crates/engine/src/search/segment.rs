@@ -144,68 +144,79 @@ impl SegmentReader {
         let misplaced = |detail: String| IndexError::Inconsistent { detail: format!("{name}: {detail}") };
         let unseal = || crate::index::unseal(name, bytes, self.seed);
         match (slot, &request.range) {
-            (Slot::Docs, None) => self.add_table(unseal()?).map(|()| None),
-            (Slot::Shard(n), None) => self.dictionary.load(n, name, unseal()?).map(|()| None),
-            (Slot::Head(n), None) => self.dictionary.load_head(n, name, unseal()?).map(|()| None),
-            (Slot::List(kind, n), range) => {
-                self.lists[kind as usize].add(n, range, bytes, &self.dictionary).map(|()| None)
-            }
-            (Slot::Store(class, n), Some(range)) => {
-                let Some(table) = &self.table else {
-                    return Err(misplaced("read before its segment's document table".into()));
-                };
-                let StoreClass { slot_bytes, file_docs, .. } = self.parts.store[class];
-                let (slot, head) = (u64::from(slot_bytes), u64::from(slot_bytes).min(HEAD_BYTES as u64));
-                let first = u64::from(file_docs) * n as u64 + range.start / slot;
-                let document = |index: u64| {
-                    let local = u32::try_from(index).ok().and_then(|index| table.doc_in_slot(class, index));
-                    let local = local.ok_or_else(|| misplaced("a slot past the last document".into()))?;
-                    let at = format!("{name} (document {})", self.base + local);
-                    Ok::<_, IndexError>((self.base + local, at, crate::index::slot_seed(self.seed, local)))
-                };
-                let asked = |fits: bool| match fits && bytes.len() as u64 == range.end - range.start {
-                    true => Ok(()),
-                    false => Err(IndexError::Corrupt {
-                        part: name.to_string(),
-                        detail: format!("asked for bytes {}, got {}", span(range), bytes.len()),
-                    }),
-                };
-                if range.start % slot == head {
-                    // A tail, read once its head is.
-                    asked(true)?;
-                    let (doc, at, seed) = document(first)?;
-                    let loaded =
-                        store.get_mut(&doc).ok_or_else(|| misplaced("a slot's tail before its head".into()))?;
-                    if range.start - head + loaded.tail().end as u64 != range.end {
-                        return Err(misplaced(format!("bytes {} are not the tail of document {doc}", span(range))));
-                    }
-                    // A tail fetched twice (ahead, and for a search) completes its document once.
-                    if loaded.is_whole() {
-                        return Ok(None);
-                    }
-                    return loaded.add_tail(bytes, &at, seed).map(|()| Some(doc));
-                }
-                // One head, or whole slots (which a slot no larger than a head is).
-                let one_head = slot > head && range.end - range.start == head;
-                asked(range.start % slot == 0 && (one_head || (range.end - range.start) % slot == 0))?;
-                let mut decoded = Vec::new();
-                for (index, bytes) in (first..).zip(bytes.chunks(slot as usize)) {
-                    let (doc, at, seed) = document(index)?;
-                    let loaded =
-                        if one_head { decode_head(bytes, &at, seed)? } else { decode_whole(bytes, &at, seed)? };
-                    decoded.push((doc, loaded));
-                }
-                for (doc, loaded) in decoded {
-                    // A head read again must not undo its tail.
-                    if store.get(&doc).is_none_or(|kept| loaded.is_whole() || !kept.is_whole()) {
-                        store.insert(doc, loaded);
-                    }
-                }
-                Ok(None)
-            }
+            (Slot::Store(class, n), Some(range)) => return self.add_slots(class, n, name, range, bytes, store),
+            (Slot::Docs, None) => self.add_table(unseal()?),
+            (Slot::Shard(n), None) => self.dictionary.load(n, name, unseal()?),
+            (Slot::Head(n), None) => self.dictionary.load_head(n, name, unseal()?),
+            (Slot::List(kind, n), range) => self.lists[kind as usize].add(n, range, bytes, &self.dictionary),
             (_, Some(range)) => Err(misplaced(format!("cannot be read as bytes {}", span(range)))),
             (_, None) => Err(misplaced("cannot be read whole".into())),
         }
+        .map(|()| None)
+    }
+
+    /// Verifies and keeps bytes `range` of store file `n` of class `class`
+    /// (`name`): a slot's head, its tail, or whole slots. Gives the document
+    /// a tail completed.
+    fn add_slots(
+        &self,
+        class: usize,
+        n: usize,
+        name: &str,
+        range: &Range<u64>,
+        bytes: &[u8],
+        store: &mut FxHashMap<DocId, LoadedSlot>,
+    ) -> Result<Option<DocId>, IndexError> {
+        let misplaced = |detail: String| IndexError::Inconsistent { detail: format!("{name}: {detail}") };
+        let Some(table) = &self.table else {
+            return Err(misplaced("read before its segment's document table".into()));
+        };
+        let StoreClass { slot_bytes, file_docs, .. } = self.parts.store[class];
+        let (slot, head) = (u64::from(slot_bytes), u64::from(slot_bytes).min(HEAD_BYTES as u64));
+        let first = u64::from(file_docs) * n as u64 + range.start / slot;
+        let document = |index: u64| {
+            let local = u32::try_from(index).ok().and_then(|index| table.doc_in_slot(class, index));
+            let local = local.ok_or_else(|| misplaced("a slot past the last document".into()))?;
+            let at = format!("{name} (document {})", self.base + local);
+            Ok::<_, IndexError>((self.base + local, at, crate::index::slot_seed(self.seed, local)))
+        };
+        let asked = |fits: bool| match fits && bytes.len() as u64 == range.end - range.start {
+            true => Ok(()),
+            false => Err(IndexError::Corrupt {
+                part: name.to_string(),
+                detail: format!("asked for bytes {}, got {}", span(range), bytes.len()),
+            }),
+        };
+        if range.start % slot == head {
+            // A tail, read once its head is.
+            asked(true)?;
+            let (doc, at, seed) = document(first)?;
+            let loaded = store.get_mut(&doc).ok_or_else(|| misplaced("a slot's tail before its head".into()))?;
+            if range.start - head + loaded.tail().end as u64 != range.end {
+                return Err(misplaced(format!("bytes {} are not the tail of document {doc}", span(range))));
+            }
+            // A tail fetched twice (ahead, and for a search) completes its document once.
+            if loaded.is_whole() {
+                return Ok(None);
+            }
+            return loaded.add_tail(bytes, &at, seed).map(|()| Some(doc));
+        }
+        // One head, or whole slots (which a slot no larger than a head is).
+        let one_head = slot > head && range.end - range.start == head;
+        asked(range.start.is_multiple_of(slot) && (one_head || (range.end - range.start).is_multiple_of(slot)))?;
+        let mut decoded = Vec::new();
+        for (index, bytes) in (first..).zip(bytes.chunks(slot as usize)) {
+            let (doc, at, seed) = document(index)?;
+            decoded
+                .push((doc, if one_head { decode_head(bytes, &at, seed)? } else { decode_whole(bytes, &at, seed)? }));
+        }
+        for (doc, loaded) in decoded {
+            // A head read again must not undo its tail.
+            if store.get(&doc).is_none_or(|kept| loaded.is_whole() || !kept.is_whole()) {
+                store.insert(doc, loaded);
+            }
+        }
+        Ok(None)
     }
 
     /// Where the `kind` list of term `ordinal` lies in all files of such
