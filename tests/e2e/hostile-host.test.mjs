@@ -32,6 +32,7 @@ html { background: #fffbe6; }
 input, button, a, mark, div, span, dialog { all: unset !important; }
 :focus { outline: none !important; }
 qidiruv-search { display: block; margin: 1em; max-width: 30rem; }
+.at-end qidiruv-search { margin-left: auto; }
 .themed { --qidiruv-font: monospace; --qidiruv-font-size: 15px; --qidiruv-text: rgb(18, 52, 86); }
 .scheme { color-scheme: light dark; }
 `;
@@ -92,6 +93,7 @@ const PAGES = {
   'missing.html': { index: '/nowhere/' },
   'garbled.html': { index: '/garbled/' },
   'ru.html': { lang: 'ru' },
+  'end.html': { htmlClass: 'at-end' },
 };
 
 function serverOptions(extra = {}) {
@@ -514,6 +516,45 @@ test('a click into the box that holds a query shows its list again', async (t) =
   await waitUntil(() => readWidget(page), (w) => w.attrs['aria-expanded'] === 'false', 'a click away closed it');
   await searchBox(page).click();
   await waitUntil(() => readWidget(page), (w) => w.attrs['aria-expanded'] === 'true' && w.panelVisible, 'a click back reopened it');
+});
+
+/** The open panel's edges, and the viewport's width. */
+function panelEdges(page) {
+  return page.evaluate(() => {
+    const panel = document.querySelector('qidiruv-search').shadowRoot.querySelector('.panel.open');
+    const { left, right } = panel?.getBoundingClientRect() ?? {};
+    const box = panel?.parentElement.getBoundingClientRect();
+    return { left, right, room: document.documentElement.clientWidth, boxLeft: box?.left, boxRight: box?.right };
+  });
+}
+
+const onScreen = ({ left, right, room }) => left >= 0 && right <= room;
+
+test('the result panel stays on screen wherever the page puts the box, and as the window resizes', async (t) => {
+  const DESKTOP = { width: 1280, height: 900 };
+  const PHONE = { width: 390, height: 800 };
+  // inline.html: a 30rem box at the start, under a panel of 34rem that hangs off its end edge.
+  for (const [url, viewport] of [['inline.html', DESKTOP], ['end.html', DESKTOP], ['inline.html', PHONE], ['end.html', { width: 700, height: 800 }]]) {
+    const page = await withResults(t, `/host/${url}`, { viewport });
+    const edges = await panelEdges(page);
+    assert.ok(onScreen(edges), `${url} at ${viewport.width} px: ${JSON.stringify(edges)}`);
+    if (url === 'inline.html' && viewport === DESKTOP) {
+      assert.equal(edges.left, edges.boxLeft, 'with no room past the box’s start, the panel hangs from it toward the end');
+      await page.screenshot({ path: screenshotPath('hostile-inline-start.png') });
+    } else if (url === 'end.html' && viewport === DESKTOP) {
+      assert.equal(edges.right, edges.boxRight, 'with room, the panel hangs from the box’s end toward the start');
+    }
+  }
+
+  const page = await withResults(t, '/host/inline.html', { viewport: PHONE });
+  await page.setViewportSize(DESKTOP);
+  await waitUntil(() => panelEdges(page), onScreen, 'the panel moved back on screen after the window widened');
+
+  const failed = await openPage(env, t, '/host/missing.html');
+  await (await activate(failed)).press('v');
+  await waitUntil(() => readWidget(failed), (w) => w.retryButton === UI.en.retry, 'the failure is shown');
+  const edges = await panelEdges(failed);
+  assert.ok(onScreen(edges), `the failure's panel: ${JSON.stringify(edges)}`);
 });
 
 test('the / hint is shown to mice and hidden on touch screens', async (t) => {

@@ -188,6 +188,35 @@ function whenIdle(then) {
   else addEventListener('load', idle, { once: true });
 }
 
+// A panel wider than its box hangs off the box's end edge, toward the middle
+// of a page whose box sits at its end (a header's corner). Where the box sits
+// at the start, that would put part of the panel off screen: as it opens, and
+// as the window resizes, it hangs off the other edge instead, or failing that
+// moves just inside the screen.
+const SCREEN_EDGE = 8; // px kept free at the viewport's edges
+
+function keepOnScreen(panel) {
+  panel.style.translate = '';
+  const { left, width } = panel.getBoundingClientRect();
+  const box = panel.parentElement.getBoundingClientRect();
+  const room = document.documentElement.clientWidth;
+  const fits = (x) => x >= SCREEN_EDGE && x + width <= room - SCREEN_EDGE;
+  // The left edge wins where the panel is wider than the screen: left-to-right text begins there.
+  const to = [left, box.left, box.right - width].find(fits) ?? Math.max(SCREEN_EDGE, Math.min(left, room - SCREEN_EDGE - width));
+  if (Math.abs(to - left) >= 1) panel.style.translate = `${Math.round(to - left)}px`;
+}
+
+/** Keeps the panels in `root` (the widget's, or the loader's failure panel) on screen. */
+function keepPanelsOnScreen(root) {
+  const opened = ({ target, oldValue }) => target.matches('.panel.open') && !/\bopen\b/.test(oldValue ?? '');
+  new MutationObserver((records) => records.filter(opened).forEach(({ target }) => keepOnScreen(target))).observe(root, {
+    subtree: true,
+    attributeFilter: ['class'],
+    attributeOldValue: true,
+  });
+  addEventListener('resize', () => root.querySelectorAll('.panel.open').forEach(keepOnScreen), { passive: true });
+}
+
 /** The widget that `?q=` and the keyboard shortcuts reach. */
 const primary = () => document.querySelector('qidiruv-search[shortcut]') ?? document.querySelector('qidiruv-search');
 
@@ -208,6 +237,7 @@ class QidiruvSearch extends HTMLElement {
     const { placeholder, close } = words(pageLang(this));
     const label = this.getAttribute('placeholder') || placeholder;
     root.append(style, this.getAttribute('mode') === 'modal' ? this.#modal(mount, label, close) : mount);
+    keepPanelsOnScreen(root);
     const input = this.#plainBox();
     root.addEventListener('keydown', (e) => {
       const box = e.composedPath()[0];
