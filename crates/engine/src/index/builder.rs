@@ -11,12 +11,13 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use super::catalog::{encode_catalog, CatalogEntry};
-use super::dictionary::{df_class, Dictionary, HeadKey, HeadPart, ShardPart};
+use super::dictionary::{df_class, Dictionary, HeadKey, HeadPart, ListRun, ShardPart};
 use super::doc_table::{DocInfo, DocTable};
 use super::manifest::{Layout, Manifest, Segment, StoreLayout, FORMAT_NAME, FORMAT_VERSION};
 use super::part::{encode, seal, xxh3_64};
 use super::positions::{body_position, encode_positions};
 use super::postings::{encode_list, Impact, Posting};
+use super::reads::{self, MAX_PREFIX_EXPANSIONS};
 use super::scratch::ScratchDir;
 use super::spill::{Accumulator, Counts, DEFAULT_BUDGET};
 use super::spool::Spool;
@@ -28,7 +29,6 @@ use super::{DocId, IndexError};
 use crate::analysis::{stems_of, tokenize};
 use crate::index::{is_stem_key, stem_key, STEM_MARK};
 use crate::search::TermWeights;
-use crate::search::MAX_PREFIX_EXPANSIONS;
 use crate::{Date, Lang};
 
 /// Key bytes per dictionary shard: a shard is about 5 kB compressed, so a
@@ -416,9 +416,9 @@ impl IndexBuilder {
         let postings = list_files(&terms, |t| &t.list, "postings", &whole, &mut write)?;
         let positions = list_files(&terms, |t| &t.positions, "positions", &whole, &mut write)?;
         let starts = [list_starts(&terms, |t| &t.list), list_starts(&terms, |t| &t.positions)];
-        // The encoded lists are in their files now.
+        // The encoded lists are in their files now; the heads copy some postings yet.
         for term in &mut terms {
-            (term.list, term.positions) = (Vec::new(), Vec::new());
+            term.positions = Vec::new();
         }
         let mut dictionary = Vec::new();
         for (n, (first_key, shard)) in shards(&terms, &starts).into_iter().enumerate() {
@@ -649,7 +649,8 @@ fn wide_prefix_heads(terms: &[EncodedTerm], starts: &[Vec<u64>; 2], firsts: Vec<
 /// The head of `prefix`, whose keys are `terms[under]`: what expanding it
 /// reads from its shards (`search::expand`), that is the prefix and its stem
 /// key, when they are keys, and its most frequent completions, ties in key
-/// order, with one to spare for the prefix itself.
+/// order, with one to spare for the prefix itself; and the lists that
+/// searching the prefix alone reads (see [`head_lists`]).
 fn head(terms: &[EncodedTerm], starts: &[Vec<u64>; 2], prefix: &str, under: Range<usize>) -> HeadPart {
     let mut chosen: Vec<usize> = under.clone().filter(|&i| !is_stem_key(&terms[i].key)).collect();
     chosen.sort_by_key(|&i| std::cmp::Reverse(df_class(terms[i].df)));
@@ -661,6 +662,7 @@ fn head(terms: &[EncodedTerm], starts: &[Vec<u64>; 2], prefix: &str, under: Rang
     chosen.extend(terms.binary_search_by(|t| t.key.as_str().cmp(&stem)).ok());
     chosen.sort_unstable();
     chosen.dedup();
+    let lists = head_lists(terms, &starts[0], prefix, &chosen);
     let keys = chosen.into_iter().map(|i| {
         let [(list_start, list_bytes), (positions_start, positions_bytes)] = lists_of(starts, i);
         HeadKey {
@@ -673,7 +675,42 @@ fn head(terms: &[EncodedTerm], starts: &[Vec<u64>; 2], prefix: &str, under: Rang
             positions_bytes,
         }
     });
-    HeadPart { keys: keys.collect() }
+    HeadPart { keys: keys.collect(), lists }
+}
+
+/// A head carries at most this many bytes of postings: a prefix that reads
+/// more reads them by range, as any word does.
+const HEAD_LIST_BYTES: u64 = 16 * 1024;
+
+/// The runs of postings that searching `prefix` alone reads from its head
+/// (`chosen`: its keys' ordinals), by the search's rules (`reads`): the
+/// lists of its direct matches (itself and its stem key), and of its
+/// completions, which are optional where the direct matches are plentiful
+/// and then read only where they lie near those. None past [`HEAD_LIST_BYTES`].
+fn head_lists(terms: &[EncodedTerm], starts: &[u64], prefix: &str, chosen: &[usize]) -> Vec<ListRun> {
+    let list = |i: usize| (0u8, starts[i]..starts[i + 1]);
+    let stem = stem_key(prefix.to_string());
+    let (direct, completions): (Vec<usize>, Vec<usize>) = chosen
+        .iter()
+        .filter(|&&i| terms[i].key == stem || !is_stem_key(&terms[i].key))
+        .partition(|&&i| terms[i].key == prefix || terms[i].key == stem);
+    let mut needed: Vec<_> = direct.iter().map(|&i| list(i)).collect();
+    let plentiful = reads::plentiful(direct.iter().map(|&i| df_class(terms[i].df)));
+    if !plentiful {
+        needed.extend(completions.iter().map(|&i| list(i)));
+    }
+    let near: Vec<Range<u64>> = reads::joined(needed.clone()).into_iter().map(|(_, r)| r).collect();
+    let optional = completions.iter().map(|&i| list(i)).filter(|(_, r)| plentiful && reads::near(r, &near));
+    let runs: Vec<Range<u64>> =
+        reads::joined(needed.into_iter().chain(optional).collect()).into_iter().map(|(_, r)| r).collect();
+    if runs.iter().map(|r| r.end - r.start).sum::<u64>() > HEAD_LIST_BYTES {
+        return Vec::new();
+    }
+    let run = |r: Range<u64>| {
+        let (first, last) = (starts.partition_point(|&s| s < r.start), starts.partition_point(|&s| s < r.end));
+        ListRun { start: r.start, bytes: terms[first..last].iter().flat_map(|t| t.list.iter().copied()).collect() }
+    };
+    runs.into_iter().map(run).collect()
 }
 
 /// The lists of one kind (`list`: postings or positions, files named

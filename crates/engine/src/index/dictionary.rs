@@ -14,8 +14,8 @@
 //! A one- or two-letter prefix spans many shards (the keys under `s` fill
 //! a dozen at 100,000 articles) yet expands to only its most frequent
 //! completions. Such a *wide* prefix has a head part of its own: those
-//! completions, located, in a part of a kilobyte that a query reads instead
-//! of every shard the prefix spans.
+//! completions, located, in a part of a few kilobytes that a query reads instead
+//! of every shard the prefix spans, with the postings lists the prefix reads.
 
 use std::ops::Range;
 
@@ -42,10 +42,21 @@ pub struct ShardPart {
 }
 
 /// The head of a wide prefix as stored: the prefix and its stem key, when
-/// they are keys, and the prefix's most frequent completions, in key order.
+/// they are keys, and the prefix's most frequent completions, in key order;
+/// and the postings lists that searching the prefix alone reads, so that a
+/// visitor's first letters wait on this part alone.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeadPart {
     pub keys: Vec<HeadKey>,
+    /// Runs of whole lists copied from the postings files, ascending and apart.
+    pub lists: Vec<ListRun>,
+}
+
+/// Bytes of the postings files taken as one, from `start` on: whole lists.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListRun {
+    pub start: u64,
+    pub bytes: Vec<u8>,
 }
 
 /// One key of a head, with what its shard would have told of it.
@@ -195,8 +206,8 @@ impl Dictionary {
         self.heads.get(n)?.as_deref()
     }
 
-    /// Decodes and keeps head `n` (named `name`).
-    pub fn load_head(&mut self, n: usize, name: &str, bytes: &[u8]) -> Result<(), IndexError> {
+    /// Decodes and keeps head `n` (named `name`); gives the postings it carries.
+    pub fn load_head(&mut self, n: usize, name: &str, bytes: &[u8]) -> Result<Vec<ListRun>, IndexError> {
         let part: HeadPart = super::part::decode(name, bytes)?;
         let corrupt = |detail: &str| IndexError::Corrupt { part: name.to_string(), detail: detail.to_string() };
         let prefix = self.head_prefixes.get(n).ok_or_else(|| corrupt("not a head this index names"))?;
@@ -219,8 +230,12 @@ impl Dictionary {
             }
             head.push((k.key, Term { ordinal: k.ordinal, df_class: k.df_class }));
         }
+        let ascending = part.lists.windows(2).all(|w| w[0].start + w[0].bytes.len() as u64 <= w[1].start);
+        if !ascending {
+            return Err(corrupt("its lists overlap or are out of order"));
+        }
         self.heads[n] = Some(head);
-        Ok(())
+        Ok(part.lists)
     }
 
     /// Where the `kind` list of term `ordinal`, which a loaded shard or

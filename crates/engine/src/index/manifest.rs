@@ -12,7 +12,7 @@ pub const MANIFEST_NAME: &str = "qidiruv.json";
 /// Identifies a Qidiruv index, so a stray JSON file is not mistaken for one.
 pub const FORMAT_NAME: &str = "qidiruv-index";
 /// Bumped on every incompatible change to any part.
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;
 
 /// What a reader needs to find and check every other part.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -5,7 +5,8 @@ use rustc_hash::FxHashSet;
 use fst::automaton::{Automaton, Str};
 
 use crate::analysis::{fold_word, key_of, letters_of, switch_layout};
-use crate::index::dictionary::{df_class, Dictionary, Term};
+use crate::index::dictionary::{Dictionary, Term};
+use crate::index::reads::{self, MAX_PREFIX_EXPANSIONS};
 use crate::index::{is_stem_key, stem_key, STEM_MARK};
 use crate::query::{Query, QueryWord, Source};
 
@@ -23,13 +24,8 @@ pub const LAYOUT: f32 = 0.9;
 pub const FUZZY_1: f32 = 0.4;
 pub const FUZZY_2: f32 = 0.3;
 
-/// A prefix expands to at most this many keys, the most frequent first:
-/// enough for any real completion, bounded for one-letter prefixes.
-pub(crate) const MAX_PREFIX_EXPANSIONS: usize = 48;
 /// Typo expansions kept per word, the most frequent first.
 const MAX_FUZZY_EXPANSIONS: usize = 16;
-/// Direct matches in this many documents make typo guesses optional.
-const PLENTIFUL_DF: usize = 30;
 /// Keys a fuzzy prefix search may visit before it stops.
 const MAX_FUZZY_PREFIX_SCAN: usize = 4096;
 /// Leading letters of a word where a typo costs two edits.
@@ -359,7 +355,7 @@ fn matched(
 
 /// Whether direct matches find enough articles that guesses may be skipped.
 fn plentiful(found: &[Expansion]) -> bool {
-    found.iter().map(|e| e.term.df_class).max() >= Some(df_class(PLENTIFUL_DF))
+    reads::plentiful(found.iter().map(|e| e.term.df_class))
 }
 
 /// Keys in `shards` within the word's typo budget, not already matched

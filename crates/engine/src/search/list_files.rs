@@ -57,16 +57,24 @@ impl ListFiles {
                 detail: format!("asked for bytes {} of {}, got {}", span(&range), end - start, bytes.len()),
             });
         }
-        let at = start + range.start;
+        let name = name.to_string();
+        self.keep(&name, start + range.start, bytes, dictionary)
+    }
+
+    /// Keeps `bytes`, all the files' from `at` on, which `source` gave, once
+    /// every list in them that `dictionary` knows checks out.
+    pub fn keep(&mut self, source: &str, at: u64, bytes: &[u8], dictionary: &Dictionary) -> Result<(), IndexError> {
+        let corrupt = |detail: String| IndexError::Corrupt { part: source.to_string(), detail };
+        let within = at.checked_add(bytes.len() as u64).filter(|&end| end <= self.end);
+        let Some(end) = within else {
+            return Err(corrupt(format!("it holds lists at {at} past their files' end, {}", self.end)));
+        };
         // Every list the bytes hold that a loaded shard locates is checked
         // before any is kept, so a damaged range is fetched again, not kept
         // for good; the rest are checked as they are decoded.
-        for list in dictionary.lists_within(&(at..at + bytes.len() as u64), self.kind) {
+        for list in dictionary.lists_within(&(at..end), self.kind) {
             if !list_frame::is_intact(&bytes[(list.start - at) as usize..(list.end - at) as usize]) {
-                return Err(IndexError::Corrupt {
-                    part: name.to_string(),
-                    detail: format!("a list at bytes {} fails its checksum", span(&list)),
-                });
+                return Err(corrupt(format!("a list at bytes {} fails its checksum", span(&list))));
             }
         }
         match self.loaded.binary_search_by_key(&at, |(start, _)| *start) {

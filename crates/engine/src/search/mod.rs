@@ -18,12 +18,12 @@ use rustc_hash::FxHashMap;
 
 use crate::index::dictionary::{Dictionary, ListKind};
 use crate::index::postings::Posting;
+use crate::index::reads::{self, joined};
 use crate::index::store::{LoadedSlot, HEAD_BYTES};
 use crate::index::{DocId, DocInfo, DocTable, IndexError, Manifest, StoredDoc};
 use crate::query::{Query, QueryWord};
 use crate::result::{present, DocWords, Presented};
 use crate::Date;
-pub(crate) use expand::MAX_PREFIX_EXPANSIONS;
 pub use expand::{typo_budget, Correction, Expansion, WordMatch};
 use expand::{DictPart, Expanded};
 pub use matcher::{Matcher, WordMatcher};
@@ -60,9 +60,6 @@ impl Default for SearchOptions {
 const COMMON_WORD_SHARE: f32 = 0.35;
 /// ... judged only in languages with at least this many documents.
 const COMMON_MIN_DOCS: u32 = 20;
-/// Postings lists at most this many bytes apart are read in one range: a
-/// request costs more than the bytes between them.
-const LIST_GAP_BYTES: u64 = 1024;
 /// Query words whose expansions are remembered: a query has a few, a typing
 /// session a few dozen.
 const WORDS_REMEMBERED: usize = 64;
@@ -478,11 +475,9 @@ impl Searcher {
             |e: &Expansion, kind| Some((e.segment, self.segments[e.segment].list_range(e.term.ordinal, kind)?));
         let bytes_of = |e: &Expansion| range_of(e, ListKind::Postings);
         let expansions = matches.iter().flat_map(|m| &m.expansions);
-        let needed = merged(expansions.filter(|e| !e.optional).filter_map(bytes_of).collect());
+        let needed = joined(expansions.filter(|e| !e.optional).filter_map(bytes_of).collect());
         let near_needed = |(segment, list): &(usize, Range<u64>)| {
-            needed.iter().any(|(s, n)| {
-                s == segment && list.start <= n.end + LIST_GAP_BYTES && n.start <= list.end + LIST_GAP_BYTES
-            })
+            needed.iter().any(|(s, n)| s == segment && reads::near(list, std::slice::from_ref(n)))
         };
         for matched in matches.iter_mut() {
             matched.expansions.retain(|e| bytes_of(e).is_some_and(|list| !e.optional || near_needed(&list)));
@@ -492,7 +487,7 @@ impl Searcher {
             let words = matches.iter().enumerate().filter(|&(i, _)| kind == ListKind::Postings || in_phrase(i));
             let lists = words.flat_map(|(_, m)| &m.expansions).filter_map(|e| range_of(e, kind));
             let missing = lists.filter(|(s, list)| self.segments[*s].loaded_list(kind, list).is_none());
-            let missing = merged(missing.collect());
+            let missing = joined(missing.collect());
             requests.extend(missing.into_iter().flat_map(|(s, range)| self.segments[s].list_requests(kind, range)));
         }
         requests
@@ -790,22 +785,6 @@ fn best(mut ranked: Vec<(Rank, Hit)>, kept: usize) -> Vec<Hit> {
     }
     ranked.sort_unstable_by(rank_order);
     ranked.into_iter().map(|(_, hit)| hit).collect()
-}
-
-/// `ranges` (each in a segment's postings) sorted, with those of one
-/// segment less than [`LIST_GAP_BYTES`] apart joined.
-fn merged(mut ranges: Vec<(usize, Range<u64>)>) -> Vec<(usize, Range<u64>)> {
-    ranges.sort_unstable_by_key(|(s, r)| (*s, r.start, r.end));
-    let mut joined: Vec<(usize, Range<u64>)> = Vec::with_capacity(ranges.len());
-    for (segment, range) in ranges {
-        match joined.last_mut() {
-            Some((s, last)) if *s == segment && range.start <= last.end + LIST_GAP_BYTES => {
-                last.end = last.end.max(range.end)
-            }
-            _ => joined.push((segment, range)),
-        }
-    }
-    joined
 }
 
 /// The segments' document tables (each with the index's number of its

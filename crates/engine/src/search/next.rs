@@ -17,9 +17,10 @@ const DEEP: usize = 2;
 /// Keys read under the typed word to weigh its next letters.
 const KEYS_READ: usize = 4096;
 /// What a whole dictionary shard or head weighs, as a guess: the manifest
-/// gives no sizes of whole parts (shards run 2–4 KiB, heads about one).
+/// gives no sizes of whole parts (shards run 2–4 KiB, heads with the lists
+/// they carry 1–17, half of them under 3).
 const SHARD_BYTES: u64 = 3 * 1024;
-const HEAD_BYTES: u64 = 1024;
+const HEAD_BYTES: u64 = 3 * 1024;
 
 impl Searcher {
     /// The parts that the likeliest next keystrokes after `query` (its last

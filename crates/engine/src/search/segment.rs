@@ -147,7 +147,11 @@ impl SegmentReader {
             (Slot::Store(class, n), Some(range)) => return self.add_slots(class, n, name, range, bytes, store),
             (Slot::Docs, None) => self.add_table(unseal()?),
             (Slot::Shard(n), None) => self.dictionary.load(n, name, unseal()?),
-            (Slot::Head(n), None) => self.dictionary.load_head(n, name, unseal()?),
+            (Slot::Head(n), None) => {
+                let lists = self.dictionary.load_head(n, name, unseal()?)?;
+                let postings = &mut self.lists[ListKind::Postings as usize];
+                lists.iter().try_for_each(|run| postings.keep(name, run.start, &run.bytes, &self.dictionary))
+            }
             (Slot::List(kind, n), range) => self.lists[kind as usize].add(n, range, bytes, &self.dictionary),
             (_, Some(range)) => Err(misplaced(format!("cannot be read as bytes {}", span(range)))),
             (_, None) => Err(misplaced("cannot be read whole".into())),
