@@ -45,11 +45,6 @@ async fn yield_now() {
     yew::platform::time::sleep(std::time::Duration::ZERO).await;
 }
 
-/// Bytes fetched ahead per keystroke: at 1.6 Mbit/s, about the 150 ms of
-/// a round trip, so a prefetch the next keystroke does not need delays its
-/// own fetches by no more than that.
-const PREFETCH_BYTES: u64 = 32 * 1024;
-
 /// At most this long a search waits for the frame after its keystroke: a
 /// hidden page paints no frames, and the JS API must still answer there.
 const PAINT_WAIT_MS: i32 = 50;
@@ -226,9 +221,9 @@ pub async fn search_at(
 
 /// Fetches ahead what the visitor's likely next keystrokes after `query`
 /// will ask the index at `base` for (see [`LoadedIndex::prefetch_while`]).
-pub async fn prefetch_at(base: &str, query: &Query, options: &SearchOptions, wanted: &dyn Fn() -> bool) {
+pub async fn prefetch_at(base: &str, query: &Query, options: &SearchOptions, bytes: u64, wanted: &dyn Fn() -> bool) {
     if let Ok(index) = index_at(base).await {
-        index.prefetch_while(query, options, wanted).await;
+        index.prefetch_while(query, options, bytes, wanted).await;
     }
 }
 
@@ -409,13 +404,13 @@ impl LoadedIndex {
     /// Fetches, after the next paint and at low priority, the parts the
     /// likeliest next keystrokes after `query` would wait for, round after
     /// round (their dictionary parts and postings, then their hits' store
-    /// slots), up to [`PREFETCH_BYTES`], for as long as `wanted` says no
+    /// slots), up to `bytes` not yet loaded, for as long as `wanted` says no
     /// keystroke has come since. Fetches under way when one comes finish:
     /// that keystroke most likely needs them, and waits on them rather than
     /// asking again. A part that fails is forgotten: the search that needs
     /// it fetches it itself, and reports what it meets.
-    pub async fn prefetch_while(&self, query: &Query, options: &SearchOptions, wanted: &dyn Fn() -> bool) {
-        let mut left = PREFETCH_BYTES;
+    pub async fn prefetch_while(&self, query: &Query, options: &SearchOptions, bytes: u64, wanted: &dyn Fn() -> bool) {
+        let mut left = bytes;
         let mut tried: Vec<PartRequest> = Vec::new();
         loop {
             after_next_paint().await;
