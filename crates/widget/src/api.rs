@@ -5,7 +5,7 @@ use qidiruv_engine::answer::{Answer, Offsets};
 use qidiruv_engine::{Date, Lang, Query, SearchOptions};
 use wasm_bindgen::prelude::*;
 
-use crate::index_client::search_at;
+use crate::index_client::{search_at, Progress};
 use crate::options::{count, text};
 
 /// What `qidiruv.js` passes on from `search(query, options)`.
@@ -56,7 +56,7 @@ pub async fn search(query: String, options: JsValue) -> Result<JsValue, JsError>
     if !base.ends_with('/') {
         base.push('/');
     }
-    let shown = search_at(&base, &Query::parse(&query), &options, &|| true, &|_| {}).await.map_err(fail)?;
+    let shown = search_at(&base, &Query::parse(&query), &options, &Progress::ANSWER).await.map_err(fail)?;
     let shown = shown.ok_or_else(|| fail(format!("{base}: search abandoned")))?;
     Ok(Answer::new(&query, shown, Offsets::Utf16).to_js())
 }

@@ -206,17 +206,32 @@ pub async fn search_at(
     base: &str,
     query: &Query,
     options: &SearchOptions,
-    wanted: &dyn Fn() -> bool,
-    preview: &dyn Fn(Presented),
+    progress: &Progress<'_>,
 ) -> Result<Option<Presented>, String> {
     let index = index_at(base).await?;
-    match index.search_while(query, options, wanted, preview).await {
+    match index.search_while(query, options, progress).await {
         Err(_) if index.gone.get() => {
             forget(base, &index);
-            index_at(base).await?.search_while(query, options, wanted, preview).await
+            index_at(base).await?.search_while(query, options, progress).await
         }
         result => result,
     }
+}
+
+/// What a search asks its caller as it goes, and tells it.
+pub struct Progress<'a> {
+    /// Whether the answer is still wanted: once not, the search stops.
+    pub wanted: &'a dyn Fn() -> bool,
+    /// The query's words are expanded (its dictionary parts are in): what
+    /// the next keystroke will need can be named, and fetched meanwhile.
+    pub expanded: &'a dyn Fn(),
+    /// The results as their slots' heads show them, while tails load.
+    pub preview: &'a dyn Fn(Presented),
+}
+
+impl Progress<'_> {
+    /// A search whose caller waits for its answer alone.
+    pub const ANSWER: Progress<'static> = Progress { wanted: &|| true, expanded: &|| {}, preview: &|_| {} };
 }
 
 /// Fetches ahead what the visitor's likely next keystrokes after `query`
@@ -339,23 +354,28 @@ impl LoadedIndex {
     /// still wanted: `None` once a newer request has replaced this one, so
     /// a stale keystroke fetches nothing more. The parts it already asked for
     /// still arrive and are kept: the next keystroke most likely needs them.
-    /// While tails load, `preview` gets the results as their heads show them.
+    /// `progress` hears of each stage (see [`Progress`]).
     pub async fn search_while(
         &self,
         query: &Query,
         options: &SearchOptions,
-        wanted: &dyn Fn() -> bool,
-        preview: &dyn Fn(Presented),
+        progress: &Progress<'_>,
     ) -> Result<Option<Presented>, String> {
+        let Progress { wanted, expanded, preview } = *progress;
         // After the keystroke's frame: the box shows what was typed at once.
         after_next_paint().await;
         let mut frame = Frame::start();
-        let mut previewed = false;
+        let (mut previewed, mut told) = (false, false);
         let found = loop {
             if !wanted() {
                 return Ok(None);
             }
             let step = self.searcher.borrow().search(query, options).map_err(|e| format!("{}: {e}", self.base))?;
+            // Dictionary parts are read whole, lists by range: past the first, the words are expanded.
+            if !told && !matches!(&step, Step::Need(parts) if parts.iter().all(|part| part.range.is_none())) {
+                told = true;
+                expanded();
+            }
             match step {
                 Step::Ready(found) => break found,
                 Step::Need(parts) => {

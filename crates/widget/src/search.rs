@@ -13,7 +13,7 @@ use yew::platform::time::sleep;
 use yew::prelude::*;
 
 use crate::app::Config;
-use crate::index_client::{index_at, prefetch_at, search_at};
+use crate::index_client::{index_at, prefetch_at, search_at, Progress};
 use crate::state::{Action, Filter, State};
 
 /// How long typing must pause before screen readers hear the result count.
@@ -128,10 +128,10 @@ impl Ahead {
 /// A typing burst's keys come faster than this; a longer pause is the
 /// visitor reading or thinking, time to fetch ahead.
 const TYPING_PAUSE: Duration = Duration::from_millis(250);
-/// Bytes fetched ahead at once after a keystroke's answer, pause or not:
-/// the likeliest next letters' dictionary parts, mostly. A typist's next
-/// key comes a few hundred milliseconds after the results; at 1.6 Mbit/s
-/// these take 40, so the key's own fetches seldom wait behind them.
+/// Bytes fetched ahead while a keystroke's own lists and slots come, pause
+/// or not: the likeliest next letters' dictionary parts, mostly, so that a
+/// typist's next key finds them in. At 1.6 Mbit/s they take 40 ms of a
+/// round trip's 150.
 const AHEAD_AT_ONCE_BYTES: u64 = 8 * 1024;
 /// ... and after a pause, to 32 KiB in all: at 1.6 Mbit/s, about the 150 ms
 /// of a round trip, so a prefetch the next keystroke does not need delays
@@ -159,7 +159,19 @@ fn spawn_search(
             previewed.set(true);
             dispatcher.dispatch(Action::Answered { seq, answer });
         };
-        match search_at(&base, &query, &options, &wanted, &preview).await {
+        // The next keystroke's likeliest parts come while this one's lists and slots do.
+        let expanded = || {
+            if ahead == Ahead::WhenPaused {
+                let (base, query, options, latest) = (base.clone(), query.clone(), options.clone(), latest.clone());
+                spawn_local(async move {
+                    let wanted = || latest.borrow().seq == seq;
+                    prefetch_at(&base, &query, &options, AHEAD_AT_ONCE_BYTES, &wanted).await;
+                });
+            }
+        };
+        match search_at(&base, &query, &options, &Progress { wanted: &wanted, expanded: &expanded, preview: &preview })
+            .await
+        {
             // A newer request replaced this one: its answer is dropped anyway.
             Ok(None) => {}
             Ok(Some(answer)) => {
@@ -168,7 +180,6 @@ fn spawn_search(
                     false => Action::Answered { seq, answer },
                 });
                 if ahead == Ahead::WhenPaused {
-                    prefetch_at(&base, &query, &options, AHEAD_AT_ONCE_BYTES, &wanted).await;
                     sleep(TYPING_PAUSE).await;
                     prefetch_at(&base, &query, &options, AHEAD_PAUSED_BYTES, &wanted).await;
                 }
