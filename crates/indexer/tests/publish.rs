@@ -240,3 +240,44 @@ fn a_second_build_on_the_same_directory_waits_for_the_first() {
         }
     }
 }
+
+/// The parts `query` fetches from `index`, as `search --fetches` lists them.
+fn fetches(index: &Path, query: &str) -> Vec<String> {
+    let output = common::qidiruv(&["search", "--index", index.to_str().unwrap(), "--fetches", query]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    stderr(&output).lines().filter(|l| l.starts_with("fetch ")).map(str::to_string).collect()
+}
+
+#[test]
+fn after_a_publish_a_first_letter_still_reads_its_head_and_store_slots_alone() {
+    let Some(corpus) = shared_corpus("after_a_publish_a_first_letter_still_reads_its_head_and_store_slots_alone")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("index");
+    assert!(build(&[&dev_lines(&corpus, dir.path(), "a.jsonl", 0..1500)], &out, &[]).status.success());
+    let manifest: serde_json::Value = serde_json::from_slice(&fs::read(out.join("qidiruv.json")).unwrap()).unwrap();
+    let heads: Vec<String> = manifest["segments"][0]["parts"]["heads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().to_string())
+        .collect();
+    // The one-letter heads the base reads without postings ranges: they carry their lists.
+    let reads_lists = |fetched: &[String]| fetched.iter().any(|f| f.contains("-postings-"));
+    let carrying: Vec<&String> =
+        heads.iter().filter(|h| h.chars().count() == 1 && !reads_lists(&fetches(&out, h))).collect();
+    assert!(!carrying.is_empty(), "no one-letter head of {heads:?} carries its lists");
+
+    assert!(build(&[&dev_lines(&corpus, dir.path(), "b.jsonl", 0..1501)], &out, &[]).status.success());
+    for letter in carrying {
+        let fetched = fetches(&out, letter);
+        // The new segment's postings come whole, beside its shards and the base's head.
+        let lists: Vec<&String> = fetched.iter().filter(|f| f.contains("-postings-")).collect();
+        assert!(
+            !lists.is_empty() && lists.iter().all(|f| f.starts_with("fetch s1-") && !f.contains(" bytes ")),
+            "{fetched:?}"
+        );
+    }
+}

@@ -10,7 +10,7 @@
 //! | `s<seq>-docs.<hash>.bin` | the [`DocTable`]: each document's language and day, for filters and recency, and its slot size | on focus, with the first query's shards |
 //! | `s<seq>-dict-<n>.<hash>.bin` | a [`dictionary`] shard: the keys of one key range, as an `fst::Map` | per query word |
 //! | `s<seq>-head-<n>.<hash>.bin` | a [`dictionary`] head: a wide prefix's most frequent completions, located, with the postings the prefix alone reads | per one- or two-letter query word |
-//! | `s<seq>-postings-<n>.<hash>.bin` | [`postings`] lists of all terms in key order, each located by its shard | a range per matched term (neighbours merged) |
+//! | `s<seq>-postings-<n>.<hash>.bin` | [`postings`] lists of all terms in key order, each located by its shard | a range per matched term (neighbours merged); a small segment's whole, with its first shards |
 //! | `s<seq>-positions-<n>.<hash>.bin` | [`positions`] lists of all terms in key order, likewise | a range per matched term of a quoted phrase, with its postings |
 //! | `s<seq>-store-<size>-<n>.<hash>.bin` | [`store`] slots of one size: the title, url, date and text shown for results | a slot's head (card and lede) per shown result; its tail only when the lede lacks the excerpt |
 //! | `s<seq>-catalog.<hash>.bin` | the [`catalog`]: each document's id and fingerprint, for the next build | never |

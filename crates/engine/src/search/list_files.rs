@@ -9,6 +9,12 @@ use crate::index::dictionary::{Dictionary, ListKind};
 use crate::index::list_frame;
 use crate::index::IndexError;
 
+/// Lists of a kind that take at most this many bytes in all are read whole,
+/// file by file: a segment of a dozen articles or fewer (about 2.5 KB of
+/// postings each). At a phone's 1.6 Mbit/s they take about the 150 ms of the
+/// round trip that reading them whole saves.
+const SMALL_BYTES: u64 = 32 * 1024;
+
 pub(super) struct ListFiles {
     kind: ListKind,
     /// Each file's name and where it starts in all of them taken as one.
@@ -85,14 +91,30 @@ impl ListFiles {
         Ok(())
     }
 
-    /// Requests for `range` of all the files taken as one: a range per file it spans.
+    /// Whether the files are read whole rather than by range.
+    pub fn is_small(&self) -> bool {
+        self.end <= SMALL_BYTES
+    }
+
+    /// Requests for the files not loaded whole.
+    pub fn files_not_loaded(&self) -> Vec<PartRequest> {
+        let missing = (0..self.files.len()).filter(|&n| {
+            let (start, end) = self.bounds(n);
+            self.loaded(&(start..end)).is_none()
+        });
+        missing.map(|n| PartRequest::whole(&self.files[n].0)).collect()
+    }
+
+    /// Requests for `range` of all the files taken as one: a range per file
+    /// it spans, or each such file whole if they are small.
     pub fn requests(&self, range: Range<u64>) -> impl Iterator<Item = PartRequest> + '_ {
+        let small = self.is_small();
         (0..self.files.len())
             .map(|n| (n, self.bounds(n)))
             .filter(move |&(_, (start, end))| start < range.end && range.start < end)
             .map(move |(n, (start, end))| PartRequest {
                 name: self.files[n].0.clone(),
-                range: Some(range.start.max(start) - start..range.end.min(end) - start),
+                range: (!small).then(|| range.start.max(start) - start..range.end.min(end) - start),
             })
     }
 

@@ -134,7 +134,7 @@ pub struct PartRequest {
 }
 
 impl PartRequest {
-    fn whole(name: &str) -> PartRequest {
+    pub(crate) fn whole(name: &str) -> PartRequest {
         PartRequest { name: name.to_string(), range: None }
     }
 
@@ -230,6 +230,15 @@ impl Searcher {
     fn tables_to_load(&self) -> Vec<PartRequest> {
         let missing = self.segments.iter().filter(|s| s.table().is_none());
         missing.map(|s| PartRequest::whole(&s.parts.docs)).collect()
+    }
+
+    /// The small segments' postings (and for a `phrase`, positions), read
+    /// whole with dictionary parts (see [`SegmentReader::small_lists_to_load`]),
+    /// that are not loaded yet.
+    fn small_lists_to_load(&self, phrase: bool) -> impl Iterator<Item = PartRequest> + '_ {
+        let kinds: &[ListKind] =
+            if phrase { &[ListKind::Postings, ListKind::Positions] } else { &[ListKind::Postings] };
+        self.segments.iter().flat_map(move |s| kinds.iter().flat_map(move |&kind| s.small_lists_to_load(kind)))
     }
 
     /// Joins the segments' document tables, once all are loaded, into the
@@ -444,7 +453,9 @@ impl Searcher {
                     DictPart::Head(n) => PartRequest::whole(&parts.heads[n].1),
                 }
             });
-            return Ok(Step::Need(self.tables_to_load().into_iter().chain(names).collect()));
+            let small = self.small_lists_to_load(!query.phrases.is_empty());
+            let parts = self.tables_to_load().into_iter().chain(small).chain(names);
+            return Ok(Step::Need(parts.collect()));
         }
         let reading = (!runs.is_empty()).then(|| {
             let (reading, read) = expand::read_runs(query, std::mem::take(&mut matches), &runs);

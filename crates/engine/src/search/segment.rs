@@ -152,6 +152,7 @@ impl SegmentReader {
                 let postings = &mut self.lists[ListKind::Postings as usize];
                 lists.iter().try_for_each(|run| postings.keep(name, run.start, &run.bytes, &self.dictionary))
             }
+            (Slot::List(kind, n), None) => self.lists[kind as usize].add(n, &None, unseal()?, &self.dictionary),
             (Slot::List(kind, n), range) => self.lists[kind as usize].add(n, range, bytes, &self.dictionary),
             (_, Some(range)) => Err(misplaced(format!("cannot be read as bytes {}", span(range)))),
             (_, None) => Err(misplaced("cannot be read whole".into())),
@@ -227,6 +228,19 @@ impl SegmentReader {
     /// lists taken as one, once its shard or head is loaded.
     pub fn list_range(&self, ordinal: u64, kind: ListKind) -> Option<Range<u64>> {
         self.dictionary.list_bytes(ordinal, kind)
+    }
+
+    /// Its files of `kind` lists, whole and not loaded yet, if they are
+    /// small (see [`ListFiles::is_small`]): a segment of a few fresh
+    /// articles, whose lists are best read with its dictionary parts, a
+    /// round trip before any query word would ask for a range of them.
+    pub fn small_lists_to_load(&self, kind: ListKind) -> Vec<PartRequest> {
+        let lists = &self.lists[kind as usize];
+        if lists.is_small() {
+            lists.files_not_loaded()
+        } else {
+            Vec::new()
+        }
     }
 
     /// Requests for a range of all files of `kind` taken as one: a range per file it spans.
