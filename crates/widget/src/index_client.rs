@@ -365,14 +365,17 @@ impl LoadedIndex {
         // After the keystroke's frame: the box shows what was typed at once.
         after_next_paint().await;
         let mut frame = Frame::start();
-        let (mut previewed, mut told) = (false, false);
+        let (mut previewed, mut told, mut rounds) = (false, false, 0);
         let found = loop {
             if !wanted() {
                 return Ok(None);
             }
             let step = self.searcher.borrow().search(query, options).map_err(|e| format!("{}: {e}", self.base))?;
-            // Dictionary parts are read whole, lists by range: past the first, the words are expanded.
-            if !told && !matches!(&step, Step::Need(parts) if parts.iter().all(|part| part.range.is_none())) {
+            // A first round of whole parts is the words' dictionary parts (with the
+            // tables, say); once past it, or at a range, the words are expanded.
+            let expanding =
+                rounds == 0 && matches!(&step, Step::Need(parts) if parts.iter().all(|p| p.range.is_none()));
+            if !told && !expanding {
                 told = true;
                 expanded();
             }
@@ -380,6 +383,7 @@ impl LoadedIndex {
                 Step::Ready(found) => break found,
                 Step::Need(parts) => {
                     self.fetch_all(parts).await?;
+                    rounds += 1;
                     frame = Frame::start();
                 }
             }
