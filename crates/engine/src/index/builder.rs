@@ -686,8 +686,12 @@ const HEAD_LIST_BYTES: u64 = 16 * 1024;
 /// (`chosen`: its keys' ordinals), by the search's rules (`reads`): the
 /// lists of its direct matches (itself and its stem key), and of its
 /// completions, which are optional where the direct matches are plentiful
-/// and then read only where they lie near those. None past [`HEAD_LIST_BYTES`].
+/// and then read only where they lie near those. None past [`HEAD_LIST_BYTES`],
+/// nor in a small segment, whose postings are read whole.
 fn head_lists(terms: &[EncodedTerm], starts: &[u64], prefix: &str, chosen: &[usize]) -> Vec<ListRun> {
+    if starts.last().is_some_and(|&end| end <= reads::SMALL_LISTS_BYTES) {
+        return Vec::new();
+    }
     let list = |i: usize| (0u8, starts[i]..starts[i + 1]);
     let stem = stem_key(prefix.to_string());
     let (direct, completions): (Vec<usize>, Vec<usize>) = chosen

@@ -7,13 +7,8 @@ use super::segment::span;
 use super::PartRequest;
 use crate::index::dictionary::{Dictionary, ListKind};
 use crate::index::list_frame;
+use crate::index::reads::SMALL_LISTS_BYTES;
 use crate::index::IndexError;
-
-/// Lists of a kind that take at most this many bytes in all are read whole,
-/// file by file: a segment of a dozen articles or fewer (about 2.5 KB of
-/// postings each). At a phone's 1.6 Mbit/s they take about the 150 ms of the
-/// round trip that reading them whole saves.
-const SMALL_BYTES: u64 = 32 * 1024;
 
 pub(super) struct ListFiles {
     kind: ListKind,
@@ -93,7 +88,7 @@ impl ListFiles {
 
     /// Whether the files are read whole rather than by range.
     pub fn is_small(&self) -> bool {
-        self.end <= SMALL_BYTES
+        self.end <= SMALL_LISTS_BYTES
     }
 
     /// Requests for the files not loaded whole.
