@@ -704,7 +704,8 @@ fn head_lists(terms: &[EncodedTerm], starts: &[u64], prefix: &str, chosen: &[usi
         needed.extend(completions.iter().map(|&i| list(i)));
     }
     let near: Vec<Range<u64>> = reads::joined(needed.clone()).into_iter().map(|(_, r)| r).collect();
-    let optional = completions.iter().map(|&i| list(i)).filter(|(_, r)| plentiful && reads::near(r, &near));
+    let optional =
+        completions.iter().map(|&i| list(i)).filter(|(_, r)| plentiful && near.iter().any(|n| reads::near(r, n)));
     let runs: Vec<Range<u64>> =
         reads::joined(needed.into_iter().chain(optional).collect()).into_iter().map(|(_, r)| r).collect();
     if runs.iter().map(|r| r.end - r.start).sum::<u64>() > HEAD_LIST_BYTES {

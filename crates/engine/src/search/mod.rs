@@ -487,9 +487,8 @@ impl Searcher {
         let bytes_of = |e: &Expansion| range_of(e, ListKind::Postings);
         let expansions = matches.iter().flat_map(|m| &m.expansions);
         let needed = joined(expansions.filter(|e| !e.optional).filter_map(bytes_of).collect());
-        let near_needed = |(segment, list): &(usize, Range<u64>)| {
-            needed.iter().any(|(s, n)| s == segment && reads::near(list, std::slice::from_ref(n)))
-        };
+        let near_needed =
+            |(segment, list): &(usize, Range<u64>)| needed.iter().any(|(s, n)| s == segment && reads::near(list, n));
         for matched in matches.iter_mut() {
             matched.expansions.retain(|e| bytes_of(e).is_some_and(|list| !e.optional || near_needed(&list)));
         }
