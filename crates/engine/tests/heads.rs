@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use qidiruv_engine::index::dictionary::{Dictionary, HeadKey, HeadPart, ListKind, ListRun};
+use qidiruv_engine::index::dictionary::{Dictionary, HeadKey, HeadPart, ListKind, ShardPart};
 use qidiruv_engine::index::{seal, unseal, BuiltIndex};
 use qidiruv_engine::search::Step;
 use qidiruv_engine::{Document, IndexBuilder, IndexError, Lang, PartRequest, Query, SearchOptions, Searcher};
@@ -116,6 +116,7 @@ fn a_one_letter_query_reads_its_head_and_no_shard() {
             .iter()
             .map(|r| r.name.as_str())
             .filter(|name| name.starts_with("s0-dict-") || name.starts_with("s0-head-"))
+            .filter(|name| !name.contains("-postings"))
             .collect();
         assert_eq!(dictionary, [head.as_str()], "{query:?}");
     }
@@ -127,67 +128,89 @@ fn a_one_letter_query_reads_its_head_and_no_shard() {
 }
 
 #[test]
-fn a_prefix_whose_head_carries_its_lists_reads_the_head_then_store_slots_alone() {
+fn a_prefix_reads_its_head_with_the_postings_files_that_come_with_it_then_store_slots_alone() {
     let built = wide_vocabulary();
-    let heads = &built.manifest.segments[0].parts.heads;
+    let parts = &built.manifest.segments[0].parts;
     let mut carrying = 0;
-    for (n, (prefix, _)) in heads.iter().enumerate() {
+    for (n, (prefix, head)) in parts.heads.iter().enumerate() {
         let read = reads(&built, prefix);
-        let names: Vec<&str> = read.iter().map(|r| r.name.as_str()).collect();
-        if !names[0].starts_with("s0-head-") {
+        if read[0].name != *head {
             continue; // a prefix with stems of its own is expanded from its shards
         }
-        let ranged = names[1..].iter().any(|name| name.starts_with("s0-postings-"));
-        // Past 16 KiB a head carries no lists (this vocabulary's frequent words have long ones).
-        assert_eq!(ranged, head_part(&built, n).lists.is_empty(), "{prefix:?} reads {names:?}");
-        carrying += usize::from(!ranged);
+        // Its own file and those of its shorter prefixes' heads, which hold the lists they share.
+        let comes_with = |name: &str| {
+            let files =
+                parts.heads.iter().zip(&parts.head_postings).filter(|((p, _), _)| prefix.starts_with(p.as_str()));
+            files.filter_map(|(_, file)| *file).any(|f| parts.postings[f].0 == name)
+        };
+        let lists: Vec<&PartRequest> = read.iter().filter(|r| r.name.contains("postings")).collect();
+        assert!(lists.iter().all(|r| r.range.is_some() || comes_with(&r.name)), "{prefix:?} reads {read:?}");
+        let before_store = read.iter().take_while(|r| !r.name.contains("-store-"));
+        assert!(before_store.skip(1).all(|r| r.range.is_none() && comes_with(&r.name)), "{prefix:?} reads {read:?}");
+        // Past 16 KiB a head has no file (this vocabulary's frequent words have long lists).
+        if let Some(own) = parts.head_postings[n] {
+            assert!(lists.iter().all(|r| r.range.is_none()), "{prefix:?} reads {read:?}");
+            assert!(lists.iter().any(|r| r.name == parts.postings[own].0), "{prefix:?} reads {read:?}");
+            carrying += 1;
+        }
     }
-    assert!(carrying > 0, "no head of {heads:?} carries its lists");
+    assert!(carrying > 0, "no head of {:?} has a postings file", parts.heads);
 }
 
-/// `built` with head `n`'s part replaced by `part`, sealed as the builder seals.
-fn with_head(built: &BuiltIndex, n: usize, part: &HeadPart) -> BuiltIndex {
+/// `built` with part `name` replaced by `body`, sealed as the builder seals.
+fn with_part(built: &BuiltIndex, name: &str, body: Vec<u8>) -> BuiltIndex {
     let mut built = built.clone();
-    let name = built.manifest.segments[0].parts.heads[n].1.clone();
-    let bytes = seal(postcard::to_allocvec(part).unwrap(), built.manifest.segments[0].seed, &name);
-    built.parts.iter_mut().find(|(n, _)| *n == name).unwrap().1 = bytes;
+    let bytes = seal(body, built.manifest.segments[0].seed, name);
+    built.parts.iter_mut().find(|(n, _)| n == name).unwrap().1 = bytes;
     built
 }
 
-/// Head `n` of `built`, decoded.
-fn head_part(built: &BuiltIndex, n: usize) -> HeadPart {
-    let name = &built.manifest.segments[0].parts.heads[n].1;
+/// Part `name` of `built`, unsealed.
+fn body(built: &BuiltIndex, name: &str) -> Vec<u8> {
     let bytes = &built.parts.iter().find(|(n, _)| n == name).unwrap().1;
-    postcard::from_bytes(unseal(name, bytes, built.manifest.segments[0].seed).unwrap()).unwrap()
+    unseal(name, bytes, built.manifest.segments[0].seed).unwrap().to_vec()
+}
+
+/// What `prefix` gives on `built`, read whole as the builder's searcher
+/// reads it, and read as a browser reads it: the head first.
+fn searched(built: &BuiltIndex, prefix: &str) -> [Result<(), IndexError>; 2] {
+    let whole = built.searcher().map(|_| ());
+    let read = Searcher::open(built.manifest.clone(), &[docs_table(built)])
+        .and_then(|mut s| s.run(&Query::parse(prefix), &SearchOptions::default(), |r| serve(built, r)).map(|_| ()));
+    [whole, read]
 }
 
 #[test]
-fn a_head_whose_lists_are_damaged_misplaced_or_overlap_is_refused_when_searched() {
+fn a_damaged_list_in_a_heads_postings_file_or_a_misplaced_one_is_refused_when_searched() {
     let built = wide_vocabulary();
-    let heads = &built.manifest.segments[0].parts.heads;
-    let read_from_head = |n: usize| reads(&built, &heads[n].0)[0].name == heads[n].1;
-    let n = (0..heads.len()).find(|&n| !head_part(&built, n).lists.is_empty() && read_from_head(n));
-    let n = n.expect("a head carries lists");
-    let (prefix, good) = (heads[n].0.clone(), head_part(&built, n));
-    let mut damaged = good.clone();
-    damaged.lists[0].bytes[0] ^= 0x20; // the header of a list of the head's keys
-    let mut past = good.clone();
-    past.lists[0].start = u64::MAX - 2;
-    let mut overlapping = good.clone();
-    overlapping.lists.push(overlapping.lists[0].clone());
-    for (part, says) in [(damaged, "fails its checksum"), (past, "past their files"), (overlapping, "overlap")] {
-        let broken = with_head(&built, n, &part);
-        // Read whole, as the builder's searcher does, and as a browser reads it: the head first.
-        let whole = broken.searcher().map(|_| ());
-        let read = Searcher::open(broken.manifest.clone(), &[docs_table(&broken)]).and_then(|mut s| {
-            s.run(&Query::parse(&prefix), &SearchOptions::default(), |r| serve(&broken, r)).map(|_| ())
-        });
-        for result in [whole, read] {
-            match result {
-                Err(IndexError::Corrupt { detail, .. }) => assert!(detail.contains(says), "{detail}"),
-                other => panic!("{says}: {other:?}"),
-            }
+    let parts = &built.manifest.segments[0].parts;
+    let reads_its_file = |n: usize| {
+        let own = parts.head_postings[n].map(|f| parts.postings[f].0.as_str());
+        own.is_some_and(|own| reads(&built, &parts.heads[n].0).iter().any(|r| r.name == own))
+    };
+    let n = (0..parts.heads.len()).find(|&n| reads_its_file(n)).expect("a head has a postings file it reads");
+    let (prefix, file) = (&parts.heads[n].0, &parts.postings[parts.head_postings[n].unwrap()].0);
+    // Behind a valid seal (a writer's bug, not a flipped bit): the header of its first list.
+    let mut damaged = body(&built, file);
+    damaged[0] ^= 0x20;
+    for result in searched(&with_part(&built, file, damaged), prefix) {
+        match result {
+            Err(IndexError::Corrupt { detail, .. }) => assert!(detail.contains("fails its checksum"), "{detail}"),
+            other => panic!("{other:?}"),
         }
+    }
+    // A shard that puts its keys' lists in heads' files out of order.
+    let (shard, mut part) = parts
+        .dictionary
+        .iter()
+        .map(|(_, name)| (name, postcard::from_bytes::<ShardPart>(&body(&built, name)).unwrap()))
+        .find(|(_, part)| part.head_lists.len() >= 2)
+        .expect("a shard has keys whose lists are in heads' files");
+    part.head_lists.swap(0, 1);
+    let misplaced = with_part(&built, shard, postcard::to_allocvec(&part).unwrap());
+    match misplaced.searcher() {
+        Err(IndexError::Corrupt { detail, .. }) => assert!(detail.contains("out of order or range"), "{detail}"),
+        other => panic!("{:?}", other.err()),
     }
 }
 
@@ -196,7 +219,7 @@ fn a_head_with_a_key_outside_its_prefix_is_corrupt() {
     let mut built = wide_vocabulary();
     let (prefix, old) = built.manifest.segments[0].parts.heads[0].clone();
     let stray = HeadKey { key: format!("z{prefix}"), df_class: 1, list_bytes: 1, ..Default::default() };
-    let bytes = postcard::to_allocvec(&HeadPart { keys: vec![stray], lists: Vec::new() }).unwrap();
+    let bytes = postcard::to_allocvec(&HeadPart { keys: vec![stray] }).unwrap();
     let bytes = seal(bytes, built.manifest.segments[0].seed, &old);
     built.parts.retain(|(n, _)| *n != old);
     built.parts.push((old, bytes));
@@ -209,28 +232,17 @@ fn a_head_with_a_key_outside_its_prefix_is_corrupt() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// What the builder writes of a head, its reader gives back: keys and carried lists.
+    /// What the builder writes of a head, its reader gives back: its keys, located.
     #[test]
-    fn a_head_reads_back_as_written(
-        suffixes in prop::collection::btree_set("[a-z]{1,6}", 1..20),
-        runs in prop::collection::vec((0u64..64, prop::collection::vec(any::<u8>(), 0..40)), 0..6),
-    ) {
+    fn a_head_reads_back_as_written(suffixes in prop::collection::btree_set("[a-z]{1,6}", 1..20)) {
         let keys: Vec<HeadKey> = suffixes.iter().enumerate().map(|(i, suffix)| HeadKey {
             key: format!("s{suffix}"), ordinal: i as u64, df_class: (i % 7) as u8, list_start: 100 * i as u64,
             list_bytes: 9, positions_start: 50 * i as u64, positions_bytes: 3,
         }).collect();
-        let mut start = 0;
-        let lists: Vec<ListRun> = runs.into_iter().map(|(gap, bytes)| {
-            start += gap;
-            let run = ListRun { start, bytes };
-            start += run.bytes.len() as u64;
-            run
-        }).collect();
-        let written = HeadPart { keys, lists };
+        let written = HeadPart { keys };
         let bytes = postcard::to_allocvec(&written).unwrap();
         let mut dictionary = Dictionary::new(vec![String::new()], vec!["s".into()]);
-        let lists = dictionary.load_head(0, "s0-head-0", &bytes).unwrap();
-        prop_assert_eq!(&lists, &written.lists);
+        dictionary.load_head(0, "s0-head-0", &bytes).unwrap();
         let read: Vec<(String, u64, u8)> =
             dictionary.head(0).unwrap().iter().map(|(key, term)| (key.clone(), term.ordinal, term.df_class)).collect();
         let want: Vec<(String, u64, u8)> = written.keys.iter().map(|k| (k.key.clone(), k.ordinal, k.df_class)).collect();
@@ -239,6 +251,53 @@ proptest! {
             prop_assert_eq!(dictionary.list_bytes(k.ordinal, ListKind::Postings), Some(k.list_start..k.list_start + 9));
             prop_assert_eq!(dictionary.list_bytes(k.ordinal, ListKind::Positions), Some(k.positions_start..k.positions_start + 3));
         }
+    }
+
+    /// A shard's lists read back where its writer put them: each after the
+    /// previous one, but those in heads' files, which lie where it says.
+    #[test]
+    fn a_shards_lists_read_back_as_written(
+        lists in prop::collection::vec((1u32..50, any::<bool>(), 1u32..30), 1..30),
+        lists_start in 0u64..1000,
+    ) {
+        let mut map = fst::MapBuilder::memory();
+        for i in 0..lists.len() {
+            map.insert(format!("k{i:03}"), i as u64).unwrap();
+        }
+        let (mut at, mut elsewhere) = (lists_start, 1 << 20);
+        let (mut head_lists, mut expected) = (Vec::new(), Vec::new());
+        for (i, &(bytes, in_head, _)) in lists.iter().enumerate() {
+            let (start, next) = if in_head { (elsewhere, &mut elsewhere) } else { (at, &mut at) };
+            if in_head {
+                head_lists.push((i as u32, start, bytes));
+            }
+            expected.push(start..start + u64::from(bytes));
+            *next = start + u64::from(bytes) + u64::from(in_head) * 7;
+        }
+        let part = ShardPart {
+            first_ordinal: 5,
+            df_classes: vec![1; lists.len()],
+            lists_start,
+            list_bytes: lists.iter().map(|&(bytes, in_head, _)| if in_head { 0 } else { bytes }).collect(),
+            head_lists,
+            positions_start: 0,
+            positions_bytes: lists.iter().map(|l| l.2).collect(),
+            fst: map.into_inner().unwrap(),
+        };
+        let mut dictionary = Dictionary::new(vec![String::new()], Vec::new());
+        dictionary.load(0, "s0-dict-0", &postcard::to_allocvec(&part).unwrap()).unwrap();
+        let mut positions = 0;
+        for (i, (list, &(_, _, positions_bytes))) in expected.iter().zip(&lists).enumerate() {
+            prop_assert_eq!(dictionary.list_bytes(5 + i as u64, ListKind::Postings), Some(list.clone()));
+            let next = positions + u64::from(positions_bytes);
+            prop_assert_eq!(dictionary.list_bytes(5 + i as u64, ListKind::Positions), Some(positions..next));
+            positions = next;
+        }
+        let within = |range| dictionary.lists_within(&range, ListKind::Postings);
+        let (in_heads, in_sequence): (Vec<_>, Vec<_>) =
+            expected.iter().cloned().zip(&lists).partition(|(_, &(_, in_head, _))| in_head);
+        prop_assert_eq!(within(lists_start..at), in_sequence.into_iter().map(|(l, _)| l).collect::<Vec<_>>());
+        prop_assert_eq!(within(1 << 20..elsewhere), in_heads.into_iter().map(|(l, _)| l).collect::<Vec<_>>());
     }
 
     /// A damaged head behind a valid seal (a writer bug, not a

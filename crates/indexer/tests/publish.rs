@@ -264,7 +264,7 @@ fn after_a_publish_a_first_letter_still_reads_its_head_and_store_slots_alone() {
         .iter()
         .map(|h| h.as_str().unwrap().to_string())
         .collect();
-    // The one-letter heads the base reads without postings ranges: they carry their lists.
+    // The one-letter heads the base reads without postings ranges: their postings files hold their lists.
     let reads_lists = |fetched: &[String]| fetched.iter().any(|f| f.contains("-postings-"));
     let carrying: Vec<&String> =
         heads.iter().filter(|h| h.chars().count() == 1 && !reads_lists(&fetches(&out, h))).collect();

@@ -7,17 +7,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
-use std::ops::Range;
 use std::path::PathBuf;
 
 use super::catalog::{encode_catalog, CatalogEntry};
-use super::dictionary::{df_class, Dictionary, HeadKey, HeadPart, ListRun, ShardPart};
+use super::dictionary_writer::{list_files, list_starts, write_dictionary, DictionaryLayout, EncodedTerm};
 use super::doc_table::{DocInfo, DocTable};
 use super::manifest::{Layout, Manifest, Segment, StoreLayout, FORMAT_NAME, FORMAT_VERSION};
 use super::part::{encode, seal, xxh3_64};
 use super::positions::{body_position, encode_positions};
 use super::postings::{encode_list, Impact, Posting};
-use super::reads::{self, MAX_PREFIX_EXPANSIONS};
 use super::scratch::ScratchDir;
 use super::spill::{Accumulator, Counts, DEFAULT_BUDGET};
 use super::spool::Spool;
@@ -27,24 +25,9 @@ use super::store::{
 };
 use super::{DocId, IndexError};
 use crate::analysis::{stems_of, tokenize};
-use crate::index::{is_stem_key, stem_key, STEM_MARK};
+use crate::index::stem_key;
 use crate::search::TermWeights;
 use crate::{Date, Lang};
-
-/// Key bytes per dictionary shard: a shard is about 5 kB compressed, so a
-/// query word costs one small download (its key and, beside it, its stem)
-/// however large the vocabulary.
-const SHARD_KEY_BYTES: usize = 3 * 1024;
-/// Postings and positions files end at the first list boundary past this
-/// size: queries read them by range, so size only matters to hosts that
-/// ignore ranges and send whole files, and to hosts that cap a site's file count.
-const LIST_FILE_BYTES: usize = 4 << 20;
-/// Prefixes of up to this many letters may have a head: a longer one
-/// spans a shard or two.
-const HEAD_MAX_LETTERS: usize = 2;
-/// A prefix whose keys span this many shards has a head: one request of a
-/// kilobyte instead of several of four.
-const HEAD_MIN_SHARDS: usize = 2;
 
 /// A validated article, ready to index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -413,30 +396,18 @@ impl IndexBuilder {
         for (name, bytes) in [whole("catalog", catalog_bytes), whole("docs", encode(&table))] {
             write(&name, bytes)?;
         }
-        let postings = list_files(&terms, |t| &t.list, "postings", &whole, &mut write)?;
-        let positions = list_files(&terms, |t| &t.positions, "positions", &whole, &mut write)?;
-        let starts = [list_starts(&terms, |t| &t.list), list_starts(&terms, |t| &t.positions)];
-        // The encoded lists are in their files now; the heads copy some postings yet.
+        let positions = list_files(terms.iter().map(|t| &t.positions[..]), "positions", &whole, &mut write)?;
+        let positions_starts = list_starts(&terms, |t| &t.positions);
         for term in &mut terms {
             term.positions = Vec::new();
         }
-        let mut dictionary = Vec::new();
-        for (n, (first_key, shard)) in shards(&terms, &starts).into_iter().enumerate() {
-            let (name, bytes) = whole(&format!("dict-{n}"), encode(&shard));
-            write(&name, bytes)?;
-            dictionary.push(first_key);
-        }
-        let mut heads = Vec::new();
-        for (n, (prefix, head)) in wide_prefix_heads(&terms, &starts, dictionary.clone()).into_iter().enumerate() {
-            let (name, bytes) = whole(&format!("head-{n}"), encode(&head));
-            write(&name, bytes)?;
-            heads.push(prefix);
-        }
+        let written = write_dictionary(&terms, &positions_starts, &whole, &mut write)?;
         let term_count = terms.len() as u64;
         drop(terms);
         let store = StoreWriter { stored: &mut self.stored, order: &order, table: &table, seal: &whole, seed };
         let store = store.write(&classes, &mut write)?;
-        let layout = Layout { dictionary, heads, postings, positions, store };
+        let DictionaryLayout { dictionary, heads, head_postings, postings } = written;
+        let layout = Layout { dictionary, heads, head_postings, postings, positions, store };
         let hash = format!("{:016x}", xxh3_64(&part_hashes.into_inner()));
         let segment = Segment::new(seq, order.len() as DocId, term_count, own_lengths, hash, seed, &layout);
         Ok(segment.expect("the builder names its segment by a segment hash"))
@@ -499,15 +470,6 @@ fn stored_doc(doc: &Document) -> StoredDoc {
     }
 }
 
-/// A term, how many documents hold it, and its encoded postings and
-/// positions lists (emptied once written).
-struct EncodedTerm {
-    key: String,
-    df: usize,
-    list: Vec<u8>,
-    positions: Vec<u8>,
-}
-
 /// Postings weighed on all cores at a time: enough to share out, few
 /// enough that they take little memory beside the encoded lists.
 const WEIGHT_BATCH: usize = 1 << 20;
@@ -556,200 +518,6 @@ fn weighted_terms(
     })?;
     terms.extend(weigh(&batch));
     Ok(terms)
-}
-
-/// Where each term's list (postings or positions: `list`) starts in all
-/// files of such lists taken as one (they hold the lists in term order),
-/// and where the last one ends.
-fn list_starts(terms: &[EncodedTerm], list: impl Fn(&EncodedTerm) -> &Vec<u8>) -> Vec<u64> {
-    let mut starts = Vec::with_capacity(terms.len() + 1);
-    starts.push(0);
-    for term in terms {
-        starts.push(starts[starts.len() - 1] + list(term).len() as u64);
-    }
-    starts
-}
-
-/// Where the lists of term `i` lie, postings and positions, given each
-/// kind's [`list_starts`].
-fn lists_of(starts: &[Vec<u64>; 2], i: usize) -> [(u64, u32); 2] {
-    starts.each_ref().map(|starts| (starts[i], (starts[i + 1] - starts[i]) as u32))
-}
-
-/// The dictionary in key-range shards, each with its first key (the first
-/// shard's empty, so that every key falls in some shard).
-fn shards(terms: &[EncodedTerm], starts: &[Vec<u64>; 2]) -> Vec<(String, ShardPart)> {
-    let mut shards = Vec::new();
-    let mut start = 0;
-    while start < terms.len() || shards.is_empty() {
-        let mut end = start;
-        let mut key_bytes = 0;
-        while end < terms.len() && (end == start || key_bytes < SHARD_KEY_BYTES) {
-            key_bytes += terms[end].key.len();
-            end += 1;
-        }
-        let mut map = fst::MapBuilder::memory();
-        for (local, term) in terms[start..end].iter().enumerate() {
-            map.insert(&term.key, local as u64).expect("terms are inserted once each, in sorted order");
-        }
-        let first_key = if start == 0 { String::new() } else { separator(&terms[start - 1].key, &terms[start].key) };
-        let lengths = |starts: &[u64]| (start..end).map(|i| (starts[i + 1] - starts[i]) as u32).collect();
-        shards.push((
-            first_key,
-            ShardPart {
-                first_ordinal: start as u64,
-                df_classes: terms[start..end].iter().map(|t| df_class(t.df)).collect(),
-                lists_start: starts[0][start],
-                list_bytes: lengths(&starts[0]),
-                positions_start: starts[1][start],
-                positions_bytes: lengths(&starts[1]),
-                fst: map.into_inner().expect("an in-memory fst cannot fail to write"),
-            },
-        ));
-        start = end;
-    }
-    shards
-}
-
-/// The shortest start of `first` that sorts after `last` (which sorts
-/// before `first`): it routes every key as `first` would, for fewer bytes
-/// in the manifest.
-fn separator(last: &str, first: &str) -> String {
-    let ends = first.char_indices().map(|(at, c)| at + c.len_utf8());
-    let end = ends.into_iter().find(|&end| &first[..end] > last).unwrap_or(first.len());
-    first[..end].to_string()
-}
-
-/// The heads of the wide prefixes: those of up to [`HEAD_MAX_LETTERS`]
-/// letters whose keys span [`HEAD_MIN_SHARDS`] shards or more (`firsts`:
-/// each shard's first key, as the manifest gives it), in key order.
-fn wide_prefix_heads(terms: &[EncodedTerm], starts: &[Vec<u64>; 2], firsts: Vec<String>) -> Vec<(String, HeadPart)> {
-    let shards = Dictionary::new(firsts, Vec::new());
-    let mut heads = Vec::new();
-    for letters in 1..=HEAD_MAX_LETTERS {
-        let mut start = 0;
-        while start < terms.len() {
-            let key = &terms[start].key;
-            let prefix_end = key.char_indices().nth(letters - 1).map(|(at, c)| at + c.len_utf8());
-            let Some(prefix) = prefix_end.map(|end| &key[..end]).filter(|prefix| !prefix.contains(STEM_MARK)) else {
-                start += 1;
-                continue;
-            };
-            let end = start + terms[start..].partition_point(|t| t.key.starts_with(prefix));
-            if shards.shards_with_prefix(prefix).len() >= HEAD_MIN_SHARDS {
-                heads.push((prefix.to_string(), head(terms, starts, prefix, start..end)));
-            }
-            start = end;
-        }
-    }
-    heads.sort_by(|a, b| a.0.cmp(&b.0));
-    heads
-}
-
-/// The head of `prefix`, whose keys are `terms[under]`: what expanding it
-/// reads from its shards (`search::expand`), that is the prefix and its stem
-/// key, when they are keys, and its most frequent completions, ties in key
-/// order, with one to spare for the prefix itself; and the lists that
-/// searching the prefix alone reads (see [`head_lists`]).
-fn head(terms: &[EncodedTerm], starts: &[Vec<u64>; 2], prefix: &str, under: Range<usize>) -> HeadPart {
-    let mut chosen: Vec<usize> = under.clone().filter(|&i| !is_stem_key(&terms[i].key)).collect();
-    chosen.sort_by_key(|&i| std::cmp::Reverse(df_class(terms[i].df)));
-    chosen.truncate(MAX_PREFIX_EXPANSIONS + 1);
-    if terms[under.start].key == prefix {
-        chosen.push(under.start);
-    }
-    let stem = stem_key(prefix.to_string());
-    chosen.extend(terms.binary_search_by(|t| t.key.as_str().cmp(&stem)).ok());
-    chosen.sort_unstable();
-    chosen.dedup();
-    let lists = head_lists(terms, &starts[0], prefix, &chosen);
-    let keys = chosen.into_iter().map(|i| {
-        let [(list_start, list_bytes), (positions_start, positions_bytes)] = lists_of(starts, i);
-        HeadKey {
-            key: terms[i].key.clone(),
-            ordinal: i as u64,
-            df_class: df_class(terms[i].df),
-            list_start,
-            list_bytes,
-            positions_start,
-            positions_bytes,
-        }
-    });
-    HeadPart { keys: keys.collect(), lists }
-}
-
-/// A head carries at most this many bytes of postings: a prefix that reads
-/// more reads them by range, as any word does.
-const HEAD_LIST_BYTES: u64 = 16 * 1024;
-
-/// The runs of postings that searching `prefix` alone reads from its head
-/// (`chosen`: its keys' ordinals), by the search's rules (`reads`): the
-/// lists of its direct matches (itself and its stem key), and of its
-/// completions, which are optional where the direct matches are plentiful
-/// and then read only where they lie near those. None past [`HEAD_LIST_BYTES`],
-/// nor in a small segment, whose postings are read whole.
-fn head_lists(terms: &[EncodedTerm], starts: &[u64], prefix: &str, chosen: &[usize]) -> Vec<ListRun> {
-    if starts.last().is_some_and(|&end| end <= reads::SMALL_LISTS_BYTES) {
-        return Vec::new();
-    }
-    let list = |i: usize| (0u8, starts[i]..starts[i + 1]);
-    let stem = stem_key(prefix.to_string());
-    let (direct, completions): (Vec<usize>, Vec<usize>) = chosen
-        .iter()
-        .filter(|&&i| terms[i].key == stem || !is_stem_key(&terms[i].key))
-        .partition(|&&i| terms[i].key == prefix || terms[i].key == stem);
-    let mut needed: Vec<_> = direct.iter().map(|&i| list(i)).collect();
-    let plentiful = reads::plentiful(direct.iter().map(|&i| df_class(terms[i].df)));
-    if !plentiful {
-        needed.extend(completions.iter().map(|&i| list(i)));
-    }
-    let near: Vec<Range<u64>> = reads::joined(needed.clone()).into_iter().map(|(_, r)| r).collect();
-    let optional =
-        completions.iter().map(|&i| list(i)).filter(|(_, r)| plentiful && near.iter().any(|n| reads::near(r, n)));
-    let runs: Vec<Range<u64>> =
-        reads::joined(needed.into_iter().chain(optional).collect()).into_iter().map(|(_, r)| r).collect();
-    if runs.iter().map(|r| r.end - r.start).sum::<u64>() > HEAD_LIST_BYTES {
-        return Vec::new();
-    }
-    let run = |r: Range<u64>| {
-        let (first, last) = (starts.partition_point(|&s| s < r.start), starts.partition_point(|&s| s < r.end));
-        ListRun { start: r.start, bytes: terms[first..last].iter().flat_map(|t| t.list.iter().copied()).collect() }
-    };
-    runs.into_iter().map(run).collect()
-}
-
-/// The lists of one kind (`list`: postings or positions, files named
-/// `<stem>-<n>`) in term order, cut into files at list boundaries, each
-/// sealed and handed to `write` (name, bytes) once full; returns the length
-/// of each file's lists.
-fn list_files<E>(
-    terms: &[EncodedTerm],
-    list: impl Fn(&EncodedTerm) -> &Vec<u8>,
-    stem: &str,
-    seal: &impl Fn(&str, Vec<u8>) -> (String, Vec<u8>),
-    write: &mut impl FnMut(&str, Vec<u8>) -> Result<(), E>,
-) -> Result<Vec<u64>, E> {
-    let mut files = Vec::new();
-    let mut named = |bytes: Vec<u8>| {
-        files.push(bytes.len() as u64);
-        let (file, sealed) = seal(&format!("{stem}-{}", files.len() - 1), bytes);
-        write(&file, sealed)
-    };
-    let mut file: Option<Vec<u8>> = None;
-    for term in terms {
-        match &mut file {
-            Some(file) if file.len() < LIST_FILE_BYTES => file.extend_from_slice(list(term)),
-            _ => {
-                if let Some(full) = file.replace(list(term).clone()) {
-                    named(full)?;
-                }
-            }
-        }
-    }
-    if let Some(last) = file {
-        named(last)?;
-    }
-    Ok(files)
 }
 
 /// What writing the store's files needs.
@@ -869,20 +637,4 @@ fn doc_table(stats: &[(u32, u32, Option<i32>, Lang)]) -> DocTable {
         })
         .collect();
     DocTable { langs, docs, slot_runs: Vec::new(), groups: Vec::new() }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::separator;
-
-    #[test]
-    fn a_separator_is_the_shortest_start_of_the_first_key_past_the_last() {
-        assert_eq!(separator("ahvolini", "ajablanmasligini"), "aj");
-        assert_eq!(separator("abc", "abd"), "abd");
-        assert_eq!(separator("ab", "abc"), "abc");
-        assert_eq!(separator("secur\u{1}", "security"), "securi");
-        assert_eq!(separator("мирзиёев", "мирзо"), "мирзо");
-        assert_eq!(separator("мир", "миф"), "миф");
-        assert_eq!(separator("", "b"), "b");
-    }
 }

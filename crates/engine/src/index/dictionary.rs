@@ -15,7 +15,9 @@
 //! a dozen at 100,000 articles) yet expands to only its most frequent
 //! completions. Such a *wide* prefix has a head part of its own: those
 //! completions, located, in a part of a few kilobytes that a query reads instead
-//! of every shard the prefix spans, with the postings lists the prefix reads.
+//! of every shard the prefix spans. The postings lists that searching the
+//! prefix alone reads live in a postings file of the head's own, fetched
+//! beside it, and nowhere else: a shard locates such a list in that file.
 
 use std::ops::Range;
 
@@ -29,34 +31,28 @@ use super::{stem_key, IndexError};
 /// postings are fetched, and the byte lengths of its postings and positions
 /// lists, each starting where the previous key's ends (the first at
 /// `lists_start` and `positions_start`, offsets into all postings, and all
-/// positions, files taken as one).
+/// positions, files taken as one), but for the postings lists that a head's
+/// file holds (`head_lists`), which take no room in that sequence (their
+/// `list_bytes` are 0).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShardPart {
     pub first_ordinal: u64,
     pub df_classes: Vec<u8>,
     pub lists_start: u64,
     pub list_bytes: Vec<u32>,
+    /// The keys whose postings list lies in a head's postings file, each as
+    /// its place in the shard (ascending), where its list starts and its length.
+    pub head_lists: Vec<(u32, u64, u32)>,
     pub positions_start: u64,
     pub positions_bytes: Vec<u32>,
     pub fst: Vec<u8>,
 }
 
 /// The head of a wide prefix as stored: the prefix and its stem key, when
-/// they are keys, and the prefix's most frequent completions, in key order;
-/// and the postings lists that searching the prefix alone reads, so that a
-/// visitor's first letters wait on this part alone.
+/// they are keys, and the prefix's most frequent completions, in key order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeadPart {
     pub keys: Vec<HeadKey>,
-    /// Runs of whole lists copied from the postings files, ascending and apart.
-    pub lists: Vec<ListRun>,
-}
-
-/// Bytes of the postings files taken as one, from `start` on: whole lists.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListRun {
-    pub start: u64,
-    pub bytes: Vec<u8>,
 }
 
 /// One key of a head, with what its shard would have told of it.
@@ -98,8 +94,12 @@ pub fn df_class(df: usize) -> u8 {
 struct Shard {
     first_ordinal: u64,
     df_classes: Vec<u8>,
-    /// Per [`ListKind`]: where each key's list starts, and where the last one ends.
+    /// Per [`ListKind`]: where each key's list starts in the sequence of
+    /// its lists, and where the last one ends; a list a head's file holds
+    /// is empty there.
     starts: [Vec<u64>; 2],
+    /// The postings lists that heads' files hold, by their keys' places.
+    head_lists: Vec<(u32, Range<u64>)>,
     map: fst::Map<Vec<u8>>,
 }
 
@@ -116,6 +116,15 @@ impl Shard {
         if map.len() != part.df_classes.len() {
             return Err(corrupt(format!("{} keys but {} frequencies", map.len(), part.df_classes.len())));
         }
+        let past_end = || corrupt("its lists end past 2^64".into());
+        let ascending = part.head_lists.windows(2).all(|w| w[0].0 < w[1].0);
+        if !ascending || part.head_lists.last().is_some_and(|&(at, ..)| at as usize >= part.df_classes.len()) {
+            return Err(corrupt("its keys' lists in heads' files are out of order or range".into()));
+        }
+        let mut head_lists = Vec::with_capacity(part.head_lists.len());
+        for &(at, start, bytes) in &part.head_lists {
+            head_lists.push((at, start..start.checked_add(bytes.into()).ok_or_else(past_end)?));
+        }
         let starts = |start: u64, bytes: &[u32]| {
             if bytes.len() != part.df_classes.len() {
                 return Err(corrupt(format!("{} keys but {} lists of a kind", map.len(), bytes.len())));
@@ -124,13 +133,34 @@ impl Shard {
             starts.push(start);
             for &bytes in bytes {
                 let end = starts.last().and_then(|start: &u64| start.checked_add(bytes.into()));
-                starts.push(end.ok_or_else(|| corrupt("its lists end past 2^64".into()))?);
+                starts.push(end.ok_or_else(past_end)?);
             }
             Ok(starts)
         };
         let starts =
             [starts(part.lists_start, &part.list_bytes)?, starts(part.positions_start, &part.positions_bytes)?];
-        Ok(Shard { first_ordinal: part.first_ordinal, df_classes: part.df_classes, starts, map })
+        Ok(Shard { first_ordinal: part.first_ordinal, df_classes: part.df_classes, starts, head_lists, map })
+    }
+
+    /// Where the `kind` list of the shard's key at `local` lies.
+    fn list(&self, local: usize, kind: ListKind) -> Option<Range<u64>> {
+        if kind == ListKind::Postings {
+            if let Ok(at) = self.head_lists.binary_search_by_key(&local, |(at, _)| *at as usize) {
+                return Some(self.head_lists[at].1.clone());
+            }
+        }
+        let starts = &self.starts[kind as usize];
+        Some(*starts.get(local)?..*starts.get(local + 1)?)
+    }
+
+    /// Where its `kind` lists lie within `range`.
+    fn lists_within(&self, range: &Range<u64>, kind: ListKind, lists: &mut Vec<Range<u64>>) {
+        let starts = &self.starts[kind as usize];
+        let first = starts.partition_point(|&start| start < range.start);
+        let in_sequence = starts[first..].windows(2).take_while(|pair| pair[1] <= range.end);
+        lists.extend(in_sequence.map(|pair| pair[0]..pair[1]).filter(|list| !list.is_empty()));
+        let in_heads = self.head_lists.iter().map(|(_, list)| list).filter(|_| kind == ListKind::Postings);
+        lists.extend(in_heads.filter(|list| range.start <= list.start && list.end <= range.end).cloned());
     }
 
     fn term(&self, local: u64) -> Option<Term> {
@@ -206,8 +236,8 @@ impl Dictionary {
         self.heads.get(n)?.as_deref()
     }
 
-    /// Decodes and keeps head `n` (named `name`); gives the postings it carries.
-    pub fn load_head(&mut self, n: usize, name: &str, bytes: &[u8]) -> Result<Vec<ListRun>, IndexError> {
+    /// Decodes and keeps head `n` (named `name`).
+    pub fn load_head(&mut self, n: usize, name: &str, bytes: &[u8]) -> Result<(), IndexError> {
         let part: HeadPart = super::part::decode(name, bytes)?;
         let corrupt = |detail: &str| IndexError::Corrupt { part: name.to_string(), detail: detail.to_string() };
         let prefix = self.head_prefixes.get(n).ok_or_else(|| corrupt("not a head this index names"))?;
@@ -230,22 +260,18 @@ impl Dictionary {
             }
             head.push((k.key, Term { ordinal: k.ordinal, df_class: k.df_class }));
         }
-        let ascending = part.lists.windows(2).all(|w| w[0].start + w[0].bytes.len() as u64 <= w[1].start);
-        if !ascending {
-            return Err(corrupt("its lists overlap or are out of order"));
-        }
         self.heads[n] = Some(head);
-        Ok(part.lists)
+        Ok(())
     }
 
     /// Where the `kind` list of term `ordinal`, which a loaded shard or
     /// head gave, lies in all files of such lists taken as one.
     pub fn list_bytes(&self, ordinal: u64, kind: ListKind) -> Option<Range<u64>> {
-        let in_shard = self.loaded.iter().flatten().find_map(|shard| {
-            let local = usize::try_from(ordinal.checked_sub(shard.first_ordinal)?).ok()?;
-            let starts = &shard.starts[kind as usize];
-            Some(*starts.get(local)?..*starts.get(local + 1)?)
-        });
+        let in_shard = self
+            .loaded
+            .iter()
+            .flatten()
+            .find_map(|shard| shard.list(usize::try_from(ordinal.checked_sub(shard.first_ordinal)?).ok()?, kind));
         in_shard.or_else(|| {
             let at = self.head_lists.binary_search_by_key(&ordinal, |(ordinal, _)| *ordinal).ok()?;
             Some(self.head_lists[at].1[kind as usize].clone())
@@ -257,11 +283,7 @@ impl Dictionary {
     pub fn lists_within(&self, range: &Range<u64>, kind: ListKind) -> Vec<Range<u64>> {
         let mut lists = Vec::new();
         for shard in self.loaded.iter().flatten() {
-            let starts = &shard.starts[kind as usize];
-            let first = starts.partition_point(|&start| start < range.start);
-            for pair in starts[first..].windows(2).take_while(|pair| pair[1] <= range.end) {
-                lists.push(pair[0]..pair[1]);
-            }
+            shard.lists_within(range, kind, &mut lists);
         }
         let heads = self.head_lists.iter().map(|(_, lists)| &lists[kind as usize]);
         lists.extend(heads.filter(|list| range.start <= list.start && list.end <= range.end).cloned());

@@ -12,7 +12,7 @@ pub const MANIFEST_NAME: &str = "qidiruv.json";
 /// Identifies a Qidiruv index, so a stray JSON file is not mistaken for one.
 pub const FORMAT_NAME: &str = "qidiruv-index";
 /// Bumped on every incompatible change to any part.
-pub const FORMAT_VERSION: u32 = 10;
+pub const FORMAT_VERSION: u32 = 11;
 
 /// What a reader needs to find and check every other part.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -75,9 +75,12 @@ pub struct Parts {
     /// The wide prefixes' heads (see [`crate::index::dictionary`]), in key
     /// order, each with its prefix.
     pub heads: Vec<(String, String)>,
+    /// Per head, its postings file (by its place in `postings`), if it has one.
+    pub head_postings: Vec<Option<usize>>,
     pub docs: String,
     /// Postings files, each with its length in bytes; taken as one, in this
-    /// order, they hold every term's list (see [`crate::index::postings`]).
+    /// order, they hold every term's list (see [`crate::index::postings`]):
+    /// the files `postings-<n>`, then the heads' own.
     pub postings: Vec<(String, u64)>,
     /// Positions files, likewise (see [`crate::index::positions`]).
     pub positions: Vec<(String, u64)>,
@@ -117,6 +120,9 @@ pub struct Layout {
     pub dictionary: Vec<String>,
     /// The prefix of each head (`head-<n>`).
     pub heads: Vec<String>,
+    /// The length of each head's postings file (`head-<n>-postings`), 0
+    /// for a head without one.
+    pub head_postings: Vec<u64>,
     /// The length of each postings file (`postings-<n>`).
     pub postings: Vec<u64>,
     /// The length of each positions file (`positions-<n>`).
@@ -160,11 +166,25 @@ impl Segment {
             file_docs: class.file_docs,
             files: (0..class.files as usize).map(|n| numbered(&format!("store-{}", class.slot_bytes), n)).collect(),
         });
+        if layout.head_postings.len() != layout.heads.len() {
+            return Err(format!(
+                "segment {seq}: {} heads but {} head postings",
+                layout.heads.len(),
+                layout.head_postings.len()
+            ));
+        }
+        let mut postings: Vec<(String, u64)> = sized(&layout.postings, "postings");
+        let mut head_postings = vec![None; layout.heads.len()];
+        for (n, &size) in layout.head_postings.iter().enumerate().filter(|(_, &size)| size > 0) {
+            head_postings[n] = Some(postings.len());
+            postings.push((name(&format!("head-{n}-postings")), size));
+        }
         let parts = Parts {
             dictionary: keyed(&layout.dictionary, "dict"),
             heads: keyed(&layout.heads, "head"),
+            head_postings,
             docs: name("docs"),
-            postings: sized(&layout.postings, "postings"),
+            postings,
             positions: sized(&layout.positions, "positions"),
             store: store.collect(),
         };
@@ -179,7 +199,8 @@ impl Parts {
         Layout {
             dictionary: self.dictionary.iter().map(|(first, _)| first.clone()).collect(),
             heads: self.heads.iter().map(|(prefix, _)| prefix.clone()).collect(),
-            postings: self.postings.iter().map(|&(_, size)| size).collect(),
+            head_postings: self.head_postings.iter().map(|file| file.map_or(0, |n| self.postings[n].1)).collect(),
+            postings: self.postings[..self.sequence_files()].iter().map(|&(_, size)| size).collect(),
             positions: self.positions.iter().map(|&(_, size)| size).collect(),
             store: self
                 .store
@@ -258,6 +279,11 @@ impl Manifest {
 }
 
 impl Parts {
+    /// How many postings files come before the heads' own.
+    pub fn sequence_files(&self) -> usize {
+        self.postings.len() - self.head_postings.iter().flatten().count()
+    }
+
     /// The parts a reader fetches, in a fixed order: document table,
     /// dictionary, postings, positions, store.
     pub fn names(&self) -> impl Iterator<Item = &str> {
@@ -334,6 +360,7 @@ mod js {
             let layout = Layout {
                 dictionary: self.list(&parts, "dictionary", strings),
                 heads: self.list(&parts, "heads", strings),
+                head_postings: self.list(&parts, "head_postings", sizes),
                 postings: self.list(&parts, "postings", sizes),
                 positions: self.list(&parts, "positions", sizes),
                 store: self.list(&parts, "store", Reader::store_class),
@@ -426,6 +453,7 @@ mod tests {
         let layout = Layout {
             dictionary: vec!["".into(), "bor".into()],
             heads: vec!["s".into()],
+            head_postings: vec![300],
             postings: vec![1 << 20, 17],
             positions: vec![40],
             store: vec![StoreLayout { slot_bytes: 512, file_docs: 2, files: 2 }],
@@ -444,6 +472,9 @@ mod tests {
         assert_eq!(parts.store[0].files[1], "s2-store-512-1.0123456789abcdef.bin");
         assert_eq!(segment.catalog, "s2-catalog.0123456789abcdef.bin");
         assert_eq!(segment.name_of("s2-head-0"), parts.heads[0].1);
+        assert_eq!(parts.head_postings, vec![Some(2)], "a head's postings follow the others");
+        assert_eq!(parts.postings[2], ("s2-head-0-postings.0123456789abcdef.bin".to_string(), 300));
+        assert_eq!(parts.sequence_files(), 2);
         let json = serde_json::to_string(&segment).unwrap();
         assert!(!json.contains(".bin"), "the manifest does not spell out names: {json}");
         assert_eq!(serde_json::from_str::<Segment>(&json).unwrap(), segment);
@@ -458,5 +489,9 @@ mod tests {
             let err = serde_json::from_str::<Segment>(&bad).unwrap_err().to_string();
             assert!(err.contains("segment 2"), "{err}");
         }
+        let unsized_head = json.replace("\"head_postings\":[300]", "\"head_postings\":[]");
+        assert_ne!(unsized_head, json);
+        let err = serde_json::from_str::<Segment>(&unsized_head).unwrap_err().to_string();
+        assert!(err.contains("1 heads but 0 head postings"), "{err}");
     }
 }

@@ -9,7 +9,8 @@
 //! | `qidiruv.json` | the [`Manifest`]: format version, counts, segments (their hashes, deletions and what names their parts) | on focus |
 //! | `s<seq>-docs.<hash>.bin` | the [`DocTable`]: each document's language and day, for filters and recency, and its slot size | on focus, with the first query's shards |
 //! | `s<seq>-dict-<n>.<hash>.bin` | a [`dictionary`] shard: the keys of one key range, as an `fst::Map` | per query word |
-//! | `s<seq>-head-<n>.<hash>.bin` | a [`dictionary`] head: a wide prefix's most frequent completions, located, with the postings the prefix alone reads | per one- or two-letter query word |
+//! | `s<seq>-head-<n>.<hash>.bin` | a [`dictionary`] head: a wide prefix's most frequent completions, located | per one- or two-letter query word |
+//! | `s<seq>-head-<n>-postings.<hash>.bin` | the [`postings`] lists the head's prefix alone reads, held nowhere else | with its head, and with the heads of its longer prefixes |
 //! | `s<seq>-postings-<n>.<hash>.bin` | [`postings`] lists of all terms in key order, each located by its shard | a range per matched term (neighbours merged); a small segment's whole, with its first shards |
 //! | `s<seq>-positions-<n>.<hash>.bin` | [`positions`] lists of all terms in key order, likewise | a range per matched term of a quoted phrase, with its postings |
 //! | `s<seq>-store-<size>-<n>.<hash>.bin` | [`store`] slots of one size: the title, url, date and text shown for results | a slot's head (card and lede) per shown result; its tail only when the lede lacks the excerpt |
@@ -20,7 +21,7 @@
 //! the document tables), then the postings of the terms they matched (and
 //! the positions of a quoted phrase's), then the store slots of the hits
 //! shown (see [`crate::Step`]). A word answered by a head skips the second:
-//! the head carries its postings.
+//! its postings come with the head, in the head's own postings file.
 //!
 //! The dictionary holds two kinds of key: word keys (see [`crate::analysis`])
 //! as they are, and stem keys followed by the byte [`STEM_MARK`], which no
@@ -41,6 +42,7 @@
 mod builder;
 pub mod catalog;
 pub mod dictionary;
+mod dictionary_writer;
 mod doc_table;
 mod error;
 mod fst_checksum;

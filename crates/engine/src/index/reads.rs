@@ -1,7 +1,7 @@
-//! How a search reads lists, as far as the builder must know it: a head
-//! carries the postings lists its bare prefix reads, so that one part
-//! answers a visitor's first letters, unless its segment's lists are read
-//! whole anyway. The search (`search::expand`, `Searcher::lists_to_load`,
+//! How a search reads lists, as far as the builder must know it: a head's
+//! own postings file holds the lists its bare prefix reads, so that one
+//! round trip answers a visitor's first letters, unless its segment's lists
+//! are read whole anyway. The search (`search::expand`, `Searcher::lists_to_load`,
 //! `ListFiles`) reads by these rules; the builder mirrors them.
 
 use std::ops::Range;

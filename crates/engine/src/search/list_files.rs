@@ -40,6 +40,11 @@ impl ListFiles {
         (self.files[n].1, end)
     }
 
+    /// The file byte `at` of them all taken as one lies in.
+    pub fn file_of(&self, at: u64) -> usize {
+        self.files.partition_point(|(_, start)| *start <= at).saturating_sub(1)
+    }
+
     /// Keeps `bytes`, the `range` of file `n` (`None`: all of it), once
     /// every list in it that `dictionary` knows checks out.
     pub fn add(
@@ -58,24 +63,16 @@ impl ListFiles {
                 detail: format!("asked for bytes {} of {}, got {}", span(&range), end - start, bytes.len()),
             });
         }
-        let name = name.to_string();
-        self.keep(&name, start + range.start, bytes, dictionary)
-    }
-
-    /// Keeps `bytes`, all the files' from `at` on, which `source` gave, once
-    /// every list in them that `dictionary` knows checks out.
-    pub fn keep(&mut self, source: &str, at: u64, bytes: &[u8], dictionary: &Dictionary) -> Result<(), IndexError> {
-        let corrupt = |detail: String| IndexError::Corrupt { part: source.to_string(), detail };
-        let within = at.checked_add(bytes.len() as u64).filter(|&end| end <= self.end);
-        let Some(end) = within else {
-            return Err(corrupt(format!("it holds lists at {at} past their files' end, {}", self.end)));
-        };
+        let (at, end) = (start + range.start, start + range.end);
         // Every list the bytes hold that a loaded shard locates is checked
         // before any is kept, so a damaged range is fetched again, not kept
         // for good; the rest are checked as they are decoded.
         for list in dictionary.lists_within(&(at..end), self.kind) {
             if !list_frame::is_intact(&bytes[(list.start - at) as usize..(list.end - at) as usize]) {
-                return Err(corrupt(format!("a list at bytes {} fails its checksum", span(&list))));
+                return Err(IndexError::Corrupt {
+                    part: name.to_string(),
+                    detail: format!("a list at bytes {} fails its checksum", span(&list)),
+                });
             }
         }
         match self.loaded.binary_search_by_key(&at, |(start, _)| *start) {
@@ -91,12 +88,15 @@ impl ListFiles {
         self.end <= SMALL_LISTS_BYTES
     }
 
+    /// Whether all of file `n` is loaded.
+    pub fn is_loaded(&self, n: usize) -> bool {
+        let (start, end) = self.bounds(n);
+        self.loaded(&(start..end)).is_some()
+    }
+
     /// Requests for the files not loaded whole.
     pub fn files_not_loaded(&self) -> Vec<PartRequest> {
-        let missing = (0..self.files.len()).filter(|&n| {
-            let (start, end) = self.bounds(n);
-            self.loaded(&(start..end)).is_none()
-        });
+        let missing = (0..self.files.len()).filter(|&n| !self.is_loaded(n));
         missing.map(|n| PartRequest::whole(&self.files[n].0)).collect()
     }
 

@@ -446,11 +446,11 @@ impl Searcher {
         if !missing.is_empty() {
             missing.sort_unstable();
             missing.dedup();
-            let names = missing.into_iter().map(|(n, part)| {
-                let parts = &self.segments[n].parts;
+            let names = missing.into_iter().flat_map(|(n, part)| {
+                let segment = &self.segments[n];
                 match part {
-                    DictPart::Shard(n) => PartRequest::whole(&parts.dictionary[n].1),
-                    DictPart::Head(n) => PartRequest::whole(&parts.heads[n].1),
+                    DictPart::Shard(n) => vec![PartRequest::whole(&segment.parts.dictionary[n].1)],
+                    DictPart::Head(n) => segment.head_requests(n),
                 }
             });
             let small = self.small_lists_to_load(!query.phrases.is_empty());
@@ -464,7 +464,8 @@ impl Searcher {
         });
         let query = reading.as_ref().unwrap_or(query);
         let in_phrase = |word: usize| query.phrases.iter().flatten().any(|&w| w == word);
-        let mut missing = self.lists_to_load(&mut matches, in_phrase);
+        let words: Vec<&QueryWord> = query.words.iter().chain(&query.excluded).collect();
+        let mut missing = self.lists_to_load(&mut matches, &words, in_phrase);
         missing.extend(self.tables_to_load());
         if !missing.is_empty() {
             return Ok(Step::Need(missing));
@@ -479,18 +480,30 @@ impl Searcher {
     /// are not loaded yet, and for the positions lists of the words
     /// `in_phrase` (by index). Optional expansions (typo guesses and
     /// completions of words that also matched directly) are dropped unless
-    /// their lists lie next to needed ones: a guess is not worth a request
-    /// of its own.
-    fn lists_to_load(&self, matches: &mut [WordMatch], in_phrase: impl Fn(usize) -> bool) -> Vec<PartRequest> {
+    /// their lists lie next to needed ones, in a file they share, or in the
+    /// postings file of a head of the word's first letters: a guess is not
+    /// worth a request of its own, but those files hold the prefixes'
+    /// frequent words and come with the heads a visitor types through.
+    fn lists_to_load(
+        &self,
+        matches: &mut [WordMatch],
+        words: &[&QueryWord],
+        in_phrase: impl Fn(usize) -> bool,
+    ) -> Vec<PartRequest> {
         let range_of =
             |e: &Expansion, kind| Some((e.segment, self.segments[e.segment].list_range(e.term.ordinal, kind)?));
         let bytes_of = |e: &Expansion| range_of(e, ListKind::Postings);
         let expansions = matches.iter().flat_map(|m| &m.expansions);
         let needed = joined(expansions.filter(|e| !e.optional).filter_map(bytes_of).collect());
-        let near_needed =
-            |(segment, list): &(usize, Range<u64>)| needed.iter().any(|(s, n)| s == segment && reads::near(list, n));
-        for matched in matches.iter_mut() {
-            matched.expansions.retain(|e| bytes_of(e).is_some_and(|list| !e.optional || near_needed(&list)));
+        let near_needed = |(segment, list): &(usize, Range<u64>)| {
+            let shares_a_file = |n: &Range<u64>| self.segments[*segment].share_a_file(ListKind::Postings, list, n);
+            needed.iter().any(|(s, n)| s == segment && reads::near(list, n) && shares_a_file(n))
+        };
+        for (matched, word) in matches.iter_mut().zip(words) {
+            let with_heads = |e: &Expansion, list: &Range<u64>| self.segments[e.segment].with_heads(&word.key, list);
+            matched.expansions.retain(|e| {
+                bytes_of(e).is_some_and(|list| !e.optional || near_needed(&list) || with_heads(e, &list.1))
+            });
         }
         let mut requests = Vec::new();
         for kind in [ListKind::Postings, ListKind::Positions] {

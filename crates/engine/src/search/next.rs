@@ -17,10 +17,9 @@ const DEEP: usize = 2;
 /// Keys read under the typed word to weigh its next letters.
 const KEYS_READ: usize = 4096;
 /// What a whole dictionary shard or head weighs, as a guess: the manifest
-/// gives no sizes of whole parts (shards run 2–4 KiB, heads with the lists
-/// they carry 1–17, half of them under 3).
+/// gives no sizes of these parts (shards run 2–4 KiB, heads about 1).
 const SHARD_BYTES: u64 = 3 * 1024;
-const HEAD_BYTES: u64 = 3 * 1024;
+const HEAD_BYTES: u64 = 1024;
 
 impl Searcher {
     /// The parts that the likeliest next keystrokes after `query` (its last
@@ -116,13 +115,15 @@ impl Searcher {
         queries.collect()
     }
 
-    /// The bytes `part` asks for: its range, or an estimate of a whole part.
+    /// The bytes `part` asks for: its range, a whole list file's length,
+    /// or an estimate of a whole dictionary part.
     fn estimated_bytes(&self, part: &PartRequest) -> u64 {
         if let Some(range) = &part.range {
             return range.end - range.start;
         }
-        match self.slots.binary_search_by(|(name, _)| name.cmp(&part.name)).map(|at| self.slots[at].1 .1) {
-            Ok(Slot::Head(_)) => HEAD_BYTES,
+        match self.slots.binary_search_by(|(name, _)| name.cmp(&part.name)).map(|at| self.slots[at].1) {
+            Ok((segment, Slot::List(kind, n))) => self.segments[segment].list_file_bytes(kind, n),
+            Ok((_, Slot::Head(_))) => HEAD_BYTES,
             _ => SHARD_BYTES,
         }
     }

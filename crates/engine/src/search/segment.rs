@@ -147,11 +147,7 @@ impl SegmentReader {
             (Slot::Store(class, n), Some(range)) => return self.add_slots(class, n, name, range, bytes, store),
             (Slot::Docs, None) => self.add_table(unseal()?),
             (Slot::Shard(n), None) => self.dictionary.load(n, name, unseal()?),
-            (Slot::Head(n), None) => {
-                let lists = self.dictionary.load_head(n, name, unseal()?)?;
-                let postings = &mut self.lists[ListKind::Postings as usize];
-                lists.iter().try_for_each(|run| postings.keep(name, run.start, &run.bytes, &self.dictionary))
-            }
+            (Slot::Head(n), None) => self.dictionary.load_head(n, name, unseal()?),
             (Slot::List(kind, n), None) => self.lists[kind as usize].add(n, &None, unseal()?, &self.dictionary),
             (Slot::List(kind, n), range) => self.lists[kind as usize].add(n, range, bytes, &self.dictionary),
             (_, Some(range)) => Err(misplaced(format!("cannot be read as bytes {}", span(range)))),
@@ -224,6 +220,37 @@ impl SegmentReader {
         Ok(None)
     }
 
+    /// The postings files of the heads of `key`'s first letters (itself
+    /// included): the files that hold the lists its prefixes read.
+    fn head_files<'a>(&'a self, key: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let heads = self.parts.heads.iter().zip(&self.parts.head_postings);
+        heads.filter(move |((prefix, _), _)| key.starts_with(prefix.as_str())).filter_map(|(_, file)| *file)
+    }
+
+    /// Requests for head `n` and the postings files that come with it (its
+    /// own and its shorter prefixes' heads', which hold the lists they
+    /// share), those not loaded.
+    pub fn head_requests(&self, n: usize) -> Vec<PartRequest> {
+        let (prefix, head) = &self.parts.heads[n];
+        let postings = &self.lists[ListKind::Postings as usize];
+        let files = self.head_files(prefix).filter(|&f| !postings.is_loaded(f));
+        let files = files.map(|f| PartRequest::whole(&self.parts.postings[f].0));
+        std::iter::once(PartRequest::whole(head)).chain(files).collect()
+    }
+
+    /// Whether `list` (postings) lies in a postings file of the heads of `key`'s first letters.
+    pub fn with_heads(&self, key: &str, list: &Range<u64>) -> bool {
+        let file = self.lists[ListKind::Postings as usize].file_of(list.start);
+        self.head_files(key).any(|f| f == file)
+    }
+
+    /// Whether `list` lies in a file that `range` (of `kind` lists) starts or ends in.
+    pub fn share_a_file(&self, kind: ListKind, list: &Range<u64>, range: &Range<u64>) -> bool {
+        let file_of = |at: u64| self.lists[kind as usize].file_of(at);
+        let file = file_of(list.start);
+        file == file_of(range.start) || file == file_of(range.end.saturating_sub(1))
+    }
+
     /// Where the `kind` list of term `ordinal` lies in all files of such
     /// lists taken as one, once its shard or head is loaded.
     pub fn list_range(&self, ordinal: u64, kind: ListKind) -> Option<Range<u64>> {
@@ -241,6 +268,12 @@ impl SegmentReader {
         } else {
             Vec::new()
         }
+    }
+
+    /// The length of the `kind` list file `n`.
+    pub fn list_file_bytes(&self, kind: ListKind, n: usize) -> u64 {
+        let files = if kind == ListKind::Postings { &self.parts.postings } else { &self.parts.positions };
+        files.get(n).map_or(0, |(_, bytes)| *bytes)
     }
 
     /// Requests for a range of all files of `kind` taken as one: a range per file it spans.
