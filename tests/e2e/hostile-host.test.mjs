@@ -549,6 +549,18 @@ test('the result panel stays on screen wherever the page puts the box, and as th
   const page = await withResults(t, '/host/inline.html', { viewport: PHONE });
   await page.setViewportSize(DESKTOP);
   await waitUntil(() => panelEdges(page), onScreen, 'the panel moved back on screen after the window widened');
+  // A page that moves the element (out of the document and back) keeps it placing its panel.
+  await page.evaluate(() => {
+    const widget = document.querySelector('qidiruv-search');
+    const parent = widget.parentNode;
+    const next = widget.nextSibling;
+    widget.remove();
+    parent.insertBefore(widget, next);
+  });
+  await searchBox(page).click();
+  await waitUntil(() => readWidget(page), (w) => w.attrs['aria-expanded'] === 'true' && w.panelVisible, 'a click reopened the list');
+  await page.setViewportSize(PHONE);
+  await waitUntil(() => panelEdges(page), onScreen, 'the moved element’s panel stayed on screen as the window narrowed');
 
   const failed = await openPage(env, t, '/host/missing.html');
   await (await activate(failed)).press('v');

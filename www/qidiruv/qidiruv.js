@@ -206,7 +206,7 @@ function keepOnScreen(panel) {
   if (Math.abs(to - left) >= 1) panel.style.translate = `${Math.round(to - left)}px`;
 }
 
-/** Keeps the panels in `root` (the widget's, or the loader's failure panel) on screen. */
+/** Keeps the panels in `root` (the widget's, or the loader's failure panel) on screen as they open. */
 function keepPanelsOnScreen(root) {
   const opened = ({ target, oldValue }) => target.matches('.panel.open') && !/\bopen\b/.test(oldValue ?? '');
   new MutationObserver((records) => records.filter(opened).forEach(({ target }) => keepOnScreen(target))).observe(root, {
@@ -214,7 +214,6 @@ function keepPanelsOnScreen(root) {
     attributeFilter: ['class'],
     attributeOldValue: true,
   });
-  addEventListener('resize', () => root.querySelectorAll('.panel.open').forEach(keepOnScreen), { passive: true });
 }
 
 /** The widget that `?q=` and the keyboard shortcuts reach. */
@@ -229,7 +228,11 @@ class QidiruvSearch extends HTMLElement {
   #mount; // where the box is, the loader's or the widget's
   #broken = false; // the widget could not load, or stopped
 
+  // The open panels placed again as the window resizes, while the element is in a page.
+  #onResize = () => this.shadowRoot.querySelectorAll('.panel.open').forEach(keepOnScreen);
+
   connectedCallback() {
+    addEventListener('resize', this.#onResize, { passive: true });
     if (this.shadowRoot) return;
     const root = this.attachShadow({ mode: 'open' });
     const style = el('link', '', { rel: 'stylesheet', href: new URL('qidiruv.css', here).href });
@@ -257,6 +260,10 @@ class QidiruvSearch extends HTMLElement {
       input.value = urlQuery;
       this.open(); // focuses the box, which starts the widget, which searches what the box holds
     }
+  }
+
+  disconnectedCallback() {
+    removeEventListener('resize', this.#onResize);
   }
 
   /**
