@@ -128,7 +128,7 @@ fn shard(terms: &[EncodedTerm], under: Range<usize>, lists: &ListPlaces, positio
     ShardPart {
         first_ordinal: under.start as u64,
         df_classes: terms[under.clone()].iter().map(|t| df_class(t.df)).collect(),
-        lists_start: lists.in_sequence[under.start],
+        lists_start: lists.sequence_at[under.start],
         list_bytes: under
             .clone()
             .map(|i| if lists.homes[i].is_some() { 0 } else { terms[i].list.len() as u32 })
@@ -256,7 +256,7 @@ struct ListPlaces {
     at: Vec<Range<u64>>,
     /// Per term, where the lists outside heads' files stand at it: its
     /// shard's `lists_start`, were it the shard's first.
-    in_sequence: Vec<u64>,
+    sequence_at: Vec<u64>,
     /// Per head, the terms whose lists its file holds, in term order.
     by_head: Vec<Vec<usize>>,
 }
@@ -270,10 +270,10 @@ impl ListPlaces {
             }
         }
         let mut by_head = vec![Vec::new(); heads.len()];
-        let (mut at, mut in_sequence) = (vec![0..0; terms.len()], Vec::with_capacity(terms.len()));
+        let (mut at, mut sequence_at) = (vec![0..0; terms.len()], Vec::with_capacity(terms.len()));
         let mut end = 0u64;
         for (i, term) in terms.iter().enumerate() {
-            in_sequence.push(end);
+            sequence_at.push(end);
             match homes[i] {
                 Some(n) => by_head[n].push(i),
                 None => {
@@ -286,7 +286,7 @@ impl ListPlaces {
             at[i] = end..end + terms[i].list.len() as u64;
             end = at[i].end;
         }
-        ListPlaces { homes, at, in_sequence, by_head }
+        ListPlaces { homes, at, sequence_at, by_head }
     }
 
     /// The lists no head's file holds, in term order.

@@ -496,11 +496,15 @@ impl Searcher {
         let expansions = matches.iter().flat_map(|m| &m.expansions);
         let needed = joined(expansions.filter(|e| !e.optional).filter_map(bytes_of).collect());
         let near_needed = |(segment, list): &(usize, Range<u64>)| {
-            let shares_a_file = |n: &Range<u64>| self.segments[*segment].share_a_file(ListKind::Postings, list, n);
+            let shares_a_file = |n: &Range<u64>| self.segments[*segment].share_a_file(list, n);
             needed.iter().any(|(s, n)| s == segment && reads::near(list, n) && shares_a_file(n))
         };
         for (matched, word) in matches.iter_mut().zip(words) {
-            let with_heads = |e: &Expansion, list: &Range<u64>| self.segments[e.segment].with_heads(&word.key, list);
+            // Per segment, the files of the heads of the word's first letters.
+            let head_files: Vec<Vec<usize>> = self.segments.iter().map(|s| s.head_files(&word.key).collect()).collect();
+            let with_heads = |e: &Expansion, list: &Range<u64>| {
+                head_files[e.segment].contains(&self.segments[e.segment].postings_file_of(list))
+            };
             matched.expansions.retain(|e| {
                 bytes_of(e).is_some_and(|list| !e.optional || near_needed(&list) || with_heads(e, &list.1))
             });

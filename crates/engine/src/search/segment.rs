@@ -222,7 +222,7 @@ impl SegmentReader {
 
     /// The postings files of the heads of `key`'s first letters (itself
     /// included): the files that hold the lists its prefixes read.
-    fn head_files<'a>(&'a self, key: &'a str) -> impl Iterator<Item = usize> + 'a {
+    pub fn head_files<'a>(&'a self, key: &'a str) -> impl Iterator<Item = usize> + 'a {
         let heads = self.parts.heads.iter().zip(&self.parts.head_postings);
         heads.filter(move |((prefix, _), _)| key.starts_with(prefix.as_str())).filter_map(|(_, file)| *file)
     }
@@ -238,17 +238,16 @@ impl SegmentReader {
         std::iter::once(PartRequest::whole(head)).chain(files).collect()
     }
 
-    /// Whether `list` (postings) lies in a postings file of the heads of `key`'s first letters.
-    pub fn with_heads(&self, key: &str, list: &Range<u64>) -> bool {
-        let file = self.lists[ListKind::Postings as usize].file_of(list.start);
-        self.head_files(key).any(|f| f == file)
+    /// The postings file that `list` lies in.
+    pub fn postings_file_of(&self, list: &Range<u64>) -> usize {
+        self.lists[ListKind::Postings as usize].file_of(list.start)
     }
 
-    /// Whether `list` lies in a file that `range` (of `kind` lists) starts or ends in.
-    pub fn share_a_file(&self, kind: ListKind, list: &Range<u64>, range: &Range<u64>) -> bool {
-        let file_of = |at: u64| self.lists[kind as usize].file_of(at);
-        let file = file_of(list.start);
-        file == file_of(range.start) || file == file_of(range.end.saturating_sub(1))
+    /// Whether postings `list` lies in a file that `range` starts or ends in.
+    pub fn share_a_file(&self, list: &Range<u64>, range: &Range<u64>) -> bool {
+        let postings = &self.lists[ListKind::Postings as usize];
+        let file = postings.file_of(list.start);
+        file == postings.file_of(range.start) || file == postings.file_of(range.end.saturating_sub(1))
     }
 
     /// Where the `kind` list of term `ordinal` lies in all files of such
