@@ -442,14 +442,18 @@ impl LoadedIndex {
                 return;
             }
             let named = self.searcher.borrow().likely_next_parts(query, options, left);
-            let parts: Vec<PartRequest> = named
-                .into_iter()
-                .filter(|part| !tried.contains(part) && !self.fetching.borrow().contains_key(part))
-                .collect();
+            // One by one: a range another part of the round takes in is not asked for.
+            let mut parts: Vec<PartRequest> = Vec::new();
+            let mut fetches: Vec<PartFetch> = Vec::new();
+            for part in named.into_iter().filter(|part| !tried.contains(part)) {
+                if !self.is_fetching(&part) {
+                    fetches.push(self.fetch_ahead(&part));
+                    parts.push(part);
+                }
+            }
             if parts.is_empty() {
                 return;
             }
-            let fetches: Vec<PartFetch> = parts.iter().map(|part| self.fetch_ahead(part)).collect();
             for ((part, fetch), fetched) in parts.iter().zip(&fetches).zip(join_all(fetches.clone()).await) {
                 // Not ours any more: a search that needed the part took it in already.
                 let ours = self.fetching.borrow().get(part).is_some_and(|f| f.ptr_eq(fetch));
@@ -549,14 +553,53 @@ impl LoadedIndex {
     }
 
     /// A part from the [`PartCache`], else from the host: the fetch under
-    /// way, or a new one.
+    /// way, one under way that takes it in, or a new one.
     fn fetch(&self, request: &PartRequest) -> PartFetch {
         if let Some(fetching) = self.fetching.borrow().get(request) {
             return fetching.clone();
         }
-        let fetch = self.fetch_anew(request, Priority::Waited);
+        let fetch = self.cut_from_fetching(request).unwrap_or_else(|| self.fetch_anew(request, Priority::Waited));
         self.fetching.borrow_mut().insert(request.clone(), fetch.clone());
         fetch
+    }
+
+    /// A range cut from a fetch under way that takes it in (a prefetch of
+    /// lists near it, say), once that comes: asked of the host again, its
+    /// bytes would cross a phone's link twice, each copy slowing the other.
+    /// None where the [`PartCache`] holds the range itself.
+    fn cut_from_fetching(&self, request: &PartRequest) -> Option<PartFetch> {
+        let key = part_cache::key(&self.url(request), &request.range);
+        if self.cache.as_ref().is_some_and(|cache| cache.holds(&key)) {
+            return None;
+        }
+        let (start, outer) = self.fetching_around(request)?;
+        let range = request.range.clone()?;
+        let cut = async move {
+            let (bytes, _) = outer.await?;
+            Ok((Rc::new(slice(&bytes, &(range.start - start..range.end - start))), false))
+        };
+        Some(cut.boxed_local().shared())
+    }
+
+    /// A fetch under way of more of `request`'s file than its range (the
+    /// whole file, or a range about it), and where that starts.
+    fn fetching_around(&self, request: &PartRequest) -> Option<(u64, PartFetch)> {
+        let range = request.range.as_ref()?;
+        self.fetching.borrow().iter().find_map(|(part, fetch)| {
+            let start = match &part.range {
+                None => 0,
+                Some(outer) if outer.start <= range.start && range.end <= outer.end => outer.start,
+                Some(_) => return None,
+            };
+            let failed = matches!(fetch.peek(), Some(Err(_)));
+            (part.name == request.name && !failed).then(|| (start, fetch.clone()))
+        })
+    }
+
+    /// Whether `request` is on its way, or failed, as it is or in a fetch
+    /// that takes it in.
+    fn is_fetching(&self, request: &PartRequest) -> bool {
+        self.fetching.borrow().contains_key(request) || self.fetching_around(request).is_some()
     }
 
     /// A low-priority fetch of a part no search waits for yet, registered
