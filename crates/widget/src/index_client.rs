@@ -566,17 +566,24 @@ impl LoadedIndex {
     /// A range cut from a fetch under way that takes it in (a prefetch of
     /// lists near it, say), once that comes: asked of the host again, its
     /// bytes would cross a phone's link twice, each copy slowing the other.
-    /// None where the [`PartCache`] holds the range itself.
+    /// Should that fetch fail, the range is fetched alone, as it would have
+    /// been: a failed prefetch is not the search's failure. None where the
+    /// [`PartCache`] holds the range itself, or while the host's answer to
+    /// ranges is unknown (the first range then waits on a probe instead).
     fn cut_from_fetching(&self, request: &PartRequest) -> Option<PartFetch> {
         let key = part_cache::key(&self.url(request), &request.range);
-        if self.cache.as_ref().is_some_and(|cache| cache.holds(&key)) {
+        if self.ranges.get() == Ranges::Unknown || self.cache.as_ref().is_some_and(|cache| cache.holds(&key)) {
             return None;
         }
         let (start, outer) = self.fetching_around(request)?;
         let range = request.range.clone()?;
+        // Futures are lazy: this one asks nothing of the host unless awaited.
+        let alone = self.fetch_anew(request, Priority::Waited);
         let cut = async move {
-            let (bytes, _) = outer.await?;
-            Ok((Rc::new(slice(&bytes, &(range.start - start..range.end - start))), false))
+            match outer.await {
+                Ok((bytes, _)) => Ok((Rc::new(slice(&bytes, &(range.start - start..range.end - start))), false)),
+                Err(_) => alone.await,
+            }
         };
         Some(cut.boxed_local().shared())
     }
