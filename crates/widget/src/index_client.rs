@@ -447,7 +447,7 @@ impl LoadedIndex {
             let mut fetches: Vec<PartFetch> = Vec::new();
             for part in named.into_iter().filter(|part| !tried.contains(part)) {
                 if !self.is_fetching(&part) {
-                    fetches.push(self.fetch_ahead(&part));
+                    fetches.push(self.fetch(&part, Priority::Ahead));
                     parts.push(part);
                 }
             }
@@ -477,7 +477,7 @@ impl LoadedIndex {
     /// before the search fails: nothing unverified is kept. A part that
     /// failed stays failed (see [`index_at`]): not refetched per keystroke.
     async fn fetch_all(&self, requests: Vec<PartRequest>) -> Result<(), String> {
-        let fetches: Vec<_> = requests.iter().map(|request| self.fetch(request)).collect();
+        let fetches: Vec<_> = requests.iter().map(|request| self.fetch(request, Priority::Waited)).collect();
         let fetched = join_all(fetches).await;
         let mut result = Ok(());
         for (request, bytes) in requests.iter().zip(fetched) {
@@ -553,12 +553,13 @@ impl LoadedIndex {
     }
 
     /// A part from the [`PartCache`], else from the host: the fetch under
-    /// way, one under way that takes it in, or a new one.
-    fn fetch(&self, request: &PartRequest) -> PartFetch {
+    /// way, one under way that takes it in, or a new one, registered so that
+    /// a search that comes to need it waits on it instead of asking again.
+    fn fetch(&self, request: &PartRequest, priority: Priority) -> PartFetch {
         if let Some(fetching) = self.fetching.borrow().get(request) {
             return fetching.clone();
         }
-        let fetch = self.cut_from_fetching(request).unwrap_or_else(|| self.fetch_anew(request, Priority::Waited));
+        let fetch = self.cut_from_fetching(request, priority).unwrap_or_else(|| self.fetch_anew(request, priority));
         self.fetching.borrow_mut().insert(request.clone(), fetch.clone());
         fetch
     }
@@ -570,7 +571,7 @@ impl LoadedIndex {
     /// been: a failed prefetch is not the search's failure. None where the
     /// [`PartCache`] holds the range itself, or while the host's answer to
     /// ranges is unknown (the first range then waits on a probe instead).
-    fn cut_from_fetching(&self, request: &PartRequest) -> Option<PartFetch> {
+    fn cut_from_fetching(&self, request: &PartRequest, priority: Priority) -> Option<PartFetch> {
         let key = part_cache::key(&self.url(request), &request.range);
         if self.ranges.get() == Ranges::Unknown || self.cache.as_ref().is_some_and(|cache| cache.holds(&key)) {
             return None;
@@ -578,7 +579,7 @@ impl LoadedIndex {
         let (start, outer) = self.fetching_around(request)?;
         let range = request.range.clone()?;
         // Futures are lazy: this one asks nothing of the host unless awaited.
-        let alone = self.fetch_anew(request, Priority::Waited);
+        let alone = self.fetch_anew(request, priority);
         let cut = async move {
             match outer.await {
                 Ok((bytes, _)) => Ok((Rc::new(slice(&bytes, &(range.start - start..range.end - start))), false)),
@@ -607,14 +608,6 @@ impl LoadedIndex {
     /// that takes it in.
     fn is_fetching(&self, request: &PartRequest) -> bool {
         self.fetching.borrow().contains_key(request) || self.fetching_around(request).is_some()
-    }
-
-    /// A low-priority fetch of a part no search waits for yet, registered
-    /// so that one that comes to need it waits on it instead of asking again.
-    fn fetch_ahead(&self, request: &PartRequest) -> PartFetch {
-        let fetch = self.fetch_anew(request, Priority::Ahead);
-        self.fetching.borrow_mut().insert(request.clone(), fetch.clone());
-        fetch
     }
 
     /// A new fetch of a part from the [`PartCache`], else from the host.
