@@ -572,12 +572,15 @@ impl LoadedIndex {
     /// [`PartCache`] holds the range itself, or while the host's answer to
     /// ranges is unknown (the first range then waits on a probe instead).
     fn cut_from_fetching(&self, request: &PartRequest, priority: Priority) -> Option<PartFetch> {
-        let key = part_cache::key(&self.url(request), &request.range);
-        if self.ranges.get() == Ranges::Unknown || self.cache.as_ref().is_some_and(|cache| cache.holds(&key)) {
+        if self.ranges.get() == Ranges::Unknown {
             return None;
         }
         let (start, outer) = self.fetching_around(request)?;
         let range = request.range.clone()?;
+        let key = part_cache::key(&self.url(request), &request.range);
+        if self.cache.as_ref().is_some_and(|cache| cache.holds(&key)) {
+            return None;
+        }
         // Futures are lazy: this one asks nothing of the host unless awaited.
         let alone = self.fetch_anew(request, priority);
         let cut = async move {

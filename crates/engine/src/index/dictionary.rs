@@ -90,6 +90,11 @@ pub fn df_class(df: usize) -> u8 {
     ((df.max(1) as f64).ln() / 1.1f64.ln()).round().min(255.0) as u8
 }
 
+/// Whether `list` lies wholly within `range`.
+fn holds(range: &Range<u64>, list: &Range<u64>) -> bool {
+    range.start <= list.start && list.end <= range.end
+}
+
 /// A verified, decoded shard.
 struct Shard {
     first_ordinal: u64,
@@ -160,7 +165,7 @@ impl Shard {
         let in_sequence = starts[first..].windows(2).take_while(|pair| pair[1] <= range.end);
         lists.extend(in_sequence.map(|pair| pair[0]..pair[1]).filter(|list| !list.is_empty()));
         let in_heads = self.head_lists.iter().map(|(_, list)| list).filter(|_| kind == ListKind::Postings);
-        lists.extend(in_heads.filter(|list| range.start <= list.start && list.end <= range.end).cloned());
+        lists.extend(in_heads.filter(|list| holds(range, list)).cloned());
     }
 
     fn term(&self, local: u64) -> Option<Term> {
@@ -286,7 +291,7 @@ impl Dictionary {
             shard.lists_within(range, kind, &mut lists);
         }
         let heads = self.head_lists.iter().map(|(_, lists)| &lists[kind as usize]);
-        lists.extend(heads.filter(|list| range.start <= list.start && list.end <= range.end).cloned());
+        lists.extend(heads.filter(|list| holds(range, list)).cloned());
         lists
     }
 

@@ -40,6 +40,12 @@ impl ListFiles {
         (self.files[n].1, end)
     }
 
+    /// The length of file `n`.
+    pub fn file_bytes(&self, n: usize) -> u64 {
+        let (start, end) = self.bounds(n);
+        end - start
+    }
+
     /// The file byte `at` of them all taken as one lies in.
     pub fn file_of(&self, at: u64) -> usize {
         self.files.partition_point(|(_, start)| *start <= at).saturating_sub(1)

@@ -271,8 +271,7 @@ impl SegmentReader {
 
     /// The length of the `kind` list file `n`.
     pub fn list_file_bytes(&self, kind: ListKind, n: usize) -> u64 {
-        let files = if kind == ListKind::Postings { &self.parts.postings } else { &self.parts.positions };
-        files.get(n).map_or(0, |(_, bytes)| *bytes)
+        self.lists[kind as usize].file_bytes(n)
     }
 
     /// Requests for a range of all files of `kind` taken as one: a range per file it spans.
