@@ -119,3 +119,58 @@ fn after_a_finished_word_only_a_new_words_dictionary_parts_are_named() {
         assert!(parts.iter().all(|part| part.name.contains("-head-")), "{query}: {parts:?}");
     }
 }
+
+/// A made-up word per number: `start`, then `n` in letters.
+fn word(start: &str, mut n: usize) -> String {
+    let mut word = start.to_string();
+    loop {
+        word.push(char::from(b'a' + (n % 26) as u8));
+        n /= 26;
+        if n == 0 {
+            return word;
+        }
+    }
+}
+
+/// Every article about trade; most of the dictionary's words start with
+/// `s`, a few with `a` and `b` (each letter spanning shards enough to have a head).
+fn index_of_many_words() -> BuiltIndex {
+    let mut builder = IndexBuilder::new().unwrap();
+    for n in 0..300 {
+        let mut words = vec!["trade".to_string()];
+        words.extend((0..12).map(|k| word("sel", n * 12 + k)));
+        words.extend((0..3).map(|k| word("bar", n * 3 + k)));
+        words.extend((0..3).map(|k| word("arc", n * 3 + k)));
+        let doc = Document {
+            id: format!("a{n}"),
+            url: format!("/news/{n}/"),
+            lang: Lang::En,
+            title: format!("Trade {}", word("", n)),
+            date: None,
+            body: words.join(" "),
+            group: None,
+        };
+        builder.add(doc).unwrap();
+    }
+    builder.finish().unwrap()
+}
+
+#[test]
+fn a_new_word_is_guessed_to_start_with_the_letter_most_of_the_dictionary_starts_with() {
+    let built = index_of_many_words();
+    let heads = &built.manifest.segments[0].parts.heads;
+    let head_of = |letter: &str| heads.iter().find(|(prefix, _)| prefix == letter).map(|(_, name)| name.clone());
+    let (a, s) = (head_of("a").expect("a has a head"), head_of("s").expect("s has a head"));
+    let mut searcher: Searcher = built.opened().unwrap();
+    rounds(&built, &mut searcher, "trade ");
+    // After a finished word, and in an empty box.
+    for query in ["trade ", ""] {
+        let named = searcher.likely_next_parts(&Query::parse(query), &options(), u64::MAX);
+        let place = |head: &str| named.iter().position(|part| part.name == head);
+        assert_eq!(place(&s), Some(0), "{query:?}: s's head first: {named:?}");
+        assert!(place(&a).is_none_or(|a| a > 0), "{query:?}: {named:?}");
+        // A budget of one head's bytes buys s's.
+        let bought = searcher.likely_next_parts(&Query::parse(query), &options(), 1024);
+        assert_eq!(bought.iter().map(|part| &part.name).collect::<Vec<_>>(), [&s], "{query:?}");
+    }
+}

@@ -67,17 +67,15 @@ impl Searcher {
     /// `query` after its likeliest next keystrokes, likeliest first, each
     /// with whether that is weighed: a letter is as likely as the documents
     /// the keys it leads to hold, and a space as those of the word as typed.
-    /// After a word that is not being typed (a space, a phrase), a new word's
-    /// first letter, each with a head, unweighed. None when the last word's
-    /// parts are not loaded.
+    /// After a word that is not being typed (a space, a phrase), or in an
+    /// empty box, a new word's first letter, each with a head, unweighed and
+    /// likeliest first (see [`Searcher::first_letters`]). None when the last
+    /// word's parts are not loaded.
     fn next_queries(&self, query: &Query) -> Vec<(Query, bool)> {
         let Some(word) = query.words.last().filter(|w| w.prefix) else {
-            let letters = self.segments.iter().flat_map(|s| s.parts.heads.iter()).map(|(prefix, _)| prefix);
-            let mut letters: Vec<&String> = letters.filter(|prefix| prefix.chars().count() == 1).collect();
-            letters.sort_unstable();
-            letters.dedup();
             let script = query.words.last().map(|w| w.script);
-            return letters
+            return self
+                .first_letters()
                 .into_iter()
                 .map(|letter| {
                     let mut next = query.clone();
@@ -113,6 +111,28 @@ impl Searcher {
             (next, true)
         });
         queries.collect()
+    }
+
+    /// The letters a head stands for, the likeliest start of a new word
+    /// first: a letter is as likely as the share of the dictionary its keys
+    /// take, which the shards' starts measure without loading any (a
+    /// language's common word starts span many shards, its rare ones part
+    /// of one). Ties, as in a small index, go in key order.
+    fn first_letters(&self) -> Vec<&String> {
+        let mut letters: Vec<(&String, usize)> = Vec::new();
+        for segment in &self.segments {
+            let heads = segment.parts.heads.iter().map(|(prefix, _)| prefix);
+            for letter in heads.filter(|prefix| prefix.chars().count() == 1) {
+                let shards = segment.parts.dictionary.iter().filter(|(start, _)| start.starts_with(letter.as_str()));
+                let shards = shards.count();
+                match letters.iter_mut().find(|(l, _)| *l == letter) {
+                    Some((_, weight)) => *weight += shards,
+                    None => letters.push((letter, shards)),
+                }
+            }
+        }
+        letters.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        letters.into_iter().map(|(letter, _)| letter).collect()
     }
 
     /// The bytes `part` asks for: its range, a whole list file's length,
