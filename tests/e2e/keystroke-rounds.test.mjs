@@ -12,12 +12,12 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chainDepth, median, networkConditions, percentile, PROFILES } from '../bench/lib.mjs';
 import { selfSignedCertificate, startServer } from '../bench/measure.mjs';
-import { CLI, DIST, ensureDist, launchBrowser, makeTemp, REPO, rmTemp, SHOTS, WAIT_MS } from './harness.mjs';
+import { CLI, DIST, ensureDist, launchBrowser, makeTemp, REPO, rmTemp, SHOTS, WAIT_MS, waitUntil } from './harness.mjs';
 
 const ARTICLES = 10_000;
 const MOBILE = PROFILES.find((p) => p.name === 'mobile');
@@ -46,6 +46,7 @@ before(async () => {
   ensureDist();
   env.work = makeTemp('qidiruv-rounds-');
   const site = path.join(env.work, 'site');
+  env.site = site;
   mkdirSync(site);
   const corpus = path.join(SHOTS, `articles-${ARTICLES}.jsonl`);
   if (!existsSync(corpus)) {
@@ -75,12 +76,11 @@ after(async () => {
 });
 
 /**
- * Types `query` key by key on a fresh phone-like page, once the widget is in
- * and idle; after each key, waits for its results, then pauses `pauses`
- * (cycled). Returns per keystroke { typed, rounds, ms } and the index bytes
- * sent meanwhile.
+ * A fresh phone-like page for `lang` with the widget in, focused and idle
+ * (focus fetched the wasm, the manifest, the document table and what it
+ * fetches ahead); `requests` logs each index request as it finishes.
  */
-async function typeQuery({ lang, query }, pauses) {
+async function phonePage(lang) {
   const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   try {
     const page = await context.newPage();
@@ -115,8 +115,25 @@ async function typeQuery({ lang, query }, pauses) {
       null,
       { timeout: WAIT_MS },
     );
-    // Focus fetched the wasm, the manifest and the document table: typing starts once they are in.
+    // Focus fetched the wasm, the manifest, the document table and the likeliest first
+    // letters' heads: typing starts once they are in.
     await page.waitForLoadState('networkidle');
+    return { context, page, requests };
+  } catch (e) {
+    await context.close();
+    throw e;
+  }
+}
+
+/**
+ * Types `query` key by key on a fresh phone-like page, once the widget is in
+ * and idle; after each key, waits for its results, then pauses `pauses`
+ * (cycled). Returns per keystroke { typed, rounds, ms } and the index bytes
+ * sent meanwhile.
+ */
+async function typeQuery({ lang, query }, pauses) {
+  const { context, page, requests } = await phonePage(lang);
+  try {
     const served = env.server.log.length;
     const chars = [...query];
     for (const [i, char] of chars.entries()) {
@@ -184,3 +201,28 @@ for (const typist of TYPISTS) {
     if (p95 > 2) t.todo(`p95 is ${p95} dependent round trips per keystroke; #18 asks for 2`);
   });
 }
+
+test('a focused empty box fetches the likeliest first letter ahead: typing it finds its head in', async () => {
+  const { heads, head_postings: headPostings, dictionary } = JSON.parse(readFileSync(path.join(env.site, 'search/qidiruv.json'), 'utf8'))
+    .segments[0].parts;
+  // The letter most of the dictionary starts with: its keys span the most shards.
+  const shards = (letter) => dictionary.filter((start) => start.startsWith(letter)).length;
+  const [letter] = heads.filter((prefix) => [...prefix].length === 1)
+    .sort((a, b) => shards(b) - shards(a) || (a < b ? -1 : 1));
+  const head = `/search/s0-head-${heads.indexOf(letter)}`;
+  const ofHead = (r) => r.file.startsWith(`${head}.`) || r.file.startsWith(`${head}-postings.`);
+  const files = headPostings[heads.indexOf(letter)] > 0 ? 2 : 1;
+  const { context, page, requests } = await phonePage('en');
+  try {
+    await waitUntil(() => requests.filter(ofHead).map((r) => r.file), (fetched) => fetched.length === files,
+      `the head of ${letter} (and its postings) fetched before a key is pressed`);
+    const before = requests.length;
+    await page.keyboard.insertText(letter);
+    await page.waitForFunction((q) => window.__rounds.shown.some((s) => s.query === q), letter, { timeout: WAIT_MS });
+    assert.deepEqual(requests.slice(before).filter(ofHead).map((r) => r.file), [], `${letter} asked its head again`);
+    // The log still sees the keystroke's own fetches (its store slots).
+    assert.ok(requests.length > before, 'the keystroke fetched nothing');
+  } finally {
+    await context.close();
+  }
+});

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::events;
 use crate::filters::filters;
 use crate::i18n::UiLang;
-use crate::search::{self, prefetch, use_search, Search};
+use crate::search::{self, use_search, Search};
 use crate::state::{Action, Phase, State};
 use crate::view::{listbox_id, option_id, result_list, safe_href, status_line, ListProps};
 
@@ -38,7 +38,7 @@ fn focus(input: &NodeRef) {
 
 #[function_component(SearchBox)]
 pub fn search_box(config: &Config) -> Html {
-    let Search { state, run, typed, more, refine } = use_search(config);
+    let Search { state, run, typed, more, refine, ahead } = use_search(config);
     let input = use_node_ref();
     let container = use_node_ref();
     // Where the pointer was last seen over the list.
@@ -46,8 +46,8 @@ pub fn search_box(config: &Config) -> Html {
 
     {
         // Take over what was typed into the placeholder box before loading.
-        let (run, input, container) = (run.clone(), input.clone(), container.clone());
-        let (base, loader_box) = (config.index.clone(), config.loader_box.clone());
+        let (run, ahead, input, container) = (run.clone(), ahead.clone(), input.clone(), container.clone());
+        let loader_box = config.loader_box.clone();
         use_effect_with((), move |_| {
             let (initial, focus) = loader_box.map(|old| take_over(&old, &container)).unwrap_or_default();
             if let Some(element) = input.cast::<HtmlInputElement>() {
@@ -59,7 +59,7 @@ pub fn search_box(config: &Config) -> Html {
             if !initial.is_empty() {
                 run.emit(initial);
             } else if focus {
-                prefetch(&base);
+                ahead.emit(());
             }
         });
     }
@@ -142,10 +142,10 @@ pub fn search_box(config: &Config) -> Html {
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Reopen))
     };
     let onfocus = {
-        let (state, run, base) = (state.clone(), run.clone(), config.index.clone());
+        let (state, run) = (state.clone(), run.clone());
         Callback::from(move |_: FocusEvent| {
             if state.query.trim().is_empty() {
-                prefetch(&base);
+                ahead.emit(());
             } else if !state.open {
                 run.emit(state.query.clone());
             }

@@ -30,6 +30,9 @@ pub struct Search {
     pub more: Callback<()>,
     /// Searches the current query again under another filter.
     pub refine: Callback<Filter>,
+    /// The box is empty and the visitor about to type: opens the index and,
+    /// once they pause, fetches what the likeliest first letters wait for.
+    pub ahead: Callback<()>,
 }
 
 /// The latest request of one widget, shared by its callbacks.
@@ -69,8 +72,14 @@ pub fn use_search(config: &Config) -> Search {
             if !query.trim().is_empty() {
                 let ahead = Ahead::after(&typed_before, &query);
                 spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query, config.limit, ahead);
+            } else {
+                spawn_first_letters(latest.clone(), &config);
             }
         })
+    };
+    let ahead = {
+        let (latest, config) = (latest.clone(), config.clone());
+        Callback::from(move |()| spawn_first_letters(latest.clone(), &config))
     };
     let typed = {
         let (run, latest) = (run.clone(), latest.clone());
@@ -98,7 +107,7 @@ pub fn use_search(config: &Config) -> Search {
             spawn_search(dispatcher.clone(), latest.clone(), &config, seq, query.clone(), config.limit, Ahead::No);
         })
     };
-    Search { state, run, typed, more, refine }
+    Search { state, run, typed, more, refine, ahead }
 }
 
 /// Whether a search's answer is followed by fetching what the visitor's
@@ -148,9 +157,7 @@ fn spawn_search(
     limit: usize,
     ahead: Ahead,
 ) {
-    let (base, ui) = (config.index.clone(), config.ui);
-    let mut options = SearchOptions { prefer_lang: Some(ui.tag().into()), limit, ..SearchOptions::default() };
-    latest.borrow().filter.apply(&mut options);
+    let (base, options) = (config.index.clone(), search_options(config, &latest, limit));
     spawn_local(async move {
         let wanted = || latest.borrow().seq == seq;
         let query = Query::parse(&query);
@@ -194,6 +201,29 @@ fn spawn_search(
     });
 }
 
+/// Opens the index at once; once the visitor pauses with the box still
+/// empty, fetches the heads (and their postings) of the letters a first word
+/// likeliest starts with, as after a space between words.
+fn spawn_first_letters(latest: SharedLatest, config: &Config) {
+    let (base, options) = (config.index.clone(), search_options(config, &latest, config.limit));
+    let seq = latest.borrow().seq;
+    spawn_local(async move {
+        let wanted = || latest.borrow().seq == seq;
+        if index_at(&base).await.is_ok() {
+            sleep(TYPING_PAUSE).await;
+            prefetch_at(&base, &Query::parse(""), &options, AHEAD_PAUSED_BYTES, &wanted).await;
+        }
+    });
+}
+
+/// The options a search of this widget runs with: its page's language
+/// first, under the visitor's filter.
+fn search_options(config: &Config, latest: &SharedLatest, limit: usize) -> SearchOptions {
+    let mut options = SearchOptions { prefer_lang: Some(config.ui.tag().into()), limit, ..SearchOptions::default() };
+    latest.borrow().filter.apply(&mut options);
+    options
+}
+
 thread_local! {
     /// Failures already on the console since the last retry.
     static REPORTED: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
@@ -211,13 +241,4 @@ fn report(message: &str) {
 pub fn retry(base: &str) {
     crate::index_client::retry(base);
     REPORTED.with(|r| r.borrow_mut().clear());
-}
-
-/// Starts loading the index without waiting for it: the visitor is about
-/// to type, and the first keystroke should find it on its way.
-pub fn prefetch(base: &str) {
-    let base = base.to_string();
-    spawn_local(async move {
-        let _ = index_at(&base).await;
-    });
 }
