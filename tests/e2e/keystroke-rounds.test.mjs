@@ -78,12 +78,14 @@ after(async () => {
 /**
  * A fresh phone-like page for `lang` with the widget in, focused and idle
  * (focus fetched the wasm, the manifest, the document table and what it
- * fetches ahead); `requests` logs each index request as it finishes.
+ * fetches ahead); `requests` logs each index request as it finishes. `init`
+ * runs in the page before its scripts.
  */
-async function phonePage(lang) {
+async function phonePage(lang, init) {
   const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   try {
     const page = await context.newPage();
+    if (init) await page.addInitScript(init);
     await page.addInitScript(() => {
       const now = () => performance.timeOrigin + performance.now();
       window.__rounds = { typed: [], shown: [] };
@@ -202,16 +204,27 @@ for (const typist of TYPISTS) {
   });
 }
 
-test('a focused empty box fetches the likeliest first letter ahead: typing it finds its head in', async () => {
-  const { heads, head_postings: headPostings, dictionary } = JSON.parse(readFileSync(path.join(env.site, 'search/qidiruv.json'), 'utf8'))
-    .segments[0].parts;
-  // The letter most of the dictionary starts with: its keys span the most shards.
+/**
+ * The likeliest first letter by the index's manifest (its keys span the most
+ * shards), and a test of whether a request is for its head or head postings.
+ */
+function likeliestFirstLetter() {
+  const { heads, head_postings: headPostings, dictionary } = JSON.parse(
+    readFileSync(path.join(env.site, 'search/qidiruv.json'), 'utf8'),
+  ).segments[0].parts;
   const shards = (letter) => dictionary.filter((start) => start.startsWith(letter)).length;
   const [letter] = heads.filter((prefix) => [...prefix].length === 1)
     .sort((a, b) => shards(b) - shards(a) || (a < b ? -1 : 1));
   const head = `/search/s0-head-${heads.indexOf(letter)}`;
-  const ofHead = (r) => r.file.startsWith(`${head}.`) || r.file.startsWith(`${head}-postings.`);
-  const files = headPostings[heads.indexOf(letter)] > 0 ? 2 : 1;
+  return {
+    letter,
+    ofHead: (r) => r.file.startsWith(`${head}.`) || r.file.startsWith(`${head}-postings.`),
+    files: headPostings[heads.indexOf(letter)] > 0 ? 2 : 1,
+  };
+}
+
+test('a focused empty box fetches the likeliest first letter ahead: typing it finds its head in', async () => {
+  const { letter, ofHead, files } = likeliestFirstLetter();
   const { context, page, requests } = await phonePage('en');
   try {
     await waitUntil(() => requests.filter(ofHead).map((r) => r.file), (fetched) => fetched.length === files,
@@ -222,6 +235,23 @@ test('a focused empty box fetches the likeliest first letter ahead: typing it fi
     assert.deepEqual(requests.slice(before).filter(ofHead).map((r) => r.file), [], `${letter} asked its head again`);
     // The log still sees the keystroke's own fetches (its store slots).
     assert.ok(requests.length > before, 'the keystroke fetched nothing');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a visitor who asked to save data gets no first letter fetched ahead', async () => {
+  const { letter, ofHead } = likeliestFirstLetter();
+  const saveData = () => Object.defineProperty(Navigator.prototype, 'connection', { get: () => ({ saveData: true }) });
+  const { context, page, requests } = await phonePage('en', saveData);
+  try {
+    // Past the pause the guess waits for, and a round trip more.
+    await page.waitForTimeout(1_000);
+    assert.deepEqual(requests.filter((r) => r.file.includes('-head-')).map((r) => r.file), []);
+    // Typing still works, and fetches the head itself.
+    await page.keyboard.insertText(letter);
+    await page.waitForFunction((q) => window.__rounds.shown.some((s) => s.query === q), letter, { timeout: WAIT_MS });
+    assert.ok(requests.some(ofHead), `${letter}'s head fetched for the keystroke`);
   } finally {
     await context.close();
   }

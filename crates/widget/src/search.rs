@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use std::rc::Rc;
 use std::time::Duration;
 
+use js_sys::Reflect;
 use qidiruv_engine::{Query, SearchOptions};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use yew::platform::time::sleep;
 use yew::prelude::*;
@@ -203,17 +205,27 @@ fn spawn_search(
 
 /// Opens the index at once; once the visitor pauses with the box still
 /// empty, fetches the heads (and their postings) of the letters a first word
-/// likeliest starts with, as after a space between words.
+/// likeliest starts with, as after a space between words: a guess, made
+/// only for a visitor whose browser does not ask to save data.
 fn spawn_first_letters(latest: SharedLatest, config: &Config) {
     let (base, options) = (config.index.clone(), search_options(config, &latest, config.limit));
     let seq = latest.borrow().seq;
     spawn_local(async move {
         let wanted = || latest.borrow().seq == seq;
-        if index_at(&base).await.is_ok() {
+        if index_at(&base).await.is_ok() && !saves_data() {
             sleep(TYPING_PAUSE).await;
             prefetch_at(&base, &Query::parse(""), &options, AHEAD_PAUSED_BYTES, &wanted).await;
         }
     });
+}
+
+/// Whether the browser asks to save data (`navigator.connection.saveData`).
+fn saves_data() -> bool {
+    let field =
+        |of: &JsValue, name: &str| Some(of).filter(|o| o.is_object()).and_then(|o| Reflect::get(o, &name.into()).ok());
+    let navigator = field(&js_sys::global(), "navigator");
+    let connection = navigator.and_then(|n| field(&n, "connection"));
+    connection.and_then(|c| field(&c, "saveData")).is_some_and(|s| s.is_truthy())
 }
 
 /// The options a search of this widget runs with: its page's language
