@@ -26,7 +26,7 @@ const flip = (bytes) => {
   copy[copy.length >> 1] ^= 0xff;
   return copy;
 };
-/** Requests seen per path and range under /damaged/, and whether the host still stalls. */
+/** Requests seen per path and range under /damaged/ (and /damaged-ahead/), and whether the host still stalls. */
 const seen = new Map();
 const host = { stalling: true };
 /** Whether /forged/ serves the forged manifest (else the genuine one), and what the forger wrote. */
@@ -39,7 +39,7 @@ const STOPPED_RU = 'Поиск недоступен: не удалось его 
 
 const env = setUp(() => {
   mkdirSync(pages);
-  for (const name of ['damaged', 'stalled', 'foreign']) {
+  for (const name of ['damaged', 'damaged-ahead', 'stalled', 'foreign']) {
     writeFileSync(path.join(pages, `${name}.html`), testPage({ index: `/${name}/` }));
   }
   writeFileSync(path.join(pages, 'forged.html'), testPage({ index: '/forged/', lang: 'ru' }));
@@ -65,7 +65,10 @@ const env = setUp(() => {
   assert.ok(swapped > 0, 'some store file has a twin in the other build');
 
   return {
-    mounts: { '/pages/': pages, '/damaged/': damaged, '/stalled/': stalled, '/foreign/': foreign, '/forged/': forged },
+    mounts: {
+      '/pages/': pages, '/damaged/': damaged, '/damaged-ahead/': damaged, '/stalled/': stalled, '/foreign/': foreign,
+      '/forged/': forged,
+    },
     intercept(urlPath, req, res) {
       if (urlPath === '/forged/qidiruv.json' && !forgery.served) {
         const genuine = readFileSync(path.join(DIST, 'search', 'qidiruv.json'));
@@ -73,7 +76,9 @@ const env = setUp(() => {
         return true;
       }
       if (urlPath.startsWith('/stalled/') && host.stalling) return true; // accepted, never answered
-      if (!urlPath.startsWith('/damaged/') || urlPath.endsWith('qidiruv.json')) return false;
+      // Two mounts of one index, so that each counts its copies from the first.
+      const damages = urlPath.startsWith('/damaged/') || urlPath.startsWith('/damaged-ahead/');
+      if (!damages || urlPath.endsWith('qidiruv.json')) return false;
       if (req.headers.range === 'bytes=0-0') return false; // the loader's range probe, served as it is
       const asked = `${urlPath} ${req.headers.range ?? ''}`.trim();
       const count = (seen.get(asked) ?? 0) + 1;
@@ -108,6 +113,25 @@ test('a part damaged once, under immutable caching, is fetched again past the ca
     return range !== null && (Number(range[2]) + 1 - Number(range[1])) % 512 !== 0;
   };
   assert.ok(fetchedTwice.some(isTail), `a slot's tail was fetched again: ${fetchedTwice}`);
+  assert.deepEqual(page.log.console.filter((m) => m.text.startsWith('qidiruv:')), []);
+});
+
+test('a head damaged on its way while the box waited empty is fetched again when its letter is typed', async (t) => {
+  const { heads } = JSON.parse(readFileSync(path.join(damaged, 'qidiruv.json'), 'utf8')).segments[0].parts;
+  const headPath = (n) => `/damaged-ahead/${readdirSync(damaged).find((f) => f.startsWith(`s0-head-${n}.`))}`;
+  const page = await openPage(env, t, '/pages/damaged-ahead.html');
+  await activate(page);
+  // The box stays empty: the likeliest first letters' heads come, each copy the first this host sends (damaged).
+  const letters = heads.map((prefix, n) => ({ prefix, path: headPath(n) })).filter((h) => [...h.prefix].length === 1);
+  const ahead = await waitUntil(
+    () => letters.filter((h) => seen.get(h.path) === 1),
+    (damagedOnce) => damagedOnce.length > 0,
+    'a head fetched ahead, damaged, before a key is pressed',
+  );
+  const { prefix, path: damagedHead } = ahead[0];
+  await page.keyboard.insertText(prefix);
+  await waitForAnswer(page, prefix, 'en');
+  assert.ok(seen.get(damagedHead) >= 2, `${damagedHead} was fetched again past the cache`);
   assert.deepEqual(page.log.console.filter((m) => m.text.startsWith('qidiruv:')), []);
 });
 
